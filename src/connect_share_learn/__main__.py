@@ -1,0 +1,3 @@
+from connect_share_learn.cli import main
+
+main()

@@ -1,0 +1,107 @@
+"""The codebook: every question of every course, as the workbook and questionnaires ask it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, fields
+
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import Course, text
+
+
+@dataclass(frozen=True)
+class CodebookRow:
+    course: str
+    scale: str
+    item: str
+    wording: str
+    format: str
+    min: int | None
+    max: int | None
+    codes: str
+    reverse: bool
+    key: int | None
+    time_points: str
+
+
+COLUMNS = [f.name for f in fields(CodebookRow)]
+
+
+def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
+    """The profile questions, then each scale's items in the order they are asked."""
+    lang = toolkit.settings.language
+    first = course.tp_ids[0]
+    rows = []
+    for q in toolkit.profile.questions:
+        codes = [o.code for o in q.options]
+        rows.append(CodebookRow(course.id, "profile", q.id, text(q.text, lang), "choice", min(codes), max(codes),
+                                _codes(q.options, lang), False, None, first))
+    for scale in toolkit.course_scales(course):
+        fmt = toolkit.format_of(scale)
+        tps = " ".join(toolkit.time_points_of(course, scale))
+        lo = hi = None
+        if fmt.kind == "rating":
+            lo, hi = fmt.min, fmt.max
+        elif fmt.kind == "choice":
+            lo, hi = min(fmt.codes), max(fmt.codes)
+        for item in scale.items:
+            rows.append(CodebookRow(course.id, scale.id, item.id, text(item.text, lang), fmt.id, lo, hi,
+                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps))
+    return rows
+
+
+def all_rows(toolkit: Toolkit, courses: list[Course] | None = None) -> list[CodebookRow]:
+    courses = courses if courses is not None else list(toolkit.courses.values())
+    return [row for course in courses for row in course_rows(toolkit, course)]
+
+
+def _codes(options, lang: str) -> str:
+    return "; ".join(f"{o.code}={text(o.label, lang)}" for o in options)
+
+
+def to_csv(rows: list[CodebookRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if v is None else ("yes" if v is True else "no" if v is False else v)
+                         for v in (getattr(row, c) for c in COLUMNS)])
+    # A byte-order mark so Excel opens the accents and curly quotes correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(rows: list[CodebookRow], path, created) -> None:
+    """The codebook as a one-sheet workbook with a header row, filters and frozen panes."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    workbook.set_properties({"created": created, "title": "connect-share-learn codebook"})
+    sheet = workbook.add_worksheet("Codebook")
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    widths = {"wording": 70, "codes": 40, "scale": 28, "course": 24, "time_points": 12}
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, bold)
+        sheet.set_column(col, col, widths.get(name, 10), wrap if name in ("wording", "codes") else None)
+    for r, row in enumerate(rows, start=1):
+        for col, name in enumerate(COLUMNS):
+            value = getattr(row, name)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(r, col, "yes" if value else "no")
+            elif isinstance(value, int):
+                sheet.write_number(r, col, value)
+            else:
+                sheet.write_string(r, col, value)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
+    workbook.close()
+
+
+def render(ctx) -> None:
+    """Pack part: ``codebook.csv`` and ``codebook.xlsx`` for the courses being built."""
+    rows = all_rows(ctx.toolkit, ctx.courses)
+    (ctx.folder / "codebook.csv").write_bytes(to_csv(rows))
+    write_xlsx(rows, ctx.folder / "codebook.xlsx", ctx.options.created)

@@ -1,0 +1,162 @@
+"""The pack: every renderer's output in one folder and zip, built atomically and reproducibly.
+
+The pack is built in a temporary folder beside the target and moved into place only when
+complete, so a failed build leaves the previous pack exactly as it was. The same inputs
+give byte-identical files: fixed document dates (``SOURCE_DATE_EPOCH`` is honoured) and a
+zip with sorted entries, fixed timestamps and fixed permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from connect_share_learn import __version__
+from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import Course
+
+# The documents' date when SOURCE_DATE_EPOCH is not set: fixed, so builds are reproducible.
+DEFAULT_EPOCH = 1767225600  # 2026-01-01T00:00:00Z
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a build can be asked for beyond the specification itself."""
+
+    capacity: int | None = None
+    courses: tuple[str, ...] = ()
+    password: str | None = None
+    pdf: bool = False
+    zip: bool = True
+    large_print: bool = False
+
+    @property
+    def created(self) -> dt.datetime:
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class BuildContext:
+    """Handed to each renderer: the model, the options and the folder to write into."""
+
+    toolkit: Toolkit
+    options: BuildOptions
+    folder: Path
+    courses: list[Course]
+
+    @property
+    def capacity(self) -> int:
+        return self.options.capacity or self.toolkit.settings.capacity
+
+
+@dataclass
+class PackResult:
+    folder: Path
+    zip_path: Path | None
+    files: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f["size"] for f in self.files.values())
+
+
+Renderer = Callable[[BuildContext], None]
+
+
+def renderers() -> list[tuple[str, Renderer]]:
+    """Every part of the pack, in build order."""
+    from connect_share_learn import codebook
+
+    parts: list[tuple[str, Renderer]] = [("codebook", codebook.render)]
+    return parts
+
+
+def pack_name() -> str:
+    return f"connect-share-learn-{__version__}"
+
+
+def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions(),
+               progress: Callable[[str], None] | None = None) -> PackResult:
+    """Build the whole pack into ``out/connect-share-learn-<version>/`` (and its zip)."""
+    unknown = [c for c in options.courses if c not in toolkit.courses]
+    if unknown:
+        raise UsageError(f"there is no course type {', '.join(repr(c) for c in unknown)}; "
+                         f"choose from {', '.join(sorted(toolkit.courses))}")
+    courses = [toolkit.courses[c] for c in (options.courses or sorted(toolkit.courses))]
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / pack_name()
+    zip_target = out / f"{pack_name()}.zip"
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    try:
+        folder = staging / pack_name()
+        folder.mkdir()
+        ctx = BuildContext(toolkit, options, folder, courses)
+        for name, render in renderers():
+            if progress:
+                progress(name)
+            render(ctx)
+        files = _manifest(folder, toolkit)
+        staged_zip = staging / zip_target.name
+        if options.zip:
+            _write_zip(folder, staged_zip, options.created)
+        _swap_into_place(folder, target)
+        if options.zip:
+            os.replace(staged_zip, zip_target)
+        elif zip_target.exists():
+            zip_target.unlink()  # an old zip would no longer match the folder
+        return PackResult(target, zip_target if options.zip else None, files)
+    except OSError as exc:
+        raise WorkFailed(f"{exc.filename or out}: the pack could not be written ({exc.strerror}); "
+                         "the previous pack was left as it was") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Replace ``target`` with ``new``; the old pack survives until the new one is in place."""
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}")
+        os.replace(target, old)
+        try:
+            os.replace(new, target)
+        except OSError:
+            os.replace(old, target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, target)
+
+
+def _manifest(folder: Path, toolkit: Toolkit) -> dict[str, dict]:
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        files[path.relative_to(folder).as_posix()] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    manifest = {
+        "toolkit": "connect-share-learn",
+        "version": __version__,
+        "spec_hash": toolkit.spec_hash,
+        "files": files,
+    }
+    (folder / "MANIFEST.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return files
+
+
+def _write_zip(folder: Path, zip_path: Path, created: dt.datetime) -> None:
+    stamp = max(created, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())

@@ -1,0 +1,411 @@
+"""The specification language: what a scale, a course type, a benchmark and a partnership are.
+
+Every wording field is a :data:`Text`: a plain string (English) or a mapping of language
+code to string, so a Welsh edition adds ``cy:`` beside ``en:`` without a schema change.
+Models are immutable; cross-references between files are checked in :mod:`.load`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Annotated, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Excel limits that later parts hit: a data-validation input message holds 255 characters,
+# its title 32; a cell's text that prints well stays far below the 32,767 maximum.
+MAX_WORDING = 255
+MAX_TITLE = 120
+MAX_LABEL = 60
+
+TIME_POINTS = ("t0", "t1", "t2", "t3")
+TIME_POINT_NAMES = {"t0": "Registration", "t1": "Start of course", "t2": "End of course", "t3": "Follow-up"}
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+# Ids become parts of defined names and column ids, so none may read as a cell reference
+# (A1 or R1C1 style) or as a name Excel reserves.
+_A1 = re.compile(r"^[a-z]{1,3}[0-9]+$")
+_R1C1 = re.compile(r"^(r[0-9]*c?[0-9]*|c[0-9]*)$")
+_RESERVED = {"true", "false", "print_area", "print_titles", "criteria", "database", "extract",
+             "consolidate_area", "sheet_title", "filter_database", "auto_open", "auto_close"}
+_RESERVED_PREFIXES = ("t0", "t1", "t2", "t3", "codebook", "baseline")
+
+
+def check_id(value: str) -> str:
+    if not isinstance(value, str) or not _SNAKE.match(value):
+        raise ValueError(f"'{value}' is not a valid id: use lower-case letters, digits and single "
+                         "underscores, starting with a letter (e.g. 'self_efficacy')")
+    if len(value) > 40:
+        raise ValueError(f"'{value}' is longer than 40 characters: shorten it")
+    if _A1.match(value) or _R1C1.match(value):
+        raise ValueError(f"'{value}' reads as a spreadsheet cell reference: add a word or underscore "
+                         f"(e.g. '{value[0]}_{value[1:]}')" if len(value) > 1 else
+                         f"'{value}' reads as a spreadsheet row or column: use a longer id")
+    if value in _RESERVED or value in _RESERVED_PREFIXES:
+        raise ValueError(f"'{value}' is a name spreadsheets or this toolkit reserve: choose another id")
+    return value
+
+
+Id = Annotated[str, AfterValidator(check_id)]
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+Text = Union[str, dict[Language, str]]
+
+
+def text(value: Text | None, language: str = "en") -> str:
+    """The wording of ``value`` in ``language``, falling back to English."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.get(language) or value.get("en") or next(iter(value.values()), "")
+
+
+def _check_text(value: Text, limit: int, what: str) -> Text:
+    versions = [value] if isinstance(value, str) else list(value.values())
+    if isinstance(value, dict) and not value:
+        raise ValueError(f"{what} is empty: give the wording in at least one language")
+    for version in versions:
+        if not version.strip():
+            raise ValueError(f"{what} is blank: write the wording")
+        if len(version) > limit:
+            raise ValueError(f"{what} is {len(version)} characters, over the limit of {limit}: shorten it")
+    return value
+
+
+def limited(limit: int, what: str):
+    return AfterValidator(lambda v: _check_text(v, limit, what))
+
+
+Wording = Annotated[Text, limited(MAX_WORDING, "the wording")]
+Title = Annotated[Text, limited(MAX_TITLE, "the title")]
+Label = Annotated[Text, limited(MAX_LABEL, "the label")]
+LongText = Annotated[Text, limited(2000, "the text")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Response formats
+
+
+class Option(Strict):
+    """One coded answer: ``code`` is what is typed into the workbook."""
+
+    code: int = Field(ge=-99, le=999)
+    label: Label
+
+
+class ResponseFormat(Strict):
+    """How an item is answered: a rating on a numbered scale, a choice of coded options, or text."""
+
+    id: Id
+    kind: Literal["rating", "choice", "text"]
+    title: Title | None = None
+    description: LongText | None = None
+    min: int | None = None
+    max: int | None = None
+    step: int = Field(default=1, ge=1)
+    labels: dict[int, Label] = Field(default_factory=dict)
+    options: list[Option] = Field(default_factory=list)
+    dont_know: Option | None = None
+    # Agree/disagree formats invite yes-saying, so their scales should have reversed items.
+    agreement: bool = False
+
+    @model_validator(mode="after")
+    def _shape(self) -> "ResponseFormat":
+        if self.kind == "rating":
+            if self.min is None or self.max is None:
+                raise ValueError("a rating format needs 'min' and 'max'")
+            if self.max <= self.min:
+                raise ValueError(f"'max' ({self.max}) must be larger than 'min' ({self.min})")
+            if (self.max - self.min) % self.step:
+                raise ValueError(f"the range {self.min}–{self.max} is not a whole number of steps of {self.step}")
+            missing = [p for p in self.points if p not in self.labels]
+            if missing:
+                raise ValueError(f"every point needs a label; missing: {', '.join(map(str, missing))}")
+            extra = sorted(set(self.labels) - set(self.points))
+            if extra:
+                raise ValueError(f"labels for points outside the scale: {', '.join(map(str, extra))}")
+            if self.options:
+                raise ValueError("a rating format has 'labels', not 'options'")
+        elif self.kind == "choice":
+            if len(self.options) < 2:
+                raise ValueError("a choice format needs at least two 'options'")
+            if self.labels or self.min is not None or self.max is not None:
+                raise ValueError("a choice format has 'options', not 'labels', 'min' or 'max'")
+        else:
+            if self.labels or self.options or self.min is not None or self.max is not None:
+                raise ValueError("a text format has no 'labels', 'options', 'min' or 'max'")
+        codes = [o.code for o in self.options] + ([self.dont_know.code] if self.dont_know else [])
+        if self.kind == "rating" and self.dont_know:
+            codes += self.points
+        if len(codes) != len(set(codes)):
+            raise ValueError("two answers share a code: give each answer its own number")
+        return self
+
+    @property
+    def points(self) -> list[int]:
+        """The valid rating values, in order (empty for choice and text formats)."""
+        if self.kind != "rating":
+            return []
+        return list(range(self.min, self.max + 1, self.step))
+
+    @property
+    def codes(self) -> list[int]:
+        """Every code a respondent may give, "don't know" included."""
+        base = self.points if self.kind == "rating" else [o.code for o in self.options]
+        return base + ([self.dont_know.code] if self.dont_know else [])
+
+    def answers(self) -> list[Option]:
+        """Every answer as (code, label), in the printed order."""
+        if self.kind == "rating":
+            out = [Option(code=p, label=self.labels[p]) for p in self.points]
+        else:
+            out = list(self.options)
+        return out + ([self.dont_know] if self.dont_know else [])
+
+
+class ResponseFormatsFile(Strict):
+    kind: Literal["response_formats"]
+    formats: list[ResponseFormat]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scales
+
+
+class Provenance(Strict):
+    """Who wrote a scale's items and whether they are the original validated ones."""
+
+    author: str
+    original: bool
+    citation: str | None = None
+    note: LongText | None = None
+
+
+class Item(Strict):
+    id: Id
+    text: Wording
+    short: Label | None = None
+    reverse: bool = False
+    key: int | None = None
+
+
+Level = Literal["1", "2a", "2b", "3"]
+
+# 'construct' is the domain's word; it shadows pydantic's deprecated BaseModel.construct.
+warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
+
+
+class Scale(Strict):
+    """A set of items answered in one response format and scored together."""
+
+    kind: Literal["scale"] = "scale"
+    id: Id
+    title: Title
+    construct: LongText
+    level: Level
+    instructions: LongText
+    format: Id
+    items: list[Item] = Field(min_length=1)
+    scoring: Literal["mean", "sum", "percent_correct", "none"]
+    min_answered: int = Field(default=1, ge=1)
+    version: str = "1.0"
+    provenance: Provenance
+    review: LongText | None = None
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_as_text(cls, value):
+        return str(value) if isinstance(value, int) else value
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Scale":
+        ids = [i.id for i in self.items]
+        seen = {x for x in ids if ids.count(x) > 1}
+        if seen:
+            raise ValueError(f"item ids must be unique; repeated: {', '.join(sorted(seen))}")
+        if self.min_answered > len(self.items):
+            raise ValueError(f"'min_answered' is {self.min_answered} but the scale has only "
+                             f"{len(self.items)} items: lower it to {len(self.items)} or fewer")
+        keyed = [i for i in self.items if i.key is not None]
+        if self.scoring == "percent_correct":
+            if len(keyed) != len(self.items):
+                raise ValueError("every item of a 'percent_correct' scale needs a 'key' (the correct option's code)")
+            reversed_ = [i.id for i in self.items if i.reverse]
+            if reversed_:
+                raise ValueError(f"knowledge items cannot be reverse-scored ({', '.join(reversed_)}): "
+                                 "remove 'reverse' and set 'key' to the correct option")
+        elif keyed:
+            raise ValueError(f"only 'percent_correct' scales have keyed items; remove 'key' from "
+                             f"{', '.join(i.id for i in keyed)}")
+        return self
+
+    @property
+    def scored(self) -> bool:
+        return self.scoring != "none"
+
+    @property
+    def knowledge(self) -> bool:
+        return self.scoring == "percent_correct"
+
+
+# ---------------------------------------------------------------------------------------------
+# Profile questions (asked once per participant)
+
+
+class ProfileQuestion(Strict):
+    id: Id
+    text: Wording
+    short: Label | None = None
+    options: list[Option] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "ProfileQuestion":
+        codes = [o.code for o in self.options]
+        if len(codes) != len(set(codes)):
+            raise ValueError("two options share a code: give each its own number")
+        return self
+
+
+class CodePart(Strict):
+    """One part of the self-generated participant code, e.g. the day of birth."""
+
+    text: Wording
+    length: int = Field(ge=1, le=4)
+    characters: Literal["letters", "digits"]
+    example: str
+
+
+class ParticipantCode(Strict):
+    """How participants make the code that links their answers without a name."""
+
+    instructions: LongText
+    parts: list[CodePart] = Field(min_length=1, max_length=6)
+
+    @property
+    def length(self) -> int:
+        return sum(p.length for p in self.parts)
+
+    @property
+    def pattern(self) -> str:
+        """A regular expression a well-formed code matches (letters in either case)."""
+        return "^" + "".join(("[A-Za-z]" if p.characters == "letters" else "[0-9]") + f"{{{p.length}}}"
+                             for p in self.parts) + "$"
+
+    @property
+    def example(self) -> str:
+        return "".join(p.example for p in self.parts)
+
+
+class ProfileFile(Strict):
+    kind: Literal["profile"]
+    title: Title | None = None
+    instructions: LongText | None = None
+    code: ParticipantCode
+    questions: list[ProfileQuestion] = Field(min_length=1)
+    agency: Id = "agency"
+    gp_code: int | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Course types
+
+
+class TimePoint(Strict):
+    id: Literal["t0", "t1", "t2", "t3"]
+    scales: list[Id] = Field(min_length=1)
+    weeks: int | None = Field(default=None, ge=1, le=104)
+    optional: bool = False
+    minutes: int = Field(default=10, ge=1, le=120)
+
+    @property
+    def name(self) -> str:
+        return TIME_POINT_NAMES[self.id]
+
+
+class Course(Strict):
+    kind: Literal["course"] = "course"
+    id: Id
+    title: Title
+    description: LongText
+    time_points: list[TimePoint] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> "Course":
+        ids = [t.id for t in self.time_points]
+        if len(ids) != len(set(ids)):
+            raise ValueError("a time point is listed twice")
+        if ids != sorted(ids):
+            raise ValueError(f"list the time points in order (t0, t1, t2, t3), not {', '.join(ids)}")
+        if "t3" in ids and self.tp("t3").weeks is None:
+            raise ValueError("the follow-up (t3) needs 'weeks': how long after the course it is asked")
+        return self
+
+    def tp(self, tp_id: str) -> TimePoint:
+        return next(t for t in self.time_points if t.id == tp_id)
+
+    @property
+    def tp_ids(self) -> list[str]:
+        return [t.id for t in self.time_points]
+
+    @property
+    def double_baseline(self) -> bool:
+        return {"t0", "t1", "t2"} <= set(self.tp_ids)
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The before→after comparisons reported for this course, in reading order."""
+        wanted = [("t1", "t2"), ("t1", "t3"), ("t2", "t3"), ("t0", "t1")]
+        return [p for p in wanted if set(p) <= set(self.tp_ids)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks
+
+BenchmarkStatistic = Literal["n", "mean", "sd", "mean_change", "d", "dz", "p", "pct_improved", "direction"]
+
+
+class Benchmark(Strict):
+    """A published finding to compare with; ``value`` is left empty when we do not have it."""
+
+    course: Id
+    scale: Id
+    statistic: BenchmarkStatistic
+    pair: str | None = Field(default=None, pattern=r"^t[0-3]_t[0-3]$")
+    value: float | None = None
+    n: int | None = Field(default=None, ge=1)
+    direction: Literal["rose", "fell", "no change"] | None = None
+    significance: str | None = None
+    citation: str
+    note: LongText | None = None
+    source: str = "research"
+
+
+class BenchmarksFile(Strict):
+    kind: Literal["benchmarks"] = "benchmarks"
+    citations: dict[str, str] = Field(default_factory=dict)
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partnership settings
+
+
+class Settings(Strict):
+    """The partnership's own details; every field has a default so no file is needed."""
+
+    kind: Literal["settings"] = "settings"
+    partnership: Title = "Your Local Safeguarding Children Partnership"
+    coordinator: str = "the training coordinator"
+    contact: str = "the partnership's training team"
+    return_address: LongText = "the training team at your safeguarding partnership"
+    logo: str | None = None
+    follow_up_weeks: int | None = Field(default=None, ge=1, le=104)
+    capacity: int = Field(default=500, ge=10, le=5000)
+    language: Language = "en"
+    retention: LongText = "two years after the end of the course"
