@@ -103,23 +103,32 @@ def validate(paths: tuple[Path, ...]) -> None:
 @spec_options
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build"), show_default=True,
               help="Folder to build into.")
+@click.option("--course", "course_ids", multiple=True, metavar="ID",
+              help="Build only this course type (repeat for several).")
+@click.option("--capacity", type=click.IntRange(10, 5000),
+              help="Rows for questionnaires on each entry sheet (default 500, or the settings file's).")
+@click.option("--password", help="Protect the workbooks' sheets with this password (default: none).")
+@click.option("--no-zip", "no_zip", is_flag=True, help="Do not write the pack's zip file.")
 @_report_errors
-def build(scales, courses, benchmarks, config, out: Path) -> None:
+def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, password, no_zip) -> None:
     """Build the toolkit pack: codebook, workbooks and documents.
 
     \b
     Example:
         csl build --out build/
         csl build --config my-partnership/settings.yaml --scales my-partnership/scales
+        csl build --course foundation --capacity 1000
     """
-    from connect_share_learn.pack import build_pack
+    from connect_share_learn.pack import BuildOptions, build_pack
     from connect_share_learn.spec.load import load_toolkit
 
     started = time.perf_counter()
     toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
     for warning in toolkit.warnings:
         click.echo(f"warning: {warning}", err=True)
-    result = build_pack(toolkit, out)
+    options = BuildOptions(capacity=capacity, courses=tuple(course_ids), password=password, zip=not no_zip)
+    progress = (lambda part: click.echo(f"  building {part}…", err=True)) if sys.stderr.isatty() else None
+    result = build_pack(toolkit, out, options, progress)
     click.echo(f"Built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) into {result.folder} "
                f"in {time.perf_counter() - started:.1f} s.")
 

@@ -76,8 +76,9 @@ Renderer = Callable[[BuildContext], None]
 def renderers() -> list[tuple[str, Renderer]]:
     """Every part of the pack, in build order."""
     from connect_share_learn import codebook
+    from connect_share_learn.workbook import build as workbooks
 
-    parts: list[tuple[str, Renderer]] = [("codebook", codebook.render)]
+    parts: list[tuple[str, Renderer]] = [("codebook", codebook.render), ("workbooks", workbooks.render)]
     return parts
 
 

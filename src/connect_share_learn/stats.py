@@ -8,6 +8,7 @@ cannot be computed (too few cases, zero variance) is ``None`` — shown blank, n
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping, Sequence
@@ -17,6 +18,20 @@ from scipy import stats as sps
 from connect_share_learn.spec.model import ResponseFormat, Scale
 
 Number = float | None
+
+# A standard deviation this small is zero: scores are on scales of 0–100, so any real spread
+# is many orders larger, and rounding in a spreadsheet must not turn "no variance" into a
+# huge effect size. The formulas use the same threshold.
+ZERO_SD = 1e-9
+
+# Excel 2010+ functions that need their "future function" prefix in the file.
+T_DIST_2T = "_xlfn.T.DIST.2T"
+T_INV_2T = "_xlfn.T.INV.2T"
+STDEV_S = "_xlfn.STDEV.S"
+
+
+def _zero(sd: Number) -> bool:
+    return sd is None or sd <= ZERO_SD
 
 # ---------------------------------------------------------------------------------------------
 # Items and scale scores
@@ -29,6 +44,10 @@ def as_number(raw) -> float | None:
     if isinstance(raw, (int, float)):
         return float(raw) if math.isfinite(raw) else None
     return None
+
+
+def _cmp(op: str, value: float) -> str:
+    return f'"{op}{value:g}"'
 
 
 def item_value(scale: Scale, fmt: ResponseFormat, item_index: int, raw) -> float | None:
@@ -62,6 +81,50 @@ def score(scale: Scale, fmt: ResponseFormat, answers: Sequence) -> float | None:
     return None
 
 
+def valid_count_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
+    """Twin of the count of valid answers: ``cells`` is the row's item range of the scale."""
+    if scale.knowledge:
+        codes = "+".join(f"({cells}={c})" for c in fmt.codes)
+        return f"SUMPRODUCT(ISNUMBER({cells})*({codes}))"
+    return f"COUNTIFS({cells},{_cmp('>=', fmt.min)},{cells},{_cmp('<=', fmt.max)})"
+
+
+def recoded_sum_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
+    """Twin of the sum of valid recoded item values (correct answers for knowledge scales)."""
+    if scale.knowledge:
+        keys = ",".join(str(i.key) for i in scale.items)
+        return f"SUMPRODUCT(ISNUMBER({cells})*({cells}={{{keys}}}))"
+    lo, hi = _cmp(">=", fmt.min), _cmp("<=", fmt.max)
+    total = f"SUMIFS({cells},{cells},{lo},{cells},{hi})"
+    # A reversed item counts min + max - x instead of x: add (min + max) and take 2x away.
+    for item, cell in zip(scale.items, item_cells):
+        if item.reverse:
+            total += (f"+{fmt.min + fmt.max:g}*COUNTIFS({cell},{lo},{cell},{hi})"
+                      f"-2*SUMIFS({cell},{cell},{lo},{cell},{hi})")
+    return total
+
+
+def score_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
+    """Twin of :func:`score` for one row; blank ("") when too few items were answered."""
+    count = valid_count_formula(scale, fmt, cells, item_cells)
+    total = recoded_sum_formula(scale, fmt, cells, item_cells)
+    k = len(scale.items)
+    if scale.knowledge:
+        value = f"100*({total})/{k}"
+    elif scale.scoring == "sum":
+        value = f"({total})/{count}*{k}"
+    else:
+        value = f"({total})/{count}"
+    return f"=IF({count}>={scale.min_answered},{value},\"\")"
+
+
+def complete_total_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
+    """Helper for alpha: the row's recoded total when every item was answered, else blank."""
+    count = valid_count_formula(scale, fmt, cells, item_cells)
+    total = recoded_sum_formula(scale, fmt, cells, item_cells)
+    return f"=IF({count}={len(scale.items)},{total},\"\")"
+
+
 # ---------------------------------------------------------------------------------------------
 # One time point
 
@@ -89,6 +152,18 @@ def mean_sd(values: Iterable[float | None]) -> tuple[int, Number, Number]:
     return n, mean, math.sqrt(var)
 
 
+def count_formula(scores: str) -> str:
+    return f"=COUNT({scores})"
+
+
+def mean_formula(scores: str) -> str:
+    return f"=IF(COUNT({scores})>=1,AVERAGE({scores}),\"\")"
+
+
+def sd_formula(scores: str) -> str:
+    return f"=IF(COUNT({scores})>=2,{STDEV_S}({scores}),\"\")"
+
+
 def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
     """Cronbach's alpha over complete rows (participants who answered every item)."""
     if len(rows) < 2 or not rows or len(rows[0]) < 2:
@@ -99,6 +174,31 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
     if not total_sd:
         return None
     return k / (k - 1) * (1 - math.fsum(item_vars) / total_sd**2)
+
+
+def alpha_formula(scale: Scale, totals: str, item_columns: list[str]) -> str:
+    """Twin of :func:`cronbach_alpha` over the rows whose complete-total helper is a number.
+
+    Item variances come from sums, (n·Σx² − (Σx)²) / (n(n−1)), which is exact for whole-number
+    answers; the total's variance is VAR.S over the helper column.
+    """
+    k = len(scale.items)
+    n = f"COUNT({totals})"
+    if k < 2:
+        return '=""'
+    terms = []
+    for item, col in zip(scale.items, item_columns):
+        if scale.knowledge:
+            s1 = f"SUMPRODUCT(ISNUMBER({totals})*({col}={item.key}))"
+            s2 = s1
+        else:
+            s1 = f"SUMPRODUCT(--ISNUMBER({totals}),{col})"
+            s2 = f"SUMPRODUCT(--ISNUMBER({totals}),{col},{col})"
+        terms.append(f"({n}*{s2}-{s1}^2)")
+    item_var_sum = f"({'+'.join(terms)})/({n}*({n}-1))"
+    total_var = f"_xlfn.VAR.S({totals})"
+    return (f"=IF({n}>=2,IF({STDEV_S}({totals})>{ZERO_SD:g},"
+            f"{k}/{k - 1}*(1-{item_var_sum}/{total_var}),\"\"),\"\")")
 
 
 def time_point_stats(scale: Scale, fmt: ResponseFormat, rows: Sequence[Sequence]) -> TimePointStats:
@@ -122,8 +222,23 @@ def normalise_code(raw) -> str | None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    code = str(raw).strip().upper()
+    # As the spreadsheet's UPPER(TRIM(x)): spaces trimmed and runs of spaces made one.
+    code = re.sub(" +", " ", str(raw).strip(" ")).upper()
     return code or None
+
+
+def normalise_code_formula(cell: str) -> str:
+    return f"=UPPER(TRIM({cell}))"
+
+
+def lookup_key_formula(code: str) -> str:
+    """A normalised code made safe as a MATCH/COUNTIF criterion: wildcards escaped."""
+    return f'=SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({code},"~","~~"),"*","~*"),"?","~?")'
+
+
+def duplicate_formula(code: str, key: str, codes: str) -> str:
+    """1 when the row's code appears more than once at its time point, 0 once, blank if none."""
+    return f'=IF({code}="","",IF(COUNTIF({codes},"="&{key})>1,1,0))'
 
 
 def duplicate_codes(codes: Iterable) -> set[str]:
@@ -180,15 +295,47 @@ def paired_change(before: Mapping[str, float], after: Mapping[str, float]) -> Pa
     d = None
     if n >= 2:
         pooled = math.sqrt((mean_sd(a)[2] ** 2 + mean_sd(b)[2] ** 2) / 2)
-        d = mean / pooled if pooled else None
-    dz = mean / sd if sd else None
+        d = None if _zero(pooled) else mean / pooled
+    dz = None if _zero(sd) else mean / sd
     pct = 100.0 * sum(1 for x in diffs if x > 0) / n if n else None
     return PairedChange(n, mean, sd, t, df, p, ci_low, ci_high, d, dz, pct)
 
 
+def paired_change_formulas(before: str, after: str, change: str, cell: dict[str, str]) -> dict[str, str]:
+    """Twins of :func:`paired_change`.
+
+    ``before``/``after``/``change`` are helper columns that hold a number only on rows whose
+    code is paired (found once at both time points, both scores present); ``cell`` maps each
+    statistic to the cell it is written in, so later formulas reuse earlier results.
+    """
+    n, mean, sd = cell["n_pairs"], cell["mean_change"], cell["sd_change"]
+    pooled = f"SQRT(({STDEV_S}({before})^2+{STDEV_S}({after})^2)/2)"
+    out = {
+        "n_pairs": f"=COUNT({change})",
+        "mean_change": f"=IF({n}>=1,AVERAGE({change}),\"\")",
+        "sd_change": f"=IF({n}>=2,{STDEV_S}({change}),\"\")",
+        "pct_improved": f"=IF({n}>=1,100*COUNTIF({change},\">0\")/{n},\"\")",
+        "ci_low": f"=IF({n}>=2,{mean}-{T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),\"\")",
+        "ci_high": f"=IF({n}>=2,{mean}+{T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),\"\")",
+        "d": f"=IF({n}>=2,IF({pooled}>{ZERO_SD:g},{mean}/{pooled},\"\"),\"\")",
+        "dz": f"=IF({n}>=2,IF({sd}>{ZERO_SD:g},{mean}/{sd},\"\"),\"\")",
+    }
+    out.update(one_sample_t_formulas(n, mean, sd, cell["t"], cell["df"]))
+    return out
+
+
+def one_sample_t_formulas(n: str, mean: str, sd: str, t: str, df: str) -> dict[str, str]:
+    """Twins of :func:`one_sample_t` given the cells holding n, mean, sd, t and df."""
+    return {
+        "t": f"=IF({n}>=2,IF({sd}>{ZERO_SD:g},{mean}/({sd}/SQRT({n})),\"\"),\"\")",
+        "df": f"=IF({n}>=2,{n}-1,\"\")",
+        "p": f"=IF(ISNUMBER({t}),{T_DIST_2T}(ABS({t}),{df}),\"\")",
+    }
+
+
 def one_sample_t(n: int, mean: Number, sd: Number) -> tuple[Number, Number, Number]:
     """t, df and two-tailed p of a mean against zero; None where it cannot be computed."""
-    if n < 2 or not sd:
+    if n < 2 or _zero(sd):
         return None, (n - 1 if n >= 2 else None), None
     t = mean / (sd / math.sqrt(n))
     return t, n - 1, float(2 * sps.t.sf(abs(t), n - 1))
@@ -218,3 +365,15 @@ def baseline_contrast(t0: Mapping[str, float], t1: Mapping[str, float], t2: Mapp
     n, mean, sd = mean_sd(contrasts)
     t, df, p = one_sample_t(n, mean, sd)
     return BaselineContrast(n, mean, sd, t, df, p)
+
+
+def baseline_contrast_formulas(contrast: str, cell: dict[str, str]) -> dict[str, str]:
+    """Twins of :func:`baseline_contrast` over a helper column of per-participant contrasts."""
+    n, mean, sd = cell["n"], cell["mean"], cell["sd"]
+    out = {
+        "n": f"=COUNT({contrast})",
+        "mean": f"=IF({n}>=1,AVERAGE({contrast}),\"\")",
+        "sd": f"=IF({n}>=2,{STDEV_S}({contrast}),\"\")",
+    }
+    out.update(one_sample_t_formulas(n, mean, sd, cell["t"], cell["df"]))
+    return out

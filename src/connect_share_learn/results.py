@@ -1,0 +1,60 @@
+"""A course's results computed in Python, keyed by the workbook's defined names.
+
+``course_results(toolkit, course, rows)`` gives every statistic the workbook's Results sheet
+shows, under the same name (``self_efficacy_t1_mean``, ``attitudes_t1_t2_d``,
+``knowledge_foundation_baseline_p``…), computed with :mod:`connect_share_learn.stats`. The
+tests compare it with LibreOffice's recalculation; ``csl demo`` stores it in the workbook.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from connect_share_learn import stats
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import Course, Scale
+
+Rows = Mapping[str, Sequence[Mapping[str, object]]]  # time point -> rows of column id -> value
+
+
+def answers(scale: Scale, row: Mapping[str, object]) -> list:
+    return [row.get(i.id) for i in scale.items]
+
+
+def scored_scales_at(toolkit: Toolkit, course: Course, tp: str) -> list[Scale]:
+    return [s for s in toolkit.scales_at(course, tp) if s.scored]
+
+
+def scores_by_code(toolkit: Toolkit, course: Course, rows: Rows, tp: str, scale: Scale) -> dict[str, float]:
+    """Code → score at ``tp`` for codes typed once there and scored."""
+    fmt = toolkit.format_of(scale)
+    tp_rows = rows.get(tp, [])
+    return stats.unique_scores([r.get("code") for r in tp_rows], [stats.score(scale, fmt, answers(scale, r)) for r in tp_rows])
+
+
+def course_results(toolkit: Toolkit, course: Course, rows: Rows) -> dict[str, float | int | None]:
+    out: dict[str, float | int | None] = {}
+    for tp in course.tp_ids:
+        for scale in scored_scales_at(toolkit, course, tp):
+            fmt = toolkit.format_of(scale)
+            tp_stats = stats.time_point_stats(scale, fmt, [answers(scale, r) for r in rows.get(tp, [])])
+            for name, value in tp_stats.as_dict().items():
+                out[f"{scale.id}_{tp}_{name}"] = value
+    by_code = {(tp, s.id): scores_by_code(toolkit, course, rows, tp, s)
+               for tp in course.tp_ids for s in scored_scales_at(toolkit, course, tp)}
+    for a, b in course.pairs:
+        at_b = {s.id for s in scored_scales_at(toolkit, course, b)}
+        for scale in scored_scales_at(toolkit, course, a):
+            if scale.id not in at_b:
+                continue
+            change = stats.paired_change(by_code[(a, scale.id)], by_code[(b, scale.id)])
+            for name, value in change.as_dict().items():
+                out[f"{scale.id}_{a}_{b}_{name}"] = value
+    if course.double_baseline:
+        for scale in scored_scales_at(toolkit, course, "t0"):
+            if all((tp, scale.id) in by_code for tp in ("t1", "t2")):
+                contrast = stats.baseline_contrast(by_code[("t0", scale.id)], by_code[("t1", scale.id)],
+                                                   by_code[("t2", scale.id)])
+                for name, value in contrast.as_dict().items():
+                    out[f"{scale.id}_baseline_{name}"] = value
+    return out

@@ -1,0 +1,991 @@
+"""The sheets of the data-entry workbook, written from the course layout.
+
+Each ``_write_*`` method writes one sheet. Statistics are formulas from
+:mod:`connect_share_learn.stats`; every one gets a workbook-level defined name, recorded in
+``self.names`` so the Codebook sheet can list them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from xlsxwriter.utility import xl_rowcol_to_cell, xl_col_to_name
+
+from connect_share_learn import __version__, stats
+from connect_share_learn.codebook import course_rows
+from connect_share_learn.defaults import default_dir
+from connect_share_learn.spec.model import TIME_POINT_NAMES, text
+from connect_share_learn.workbook.layout import (
+    FIRST_ROW, IDS_ROW, SHEET_NAMES, EntryLayout, baseline_scales, paired_scales,
+)
+
+PAIR_STATS = ["n_pairs", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "d", "dz", "pct_improved"]
+TP_STATS = ["n", "mean", "sd", "alpha"]
+BASELINE_STATS = ["n", "mean", "sd", "t", "df", "p"]
+STAT_MEANINGS = {
+    "n": "number of questionnaires with a score", "mean": "mean score", "sd": "standard deviation of the scores",
+    "alpha": "Cronbach's alpha (internal consistency), over participants who answered every item",
+    "n_pairs": "number of matched participants with both scores", "mean_change": "mean change (later − earlier)",
+    "sd_change": "standard deviation of the change", "t": "paired t statistic", "df": "degrees of freedom",
+    "p": "two-tailed p-value", "ci_low": "lower end of the 95% confidence interval of the mean change",
+    "ci_high": "upper end of the 95% confidence interval of the mean change",
+    "d": "effect size d: mean change / average of the two standard deviations",
+    "dz": "effect size dz: mean change / standard deviation of the change",
+    "pct_improved": "percentage of matched participants whose score rose",
+}
+SHORT_TP = {"t0": "registration", "t1": "start", "t2": "end", "t3": "follow-up"}
+
+
+@lru_cache(maxsize=1)
+def wording() -> dict:
+    return yaml.safe_load((default_dir("templates") / "workbook" / "wording.yaml").read_text("utf-8"))
+
+
+def cell(row: int, col: int, absolute: bool = True) -> str:
+    return xl_rowcol_to_cell(row, col, absolute, absolute)
+
+
+class Book:
+    def __init__(self, wb, styles, toolkit, course, layouts: dict[str, EntryLayout], password, example, rows):
+        self.wb, self.st, self.tk, self.course, self.layouts = wb, styles, toolkit, course, layouts
+        self.password = password or ""
+        self.example = example or {}
+        self.rows = rows
+        self.w = wording()
+        self.lang = toolkit.settings.language
+        self.names: list[tuple[str, str, str]] = []  # name, meaning, reference
+        self.first = course.tp_ids[0]
+        self.main_pair = course.pairs[0] if course.pairs else None
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def define(self, name: str, sheet, row: int, col: int, meaning: str, last_row: int | None = None,
+               last_col: int | None = None) -> str:
+        ref = f"'{sheet.name}'!{cell(row, col)}"
+        if last_row is not None:
+            ref += f":{cell(last_row, last_col if last_col is not None else col)}"
+        self.wb.define_name(name, f"={ref}")
+        self.names.append((name, meaning, ref))
+        return name
+
+    def cached(self, sheet_name: str, row: int, col: int):
+        return self.example.get("values", {}).get((sheet_name, row, col), "")
+
+    def formula(self, sheet, row, col, formula, fmt=None):
+        sheet.write_formula(row, col, formula, fmt, self.cached(sheet.name, row, col))
+
+    def protect(self, sheet):
+        sheet.protect(self.password, {"autofilter": True, "format_columns": True, "format_rows": True,
+                                      "select_locked_cells": True, "select_unlocked_cells": True})
+
+    def banner(self, sheet, row=0, col=0):
+        if self.example:
+            sheet.write_string(row, col, self.w["example_banner"], self.st.example)
+
+    def t(self, value) -> str:
+        return text(value, self.lang)
+
+    def scale_title(self, scale) -> str:
+        return self.t(scale.title)
+
+    # -- the whole book -------------------------------------------------------------------------
+
+    def write_all(self) -> None:
+        start = self.wb.add_worksheet("Start here")
+        entries = {tp: self.wb.add_worksheet(lay.sheet) for tp, lay in self.layouts.items()}
+        matched = self.wb.add_worksheet("Matched")
+        results = self.wb.add_worksheet("Results")
+        items = self.wb.add_worksheet("Items")
+        participants = self.wb.add_worksheet("Participants")
+        research = self.wb.add_worksheet("Research")
+        costs = self.wb.add_worksheet("Costs")
+        codebook = self.wb.add_worksheet("Codebook")
+        chart_data = self.wb.add_worksheet("Chart data")
+        self.chart_data = chart_data
+        self.chart_row = 0
+        self._write_start(start)
+        for tp, sheet in entries.items():
+            self._write_entry(sheet, self.layouts[tp])
+        self._write_matched(matched)
+        self._write_results(results)
+        self._write_items(items)
+        self._write_participants(participants)
+        self._write_research(research)
+        self._write_costs(costs)
+        self._write_codebook(codebook)
+        chart_data.hide()
+        self.protect(chart_data)
+        start.activate()
+
+    # -- Start here -----------------------------------------------------------------------------
+
+    def _write_start(self, sh):
+        st, w = self.st, self.w
+        sh.set_column(0, 0, 34)
+        sh.set_column(1, 1, 60)
+        sh.hide_gridlines(2)
+        self.banner(sh)
+        sh.write_string(1, 0, w["start_title"].format(course=self.t(self.course.title)), st.title)
+        sh.write_string(2, 0, self.t(self.tk.settings.partnership), st.subtitle)
+        sh.merge_range(3, 0, 3, 1, w["start_intro"].strip(), st.text)
+        sh.set_row(3, 48)
+        sh.write_string(5, 0, w["steps_title"], st.subtitle)
+        sheet_list = ", ".join(lay.sheet for lay in self.layouts.values())
+        row = 6
+        for i, step in enumerate(w["steps"], start=1):
+            sh.write_string(row, 0, f"{i}.", st.plain)
+            sh.write_string(row, 1, step.format(sheets=sheet_list), st.text)
+            sh.set_row(row, 30)
+            row += 1
+        row += 1
+        sh.write_string(row, 0, w["legend_title"], st.subtitle)
+        for label, fmt in ((w["legend_input"], st.legend_input), (w["legend_calc"], st.legend_calc),
+                           (w["legend_problem"], st.legend_problem)):
+            row += 1
+            sh.write_string(row, 0, "", fmt)
+            sh.write_string(row, 1, label, st.plain)
+        row += 2
+        sh.write_string(row, 0, w["details_title"], st.subtitle)
+        details = self.example.get("details", {})
+        for name, label in w["details"].items():
+            row += 1
+            sh.write_string(row, 0, label, st.plain)
+            value = details.get(name)
+            if name == "course_partnership" and value is None:
+                value = self.t(self.tk.settings.partnership)
+            if name == "course_title" and value is None:
+                value = self.t(self.course.title)
+            if name.endswith("_date"):
+                if value is not None:
+                    sh.write_datetime(row, 1, value, st.input_date)
+                else:
+                    sh.write_blank(row, 1, None, st.input_date)
+                sh.data_validation(row, 1, row, 1, {"validate": "date", "criteria": ">", "value": __import__("datetime").date(2000, 1, 1),
+                                                    "error_message": "Type a date, for example 14/03/2027."})
+            elif name == "course_attended":
+                if value is not None:
+                    sh.write_number(row, 1, value, st.input)
+                else:
+                    sh.write_blank(row, 1, None, st.input)
+                sh.data_validation(row, 1, row, 1, {"validate": "integer", "criteria": "between", "minimum": 0,
+                                                    "maximum": 100000, "error_message": "Type a whole number."})
+            else:
+                sh.write_string(row, 1, value or "", st.input_text)
+            self.define(name, sh, row, 1, f"course details: {label.lower()}")
+        row += 2
+        sh.merge_range(row, 0, row, 1, w["protection_note"].strip(), st.note)
+        sh.set_row(row, 32)
+        sh.write_string(row + 1, 0, w["version_note"].format(version=__version__, spec=self.tk.spec_hash[:12]), st.note)
+        self.protect(sh)
+
+    # -- entry sheets ---------------------------------------------------------------------------
+
+    def _write_entry(self, sh, lay: EntryLayout):
+        st, tk = self.st, self.tk
+        self.banner(sh, 0, 0) if self.example else None
+        profile = {q.id: q for q in tk.profile.questions}
+        code = tk.profile.code
+        last = lay.last_row
+        # Header rows: band (scale titles), short wording, column ids.
+        sh.set_row(0, 30)
+        sh.set_row(1, 66)
+        sh.freeze_panes(FIRST_ROW, 1)
+        sh.set_column(0, 0, 11, st.input_text)
+        sh.write_string(0, 0, "Participant" if not self.example else self.w["example_banner"][:7], st.band)
+        sh.write_string(1, 0, "Personal code", st.wording)
+        sh.write_string(IDS_ROW, 0, "code", st.ids)
+        dv_code = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 40,
+                   "input_title": "Personal code", "input_message": _clip(self.t(code.instructions)),
+                   "error_type": "warning", "error_message": "A code is at most 40 characters."}
+        sh.data_validation(FIRST_ROW, 0, last, 0, dv_code)
+        col = 1
+        if lay.tp == self.first:
+            qs = tk.profile.questions
+            sh.merge_range(0, col, 0, col + len(qs) - 1, self.t(tk.profile.title) or "About you", st.band) if len(qs) > 1 else sh.write_string(0, col, "About you", st.band)
+            for q in qs:
+                sh.set_column(col, col, 9, st.input)
+                sh.write_string(1, col, self.t(q.short or q.text), st.wording)
+                sh.write_string(IDS_ROW, col, q.id, st.ids)
+                codes = [o.code for o in q.options]
+                listing = "; ".join(f"{o.code} {self.t(o.label)}" for o in q.options)
+                sh.data_validation(FIRST_ROW, col, last, col, {
+                    "validate": "integer", "criteria": "between", "minimum": min(codes), "maximum": max(codes),
+                    "input_title": _clip(q.id, 32), "input_message": _clip(listing),
+                    "error_title": "Not an answer code", "error_message": _clip(f"Type one of: {listing}")})
+                col += 1
+        for scale in lay.scales:
+            fmt = tk.format_of(scale)
+            first_col = col
+            for item in scale.items:
+                width = 14 if fmt.kind == "text" else 7
+                sh.set_column(col, col, width, st.input_text if fmt.kind == "text" else st.input)
+                sh.write_string(1, col, self.t(item.short or item.text), st.wording)
+                sh.write_string(IDS_ROW, col, item.id, st.ids)
+                col += 1
+            if col - 1 > first_col:
+                sh.merge_range(0, first_col, 0, col - 1, self.scale_title(scale), st.band)
+            else:
+                sh.write_string(0, first_col, self.scale_title(scale), st.band)
+            self._validate_items(sh, lay, scale, first_col, col - 1)
+        # Status and scores (locked, visible), then helpers (hidden).
+        sh.set_column(lay.status_col, lay.status_col, 18, st.status)
+        sh.write_string(0, lay.status_col, "Check", st.band)
+        sh.write_string(1, lay.status_col, "Is the code repeated or unmatched?", st.wording)
+        sh.write_string(IDS_ROW, lay.status_col, "status", st.ids)
+        for sid, c in lay.score_cols.items():
+            sh.set_column(c, c, 10, st.calc)
+            sh.write_string(0, c, "Score", st.band)
+            sh.write_string(1, c, self.scale_title(tk.scales[sid]), st.wording)
+            sh.write_string(IDS_ROW, c, f"score_{sid}", st.ids)
+        for hid, c in lay.helpers.items():
+            sh.set_column(c, c, 8, st.helper, {"hidden": True})
+            sh.write_string(IDS_ROW, c, hid.replace(":", "_"), st.ids)
+        self._write_entry_formulas(sh, lay)
+        self._entry_conditional_formats(sh, lay)
+        self._prefill(sh, lay)
+        self.wb.define_name(f"{lay.tp}_data", lay.data_range())
+        self.names.append((f"{lay.tp}_data", f"data typed at {TIME_POINT_NAMES[lay.tp].lower()} ({lay.tp}); "
+                           "column ids in the row above", lay.data_range()[1:]))
+        sh.set_default_row(hide_unused_rows=True)
+        self.protect(sh)
+
+    def _validate_items(self, sh, lay, scale, c0, c1):
+        fmt = self.tk.format_of(scale)
+        last = lay.last_row
+        for item, c in zip(scale.items, range(c0, c1 + 1)):
+            message = _clip(self.t(item.text))
+            title = _clip(f"{item.id}: {self.t(item.short or '')}".rstrip(": "), 32)
+            if fmt.kind == "rating":
+                rule = {"validate": "integer", "criteria": "between", "minimum": fmt.min, "maximum": fmt.max,
+                        "error_title": "Outside the answer range",
+                        "error_message": _clip(f"Type a whole number from {fmt.min} to {fmt.max}, or leave it empty if not answered.")}
+            elif fmt.kind == "choice":
+                listing = ", ".join(f"{o.code} = {self.t(o.label)}" for o in fmt.answers())
+                rule = {"validate": "list", "source": [str(x) for x in fmt.codes],
+                        "error_title": "Not an answer code", "error_message": _clip(f"Type one of: {listing}")}
+            else:
+                rule = {"validate": "length", "criteria": "<=", "value": 2000,
+                        "error_message": "At most 2,000 characters."}
+            rule.update({"input_title": title, "input_message": message, "error_type": "stop"})
+            sh.data_validation(FIRST_ROW, c, last, c, rule)
+
+    def _write_entry_formulas(self, sh, lay: EntryLayout):
+        tk, st = self.tk, self.st
+        first_tp = self.course.tp_ids[0]
+        h = lay.helpers
+        L = lambda c: xl_col_to_name(c)  # noqa: E731
+        norm, key, dup = L(h["norm"]), L(h["key"]), L(h["dup"])
+        norm_range = lay.column_range(h["norm"], sheet=False)
+        templates: list[tuple[int, str, object]] = []
+        last_input = L(len(lay.inputs) - 1)
+        templates.append((h["filled"], f"=IF(COUNTA(A§:{last_input}§)>0,1,0)", st.helper))
+        templates.append((h["norm"], stats.normalise_code_formula("A§"), st.helper))
+        templates.append((h["key"], stats.lookup_key_formula(f"{norm}§"), st.helper))
+        templates.append((h["dup"], stats.duplicate_formula(f"{norm}§", f"{key}§", norm_range), st.helper))
+        score_ref = {}
+        for scale in lay.scales:
+            if not scale.scored:
+                continue
+            fmt = tk.format_of(scale)
+            cols = lay.item_cols(scale)
+            rng = f"{L(cols[0])}§:{L(cols[-1])}§"
+            item_cells = [f"{L(c)}§" for c in cols]
+            sc = lay.score_cols[scale.id]
+            score_ref[scale.id] = f"{L(sc)}§"
+            templates.append((sc, stats.score_formula(scale, fmt, rng, item_cells), st.calc))
+            if f"total:{scale.id}" in h:
+                templates.append((h[f"total:{scale.id}"], stats.complete_total_formula(scale, fmt, rng, item_cells), st.helper))
+        # Matching with earlier time points: one MATCH per pair, reused by INDEX.
+        status_pair = None
+        for a, b in self.course.pairs:
+            if b != lay.tp:
+                continue
+            lay_a = self.layouts[a]
+            m = h[f"match:{a}"]
+            status_pair = status_pair or (a, m)
+            a_norm = lay_a.column_range(lay_a.helpers["norm"])
+            templates.append((m, f'=IF({norm}§="","",IFERROR(MATCH({key}§,{a_norm},0),""))', st.helper))
+            a_dup = lay_a.column_range(lay_a.helpers["dup"])
+            for scale in paired_scales(tk, self.course, a, b):
+                a_score = lay_a.column_range(lay_a.score_cols[scale.id])
+                mine = score_ref[scale.id]
+                before, after, change = (h[f"{p}:{a}:{scale.id}"] for p in ("before", "after", "change"))
+                M = f"{L(m)}§"
+                templates.append((before, f'=IF(ISNUMBER({M}),IF(AND({dup}§=0,INDEX({a_dup},{M})=0,ISNUMBER({mine}),'
+                                          f'ISNUMBER(INDEX({a_score},{M}))),INDEX({a_score},{M}),""),"")', st.helper))
+                templates.append((after, f'=IF(ISNUMBER({L(before)}§),{mine},"")', st.helper))
+                templates.append((change, f'=IF(ISNUMBER({L(before)}§),{L(after)}§-{L(before)}§,"")', st.helper))
+        for scale in baseline_scales(tk, self.course) if lay.tp == "t2" else []:
+            lay1 = self.layouts["t1"]
+            chg12 = f"{L(h[f'change:t1:{scale.id}'])}§"
+            chg01 = lay1.column_range(lay1.helpers[f"change:t0:{scale.id}"])
+            M = f"{L(h['match:t1'])}§"
+            templates.append((h[f"contrast:{scale.id}"],
+                              f'=IF(ISNUMBER({chg12}),IF(ISNUMBER(INDEX({chg01},{M})),{chg12}-INDEX({chg01},{M}),""),"")',
+                              st.helper))
+        w = self.w
+        if status_pair:
+            a, m = status_pair
+            status = (f'=IF({norm}§="","",IF({dup}§=1,"{w["status_duplicate"]}",IF(ISNUMBER({L(m)}§),'
+                      f'"{w["status_matched"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}")))')
+        else:
+            status = f'=IF({norm}§="","",IF({dup}§=1,"{w["status_duplicate"]}",""))'
+        templates.append((lay.status_col, status, st.status))
+        name = sh.name
+        for r in range(FIRST_ROW, lay.last_row + 1):
+            excel_row = str(r + 1)
+            for c, tpl, fmt in templates:
+                sh.write_formula(r, c, tpl.replace("§", excel_row), fmt, self.cached(name, r, c))
+
+    def _entry_conditional_formats(self, sh, lay):
+        st, tk = self.st, self.tk
+        last = lay.last_row
+        dup = xl_col_to_name(lay.helpers["dup"])
+        sh.conditional_format(FIRST_ROW, 0, last, 0, {"type": "formula", "criteria": f"=${dup}{FIRST_ROW + 1}=1",
+                                                       "format": st.problem})
+        sh.conditional_format(FIRST_ROW, lay.status_col, last, lay.status_col,
+                              {"type": "formula", "criteria": f'=LEFT(${xl_col_to_name(lay.status_col)}{FIRST_ROW + 1},7)="Matched"',
+                               "format": None, "stop_if_true": True}) if False else None
+        for scale in lay.scales:
+            fmt = tk.format_of(scale)
+            cols = lay.item_cols(scale)
+            top = f"{xl_col_to_name(cols[0])}{FIRST_ROW + 1}"
+            if fmt.kind == "rating":
+                rule = f'=AND({top}<>"",OR(NOT(ISNUMBER({top})),{top}<{fmt.min},{top}>{fmt.max}))'
+            elif fmt.kind == "choice":
+                codes = ",".join(f"{top}={c}" for c in fmt.codes)
+                rule = f'=AND({top}<>"",OR(NOT(ISNUMBER({top})),NOT(OR({codes}))))'
+            else:
+                continue
+            sh.conditional_format(FIRST_ROW, cols[0], last, cols[-1], {"type": "formula", "criteria": rule,
+                                                                       "format": st.problem})
+
+    def _prefill(self, sh, lay):
+        rows = self.rows.get(lay.tp, [])
+        for r, row in enumerate(rows, start=FIRST_ROW):
+            for c, column_id in enumerate(lay.inputs):
+                value = row.get(column_id)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    sh.write_number(r, c, value, self.st.input)
+                else:
+                    sh.write_string(r, c, str(value), self.st.input_text)
+
+    # -- Matched --------------------------------------------------------------------------------
+
+    def _write_matched(self, sh):
+        st, tk = self.st, self.tk
+        self.banner(sh)
+        first = self.layouts[self.first]
+        later = [tp for tp in self.course.tp_ids if tp != self.first]
+        sh.write_string(1, 0, self.w["matched_title"], st.title)
+        sh.merge_range(2, 0, 2, 8, self.w["matched_intro"].strip(), st.text)
+        sh.set_row(2, 45)
+        header = 4
+        sh.freeze_panes(header + 1, 1)
+        L = xl_col_to_name
+        col = 0
+        columns = []  # (header, template, fmt)
+        fn = first.column_range(first.helpers["norm"])
+        norm_cell = lambda r: f"{first.ref()}{L(first.helpers['norm'])}{r}"  # noqa: E731
+        dup_cell = lambda r: f"{first.ref()}{L(first.helpers['dup'])}{r}"  # noqa: E731
+        columns.append(("Code", f'=IF({norm_cell("§")}="","",{norm_cell("§")})', st.calc_text))
+        columns.append(("Repeated?", f'=IF({dup_cell("§")}=1,"Repeated code","")', st.calc_text))
+        match_col = {}
+        for tp in later:
+            lay = self.layouts[tp]
+            idx = len(columns)
+            match_col[tp] = idx
+            columns.append((f"Row at {tp}", f'=IF({norm_cell("§")}="","",IFERROR(MATCH({first.ref()}{L(first.helpers["key"])}§,'
+                                            f'{lay.column_range(lay.helpers["norm"])},0),""))', st.calc_int))
+        scored = [s for s in tk.course_scales(self.course) if s.scored]
+        for scale in scored:
+            for tp in self.course.tp_ids:
+                lay = self.layouts[tp]
+                if scale.id not in lay.score_cols:
+                    continue
+                if tp == self.first:
+                    tpl = f'={first.ref()}{L(first.score_cols[scale.id])}§'
+                else:
+                    m = f"{L(match_col[tp])}§"
+                    tpl = f'=IF(ISNUMBER({m}),IF(INDEX({lay.column_range(lay.helpers["dup"])},{m})=0,INDEX({lay.column_range(lay.score_cols[scale.id])},{m}),""),"")'
+                columns.append((f"{self.scale_title(scale)} — {SHORT_TP[tp]}", tpl, st.calc))
+        for c, (title, _, _) in enumerate(columns):
+            sh.write_string(header, c, title, st.head)
+            sh.set_column(c, c, 12 if c > 1 else 14)
+        sh.set_row(header, 60)
+        for r in range(FIRST_ROW, first.last_row + 1):
+            out_r = header + 1 + (r - FIRST_ROW)
+            for c, (_, tpl, fmt) in enumerate(columns):
+                # Matched formulas read the first sheet's row r; write them in the row below the header.
+                formula = tpl.replace("§", str(r + 1))
+                if formula.startswith("='") and "!" in formula and "IF(" not in formula:
+                    formula = f'=IF(ISNUMBER({formula[1:]}),{formula[1:]},"")'
+                sh.write_formula(out_r, c, formula, fmt, self.cached(sh.name, out_r, c))
+        last_out = header + first.capacity
+        sh.conditional_format(header + 1, 0, last_out, 1, {"type": "formula", "criteria": f'=$B{header + 2}<>""',
+                                                           "format": st.problem})
+        sh.autofilter(header, 0, last_out, len(columns) - 1)
+        self.protect(sh)
+
+    # -- Results --------------------------------------------------------------------------------
+
+    def _write_results(self, sh):
+        st, tk, w = self.st, self.tk, self.w
+        self.banner(sh)
+        sh.set_column(0, 0, 34)
+        sh.set_column(1, 13, 9)
+        sh.set_column(14, 14, 70)
+        sh.write_string(1, 0, w["results_title"] + " — " + self.t(self.course.title), st.title)
+        sh.merge_range(2, 0, 2, 12, w["results_intro"].strip(), st.text)
+        sh.set_row(2, 45)
+        row = 4
+        # Counts per time point.
+        sh.write_string(row, 0, w["counts_title"], st.subtitle)
+        row += 1
+        for c, head in enumerate(["Time point", "Entered", "No code", "Repeated codes", "Matched", "Not matched"]):
+            sh.write_string(row, c, head, st.head)
+        sh.set_row(row, 30)
+        for tp, lay in self.layouts.items():
+            row += 1
+            norm = lay.column_range(lay.helpers["norm"])
+            sh.write_string(row, 0, f"{TIME_POINT_NAMES[tp]} ({tp})", st.plain)
+            # A questionnaire is entered when its row has anything typed in it.
+            self.formula(sh, row, 1, f'=SUM({lay.column_range(lay.helpers["filled"])})', st.calc_int)
+            self.define(f"{tp}_entered", sh, row, 1, f"questionnaires entered at {tp}")
+            self.formula(sh, row, 2, f"={xl_rowcol_to_cell(row, 1)}-COUNTIF({norm},\"?*\")", st.calc_int)
+            self.define(f"{tp}_no_code", sh, row, 2, f"questionnaires entered at {tp} without a code")
+            self.formula(sh, row, 3, f"=COUNTIF({lay.column_range(lay.helpers['dup'])},1)", st.calc_int)
+            self.define(f"{tp}_duplicates", sh, row, 3, f"rows at {tp} whose code is typed more than once")
+            pair = next(((a, b) for a, b in self.course.pairs if b == tp), None)
+            if pair:
+                m = lay.column_range(lay.helpers[f"match:{pair[0]}"])
+                self.formula(sh, row, 4, f"=COUNT({m})", st.calc_int)
+                self.define(f"{tp}_matched", sh, row, 4, f"codes at {tp} found at {pair[0]}")
+                self.formula(sh, row, 5, f'=COUNTIF({norm},"?*")-COUNT({m})', st.calc_int)
+                self.define(f"{tp}_unmatched", sh, row, 5, f"codes at {tp} not found at {pair[0]}")
+        row += 2
+        # Per scale and time point.
+        sh.write_string(row, 0, w["timepoint_title"], st.subtitle)
+        row += 1
+        heads = ["Scale", "Time point", "n", "Mean", "SD", "Alpha", "95% CI ±"]
+        for c, head in enumerate(heads):
+            sh.write_string(row, c, head, st.head)
+        self.tp_cells: dict[tuple[str, str], dict[str, str]] = {}
+        for scale in tk.course_scales(self.course):
+            if not scale.scored:
+                continue
+            for tp in tk.time_points_of(self.course, scale):
+                lay = self.layouts[tp]
+                row += 1
+                scores = lay.column_range(lay.score_cols[scale.id])
+                sh.write_string(row, 0, self.scale_title(scale), st.plain)
+                sh.write_string(row, 1, tp, st.plain)
+                cells = {}
+                for k, (stat, fmt) in enumerate(zip(TP_STATS, (st.calc_int, st.calc2, st.calc2, st.calc2))):
+                    cells[stat] = cell(row, 2 + k)
+                    if stat == "alpha":
+                        totals = lay.column_range(lay.helpers[f"total:{scale.id}"]) if f"total:{scale.id}" in lay.helpers else None
+                        f = stats.alpha_formula(scale, totals, [lay.column_range(c) for c in lay.item_cols(scale)]) if totals else '=""'
+                    else:
+                        f = {"n": stats.count_formula, "mean": stats.mean_formula, "sd": stats.sd_formula}[stat](scores)
+                    self.formula(sh, row, 2 + k, f, fmt)
+                    self.define(f"{scale.id}_{tp}_{stat}", sh, row, 2 + k, f"{self.scale_title(scale)} at {tp}: {STAT_MEANINGS[stat]}")
+                n, sd = cells["n"], cells["sd"]
+                self.formula(sh, row, 6, f'=IF({n}>=2,{stats.T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),"")', st.calc2)
+                cells["ci_half"] = cell(row, 6)
+                self.tp_cells[(scale.id, tp)] = cells
+        row += 2
+        # Paired change.
+        sh.write_string(row, 0, w["pairs_title"], st.subtitle)
+        row += 1
+        heads = ["Scale", "From → to", "Pairs", "Mean change", "SD change", "t", "df", "p", "CI low", "CI high",
+                 "d", "dz", "% improved", "", w["reading_header"]]
+        for c, head in enumerate(heads):
+            if head:
+                sh.write_string(row, c, head, st.head)
+        sh.set_row(row, 30)
+        self.pair_cells: dict[tuple[str, str, str], dict[str, str]] = {}
+        for a, b in self.course.pairs:
+            lay_b = self.layouts[b]
+            for scale in paired_scales(tk, self.course, a, b):
+                row += 1
+                sh.write_string(row, 0, self.scale_title(scale), st.plain)
+                sh.write_string(row, 1, f"{a} → {b}", st.plain)
+                cells = {stat: cell(row, 2 + k) for k, stat in enumerate(PAIR_STATS)}
+                h = lay_b.helpers
+                formulas = stats.paired_change_formulas(
+                    lay_b.column_range(h[f"before:{a}:{scale.id}"]), lay_b.column_range(h[f"after:{a}:{scale.id}"]),
+                    lay_b.column_range(h[f"change:{a}:{scale.id}"]), cells)
+                fmts = {"n_pairs": st.calc_int, "df": st.calc_int, "p": st.calc3, "pct_improved": st.calc}
+                for k, stat in enumerate(PAIR_STATS):
+                    self.formula(sh, row, 2 + k, formulas[stat], fmts.get(stat, st.calc2))
+                    self.define(f"{scale.id}_{a}_{b}_{stat}", sh, row, 2 + k,
+                                f"{self.scale_title(scale)}, {a} to {b}: {STAT_MEANINGS[stat]}")
+                self.formula(sh, row, 14, self._reading(scale, a, b, cells), st.calc_text)
+                sh.set_row(row, 46)
+                self.pair_cells[(scale.id, a, b)] = cells
+        # Double baseline.
+        bscales = baseline_scales(tk, self.course)
+        self.baseline_cells = {}
+        if bscales:
+            row += 2
+            sh.write_string(row, 0, w["baseline_title"], st.subtitle)
+            row += 1
+            sh.merge_range(row, 0, row, 12, w["baseline_intro"].strip(), st.text)
+            sh.set_row(row, 32)
+            row += 1
+            for c, head in enumerate(["Scale", "", "n", "Mean", "SD", "t", "df", "p"]):
+                if head:
+                    sh.write_string(row, c, head, st.head)
+            lay2 = self.layouts["t2"]
+            for scale in bscales:
+                row += 1
+                sh.write_string(row, 0, self.scale_title(scale), st.plain)
+                cells = {stat: cell(row, 2 + k) for k, stat in enumerate(BASELINE_STATS)}
+                formulas = stats.baseline_contrast_formulas(lay2.column_range(lay2.helpers[f"contrast:{scale.id}"]), cells)
+                fmts = {"n": st.calc_int, "df": st.calc_int, "p": st.calc3}
+                for k, stat in enumerate(BASELINE_STATS):
+                    self.formula(sh, row, 2 + k, formulas[stat], fmts.get(stat, st.calc2))
+                    self.define(f"{scale.id}_baseline_{stat}", sh, row, 2 + k,
+                                f"{self.scale_title(scale)}, double-baseline contrast: {STAT_MEANINGS.get(stat, stat)}")
+                self.baseline_cells[scale.id] = cells
+        sh.freeze_panes(4, 1)
+        self._results_charts(sh, row + 3)
+        self.protect(sh)
+
+    def _reading(self, scale, a, b, c) -> str:
+        w = self.w
+        title = self.scale_title(scale).replace('"', '""')
+        unit = "percentage points" if scale.knowledge else "points"
+        band = (f'IF(ABS({c["d"]})>=0.8,"{w["effect_large"]}",IF(ABS({c["d"]})>=0.5,"{w["effect_medium"]}",'
+                f'IF(ABS({c["d"]})>=0.2,"{w["effect_small"]}","{w["effect_negligible"]}")))')
+        direction = (f'IF({c["mean_change"]}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
+                     f'IF({c["mean_change"]}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
+        effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&FIXED({c["d"]},2)&")","")'
+        chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
+        improved = f'"; "&FIXED({c["pct_improved"]},0)&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
+        return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {SHORT_TP[a]} to {SHORT_TP[b]}"'
+                f'&{effect}&{chance}&{improved})')
+
+    # -- charts -----------------------------------------------------------------------------------
+
+    def _chart_block(self, rows: list[list], title: str) -> tuple[int, int]:
+        """Write a block of helper cells on the hidden Chart data sheet; return its first row and height."""
+        sh = self.chart_data
+        top = self.chart_row
+        sh.write_string(top, 0, title, self.st.plain)
+        for r, values in enumerate(rows, start=top + 1):
+            for c, v in enumerate(values):
+                if isinstance(v, str) and v.startswith("="):
+                    self.formula(sh, r, c, v)
+                elif isinstance(v, (int, float)):
+                    sh.write_number(r, c, v)
+                else:
+                    sh.write_string(r, c, str(v))
+        self.chart_row = top + len(rows) + 2
+        return top + 1, len(rows)
+
+    def _ref(self, r0, c0, r1, c1) -> str:
+        return f"='Chart data'!{cell(r0, c0)}:{cell(r1, c1)}"
+
+    def _na(self, ref: str) -> str:
+        return f"=IF(ISNUMBER({ref}),{ref},NA())"
+
+    def _results_charts(self, sh, row):
+        tk = self.tk
+        anchor_col = 0
+        chart_row = row
+        # Mean at each time point with 95% CI, one chart per scale.
+        for scale in [s for s in tk.course_scales(self.course) if s.scored]:
+            tps = tk.time_points_of(self.course, scale)
+            rows = []
+            for tp in tps:
+                c = self.tp_cells[(scale.id, tp)]
+                rows.append([TIME_POINT_NAMES[tp], self._na(f"Results!{c['mean']}"), self._na(f"Results!{c['ci_half']}")])
+            top, n = self._chart_block(rows, f"{scale.id} means")
+            chart = self.wb.add_chart({"type": "line"})
+            chart.add_series({
+                "name": self.scale_title(scale),
+                "categories": self._ref(top, 0, top + n - 1, 0),
+                "values": self._ref(top, 1, top + n - 1, 1),
+                "marker": {"type": "circle", "size": 7},
+                "y_error_bars": {"type": "custom", "plus_values": self._ref(top, 2, top + n - 1, 2),
+                                 "minus_values": self._ref(top, 2, top + n - 1, 2)},
+                "data_labels": {"value": True, "num_format": "0.0", "position": "right"},
+            })
+            fmt = tk.format_of(scale)
+            lo, hi = (0, 100) if scale.knowledge else (fmt.min, fmt.max)
+            chart.set_title({"name": f"{self.scale_title(scale)}: mean with 95% CI", "name_font": {"size": 11}})
+            chart.set_y_axis({"min": lo, "max": hi, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+            chart.set_legend({"none": True})
+            chart.show_blanks_as("gap")
+            chart.show_na_as_empty_cell()
+            chart.set_size({"width": 460, "height": 280})
+            sh.insert_chart(chart_row, anchor_col, chart)
+            anchor_col = 4 if anchor_col == 0 else 0
+            if anchor_col == 0:
+                chart_row += 15
+        if anchor_col == 4:
+            chart_row += 15
+        if self.main_pair:
+            a, b = self.main_pair
+            scales = [s for s in paired_scales(tk, self.course, a, b)]
+            research = getattr(self, "research_cells", {})
+            rows = []
+            for s in scales:
+                c = self.pair_cells[(s.id, a, b)]
+                rows.append([self.scale_title(s), self._na(f"Results!{c['d']}"), 0.2, 0.5, 0.8,
+                             self._na(f"Research!{research[s.id]}") if s.id in research else "=NA()",
+                             self._na(f"Results!{c['pct_improved']}")])
+            top, n = self._chart_block(rows, "effect sizes")
+            chart = self.wb.add_chart({"type": "column"})
+            chart.add_series({"name": f"d, {a} → {b}", "categories": self._ref(top, 0, top + n - 1, 0),
+                              "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": "#2E75B6"},
+                              "data_labels": {"value": True, "num_format": "0.00"}})
+            line = self.wb.add_chart({"type": "line"})
+            for k, (label, colour) in enumerate((("small (0.2)", "#A6A6A6"), ("medium (0.5)", "#7F7F7F"), ("large (0.8)", "#404040"))):
+                line.add_series({"name": label, "categories": self._ref(top, 0, top + n - 1, 0),
+                                 "values": self._ref(top, 2 + k, top + n - 1, 2 + k),
+                                 "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
+            line.add_series({"name": "research (typed on Research sheet)", "categories": self._ref(top, 0, top + n - 1, 0),
+                             "values": self._ref(top, 5, top + n - 1, 5), "line": {"none": True},
+                             "marker": {"type": "diamond", "size": 9, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}}})
+            chart.combine(line)
+            chart.set_title({"name": f"Effect size (d) from {SHORT_TP[a]} to {SHORT_TP[b]}", "name_font": {"size": 11}})
+            chart.set_legend({"position": "bottom"})
+            chart.show_na_as_empty_cell()
+            chart.set_size({"width": 560, "height": 320})
+            sh.insert_chart(chart_row, 0, chart)
+            pct = self.wb.add_chart({"type": "bar"})
+            pct.add_series({"name": "% improved", "categories": self._ref(top, 0, top + n - 1, 0),
+                            "values": self._ref(top, 6, top + n - 1, 6), "fill": {"color": "#548235"},
+                            "data_labels": {"value": True, "num_format": "0"}})
+            pct.set_title({"name": f"% of matched participants who improved, {SHORT_TP[a]} to {SHORT_TP[b]}",
+                           "name_font": {"size": 11}})
+            pct.set_x_axis({"min": 0, "max": 100})
+            pct.set_legend({"none": True})
+            pct.show_na_as_empty_cell()
+            pct.set_size({"width": 460, "height": 320})
+            sh.insert_chart(chart_row, 5, pct)
+
+    # -- Items ----------------------------------------------------------------------------------
+
+    def _write_items(self, sh):
+        st, tk, w = self.st, self.tk, self.w
+        self.banner(sh)
+        sh.write_string(1, 0, w["items_title"], st.title)
+        sh.merge_range(2, 0, 2, 7, w["items_intro"].strip(), st.text)
+        sh.set_row(2, 32)
+        sh.set_column(0, 0, 10)
+        sh.set_column(1, 1, 60)
+        tps = self.course.tp_ids
+        row = 4
+        heads = ["Item", "Wording", "Reversed"] + [f"{tp}" for tp in tps]
+        for c, head in enumerate(heads):
+            sh.write_string(row, c, head, st.head)
+        knowledge_rows = []
+        for scale in tk.course_scales(self.course):
+            if not scale.scored:
+                continue
+            fmt = tk.format_of(scale)
+            row += 1
+            sh.write_string(row, 0, self.scale_title(scale) + (" — % correct" if scale.knowledge else " — mean answer"), st.subtitle)
+            for item in scale.items:
+                row += 1
+                sh.write_string(row, 0, item.id, st.plain)
+                sh.write_string(row, 1, self.t(item.text), st.text)
+                sh.write_string(row, 2, "yes" if item.reverse else "", st.plain)
+                for k, tp in enumerate(tps):
+                    lay = self.layouts[tp]
+                    if item.id not in lay.inputs:
+                        continue
+                    rng = lay.column_range(lay.col(item.id))
+                    if scale.knowledge:
+                        answered = "+".join(f"({rng}={c})" for c in fmt.codes)
+                        f = (f'=IF(SUMPRODUCT(ISNUMBER({rng})*({answered}))>0,100*SUMPRODUCT(ISNUMBER({rng})*({rng}={item.key}))'
+                             f'/SUMPRODUCT(ISNUMBER({rng})*({answered})),"")')
+                    else:
+                        f = (f'=IF(COUNTIFS({rng},">={fmt.min}",{rng},"<={fmt.max}")>0,'
+                             f'AVERAGEIFS({rng},{rng},">={fmt.min}",{rng},"<={fmt.max}"),"")')
+                    self.formula(sh, row, 3 + k, f, st.calc)
+                if scale.knowledge:
+                    knowledge_rows.append((row, item))
+        sh.freeze_panes(5, 2)
+        if knowledge_rows and len(tps) >= 2:
+            first_k = [tp for tp in tps if any(i.id in self.layouts[tp].inputs for _, i in knowledge_rows)]
+            chart = self.wb.add_chart({"type": "column"})
+            r0, r1 = knowledge_rows[0][0], knowledge_rows[-1][0]
+            for tp, colour in zip(first_k, ("#9DC3E6", "#2E75B6", "#1F4E79", "#0B2545")):
+                k = tps.index(tp)
+                rows = [[i.id, self._na(f"Items!{cell(r, 3 + k)}")] for r, i in knowledge_rows]
+                top, n = self._chart_block(rows, f"knowledge {tp}")
+                chart.add_series({"name": f"{TIME_POINT_NAMES[tp]}", "categories": self._ref(top, 0, top + n - 1, 0),
+                                  "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": colour}})
+            chart.set_title({"name": "Knowledge questions: % correct", "name_font": {"size": 11}})
+            chart.set_y_axis({"min": 0, "max": 100})
+            chart.set_legend({"position": "bottom"})
+            chart.show_na_as_empty_cell()
+            chart.set_size({"width": 720, "height": 320})
+            sh.insert_chart(4, 4 + len(tps), chart)
+        self.protect(sh)
+
+    # -- Participants ---------------------------------------------------------------------------
+
+    def _write_participants(self, sh):
+        st, tk, w = self.st, self.tk, self.w
+        self.banner(sh)
+        sh.write_string(1, 0, w["participants_title"], st.title)
+        sh.write_string(2, 0, w["participants_intro"], st.note)
+        sh.set_column(0, 0, 38)
+        sh.set_column(1, 2, 10)
+        first = self.layouts[self.first]
+        row = 4
+        self.agency_counts = {}
+        for q in tk.profile.questions:
+            rng = first.column_range(first.col(q.id))
+            sh.write_string(row, 0, self.t(q.text), st.head)
+            sh.write_string(row, 1, "Number", st.head)
+            sh.write_string(row, 2, "%", st.head)
+            top = row + 1
+            for o in q.options:
+                row += 1
+                bold = q.id == tk.profile.agency and o.code == tk.profile.gp_code
+                sh.write_string(row, 0, self.t(o.label), st.subtitle if bold else st.plain)
+                self.formula(sh, row, 1, f"=COUNTIF({rng},{o.code})", st.calc_int)
+                if q.id == tk.profile.agency:
+                    self.agency_counts[o.code] = f"Participants!{cell(row, 1)}"
+            row += 1
+            sh.write_string(row, 0, "Not answered", st.note)
+            self.formula(sh, row, 1, f'=COUNTIF({first.column_range(first.helpers["norm"])},"?*")-SUM({cell(top, 1)}:{cell(row - 1, 1)})', st.calc_int)
+            for r in range(top, row + 1):
+                self.formula(sh, r, 2, f'=IF(SUM({cell(top, 1)}:{cell(row, 1)})>0,100*{cell(r, 1)}/SUM({cell(top, 1)}:{cell(row, 1)}),"")', st.calc)
+            if q.id == tk.profile.agency:
+                chart = self.wb.add_chart({"type": "bar"})
+                chart.add_series({"name": "Participants", "categories": f"=Participants!{cell(top, 0)}:{cell(row - 1, 0)}",
+                                  "values": f"=Participants!{cell(top, 1)}:{cell(row - 1, 1)}", "fill": {"color": "#2E75B6"},
+                                  "data_labels": {"value": True}})
+                chart.set_title({"name": "Attendance by agency", "name_font": {"size": 11}})
+                chart.set_legend({"none": True})
+                chart.set_y_axis({"reverse": True})
+                chart.set_size({"width": 520, "height": 340})
+                sh.insert_chart(4, 4, chart)
+            row += 2
+        self.protect(sh)
+
+    # -- Research -------------------------------------------------------------------------------
+
+    def _write_research(self, sh):
+        st, tk, w = self.st, self.tk, self.w
+        self.banner(sh)
+        sh.write_string(1, 0, w["research_title"], st.title)
+        sh.merge_range(2, 0, 2, 7, w["research_intro"].strip(), st.text)
+        sh.set_row(2, 60)
+        sh.set_column(0, 0, 34)
+        sh.set_column(1, 5, 12)
+        sh.set_column(6, 6, 60)
+        row = 4
+        heads = ["Scale", "Comparison", "Direction", "n", "Significance", "", "Note and source"]
+        for c, head in enumerate(heads):
+            if head:
+                sh.write_string(row, c, head, st.head)
+        benches = tk.course_benchmarks(self.course)
+        for b in benches:
+            row += 1
+            sh.write_string(row, 0, self.scale_title(tk.scales[b.scale]), st.text)
+            sh.write_string(row, 1, (b.pair or "").replace("_", " → ") or "as published", st.plain)
+            sh.write_string(row, 2, b.direction or (f"{b.statistic} = {b.value:g}" if b.value is not None else ""), st.plain)
+            if b.n:
+                sh.write_number(row, 3, b.n, st.plain)
+            sh.write_string(row, 4, b.significance or "", st.plain)
+            note = " ".join(filter(None, [self.t(b.note) if b.note else "", tk.citations.get(b.citation, b.citation).strip()]))
+            sh.write_string(row, 6, note, st.text)
+            sh.set_row(row, 75)
+        if not benches:
+            row += 1
+            sh.write_string(row, 0, "No research findings are held for this course type.", st.note)
+        row += 2
+        self.research_cells = {}
+        if self.main_pair:
+            a, b = self.main_pair
+            sh.write_string(row, 0, "Scale", st.head)
+            sh.write_string(row, 1, f"This course: d ({a} → {b})", st.head)
+            sh.write_string(row, 2, w["research_value_label"], st.head)
+            sh.set_row(row, 45)
+            for scale in paired_scales(tk, self.course, a, b):
+                row += 1
+                sh.write_string(row, 0, self.scale_title(scale), st.plain)
+                self.formula(sh, row, 1, f"=Results!{self.pair_cells[(scale.id, a, b)]['d']}", st.calc2)
+                value = next((x.value for x in benches if x.scale == scale.id and x.statistic == "d" and x.value is not None), None)
+                if value is not None:
+                    sh.write_number(row, 2, value, st.input_number)
+                else:
+                    sh.write_blank(row, 2, None, st.input_number)
+                sh.data_validation(row, 2, row, 2, {"validate": "decimal", "criteria": "between", "minimum": -10, "maximum": 10,
+                                                    "input_title": "Published effect size",
+                                                    "input_message": "Type the effect size d published for this course type, from the report cited above.",
+                                                    "error_message": "Type a number between -10 and 10."})
+                self.define(f"{scale.id}_research_d", sh, row, 2, f"{self.scale_title(scale)}: published effect size typed by the user")
+                self.research_cells[scale.id] = cell(row, 2)
+        self.protect(sh)
+        # The effect-size chart on Results reads these cells; it was drawn before they existed.
+        self._patch_research_chart()
+
+    def _patch_research_chart(self):
+        """Fill the research column of the effect-size chart block now that the cells exist."""
+        if not self.main_pair:
+            return
+        a, b = self.main_pair
+        sh = self.chart_data
+        for scale in paired_scales(self.tk, self.course, a, b):
+            if scale.id in self.research_cells:
+                r = self._effect_row(scale.id)
+                if r is not None:
+                    sh.write_formula(r, 5, self._na(f"Research!{self.research_cells[scale.id]}"), None,
+                                     self.cached("Chart data", r, 5))
+
+    def _effect_row(self, scale_id):
+        return self.effect_rows.get(scale_id) if hasattr(self, "effect_rows") else None
+
+    # -- Costs ----------------------------------------------------------------------------------
+
+    def _write_costs(self, sh):
+        st, tk, w = self.st, self.tk, self.w
+        self.banner(sh)
+        sh.write_string(1, 0, w["costs_title"], st.title)
+        sh.merge_range(2, 0, 2, 4, w["costs_intro"].strip(), st.text)
+        sh.set_row(2, 45)
+        sh.set_column(0, 0, 44)
+        sh.set_column(1, 4, 14)
+        row = 4
+        inputs = [("cost_trainer_days", "Trainer days (all trainers)", st.input_number),
+                  ("cost_trainer_rate", "Cost per trainer day", st.input_money),
+                  ("cost_venue", "Venue and refreshments", st.input_money),
+                  ("cost_materials", "Materials and printing", st.input_money),
+                  ("cost_other", "Other costs", st.input_money),
+                  ("cost_course_hours", "Length of the course (training hours)", st.input_number)]
+        cells = {}
+        for name, label, fmt in inputs:
+            sh.write_string(row, 0, label, st.plain)
+            sh.write_blank(row, 1, None, fmt)
+            sh.data_validation(row, 1, row, 1, {"validate": "decimal", "criteria": ">=", "value": 0,
+                                                "error_message": "Type a number (0 or more)."})
+            self.define(name, sh, row, 1, f"costs: {label.lower()}")
+            cells[name] = cell(row, 1)
+            row += 1
+        row += 1
+        sh.write_string(row, 0, "Participants' time, by agency", st.subtitle)
+        row += 1
+        for c, head in enumerate(["Agency", "Attended", "Hours each", "Cost per hour", "Cost"]):
+            sh.write_string(row, c, head, st.head)
+        agency = next(q for q in tk.profile.questions if q.id == tk.profile.agency)
+        top = row + 1
+        for o in agency.options:
+            row += 1
+            sh.write_string(row, 0, self.t(o.label), st.plain)
+            self.formula(sh, row, 1, f"={self.agency_counts[o.code]}", st.calc_int)
+            sh.write_formula(row, 2, f"={cells['cost_course_hours']}", st.input_number, "")
+            sh.write_blank(row, 3, None, st.input_money)
+            self.formula(sh, row, 4, f'=IF(AND(ISNUMBER({cell(row, 2)}),ISNUMBER({cell(row, 3)})),{cell(row, 1)}*{cell(row, 2)}*{cell(row, 3)},0)', st.calc_money)
+        time_cost = f"SUM({cell(top, 4)}:{cell(row, 4)})"
+        row += 2
+        attended = "course_attended"
+        n_first = f"COUNTIF({self.layouts[self.first].column_range(self.layouts[self.first].helpers['norm'])},\"?*\")"
+        people = f'IF(ISNUMBER({attended}),{attended},{n_first})'
+        total = (f"N({cells['cost_trainer_days']})*N({cells['cost_trainer_rate']})+N({cells['cost_venue']})"
+                 f"+N({cells['cost_materials']})+N({cells['cost_other']})+{time_cost}")
+        outputs = [("cost_total", "Total cost", f"={total}")]
+        outputs.append(("cost_per_participant", "Cost per participant",
+                        f'=IF({people}>0,cost_total/{people},"")'))
+        outputs.append(("cost_per_hour", "Cost per training hour",
+                        f'=IF(N({cells["cost_course_hours"]})>0,cost_total/{cells["cost_course_hours"]},"")'))
+        se_pair = self._self_efficacy_pair()
+        if se_pair:
+            c = self.pair_cells[se_pair]
+            improved = f'ROUND({c["pct_improved"].replace("$", "")}*{c["n_pairs"]}/100,0)'
+            improved = f'ROUND(Results!{c["pct_improved"]}*Results!{c["n_pairs"]}/100,0)'
+            outputs.append(("cost_improved_count", f"Participants whose confidence improved ({se_pair[1]} → {se_pair[2]})",
+                            f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
+            outputs.append(("cost_per_improved", "Cost per participant whose confidence improved",
+                            f'=IF(N(cost_improved_count)>0,cost_total/cost_improved_count,"")'))
+        for name, label, f in outputs:
+            sh.write_string(row, 0, label, st.subtitle)
+            self.formula(sh, row, 1, f, st.calc_int if name == "cost_improved_count" else st.calc_money)
+            self.define(name, sh, row, 1, f"costs: {label.lower()}")
+            row += 1
+        self.protect(sh)
+
+    def _self_efficacy_pair(self):
+        keys = [k for k in getattr(self, "pair_cells", {}) if k[0] == "self_efficacy"]
+        if not keys:
+            return None
+        # From the first to the last questionnaire of the course itself (not the follow-up).
+        end = "t2" if "t2" in self.course.tp_ids else self.course.tp_ids[-1]
+        preferred = [k for k in keys if k[2] == end and k[1] in ("t1",)]
+        return (preferred or keys)[0]
+
+    # -- Codebook -------------------------------------------------------------------------------
+
+    def _write_codebook(self, sh):
+        st, tk, w = self.st, self.tk, self.w
+        self.banner(sh)
+        sh.write_string(1, 0, w["codebook_title"], st.title)
+        rows = course_rows(tk, self.course)
+        heads = ["item", "scale", "wording", "format", "min", "max", "reverse", "key", "time_points", "codes"]
+        top = 3
+        for c, head in enumerate(heads):
+            sh.write_string(top, c, head, st.head)
+        sh.set_column(0, 1, 16)
+        sh.set_column(2, 2, 70)
+        sh.set_column(3, 8, 9)
+        sh.set_column(9, 9, 50)
+        r = top
+        for row in rows:
+            r += 1
+            values = [row.item, row.scale, row.wording, row.format, row.min, row.max,
+                      "yes" if row.reverse else "no", row.key, row.time_points, row.codes]
+            for c, v in enumerate(values):
+                if v is None:
+                    continue
+                if isinstance(v, int):
+                    sh.write_number(r, c, v, st.plain)
+                else:
+                    sh.write_string(r, c, str(v), st.text if c in (2, 9) else st.plain)
+        self.define("codebook_items", sh, top, 0, "codebook of items (header row included)", r, len(heads) - 1)
+        r += 2
+        s_top = r
+        s_heads = ["scale", "title", "scoring", "min_answered", "items", "level", "provenance"]
+        for c, head in enumerate(s_heads):
+            sh.write_string(r, c, head, st.head)
+        for scale in tk.course_scales(self.course):
+            r += 1
+            prov = scale.provenance
+            values = [scale.id, self.scale_title(scale), scale.scoring, scale.min_answered,
+                      " ".join(i.id for i in scale.items), scale.level,
+                      f"{prov.author}; {'original validated items' if prov.original else 'not the original validated items'}"]
+            for c, v in enumerate(values):
+                if isinstance(v, int):
+                    sh.write_number(r, c, v, st.plain)
+                else:
+                    sh.write_string(r, c, str(v), st.text if c in (2, 6) else st.plain)
+        self.define("codebook_scales", sh, s_top, 0, "codebook of scales (header row included)", r, len(s_heads) - 1)
+        r += 2
+        sh.write_string(r, 0, w["names_intro"], st.subtitle)
+        r += 1
+        for c, head in enumerate(["name", "meaning", "where"]):
+            sh.write_string(r, c + 0 if c < 1 else (2 if c == 1 else 9), head, st.head)
+        self.names.append(("codebook_items", "codebook of items (header row included)", ""))
+        for name, meaning, ref in sorted(set((n, m, x) for n, m, x in self.names if x)):
+            r += 1
+            sh.write_string(r, 0, name, st.plain)
+            sh.write_string(r, 2, meaning, st.text)
+            sh.write_string(r, 9, ref, st.plain)
+        sh.freeze_panes(top + 1, 1)
+        self.protect(sh)
+
+
+def _clip(value: str, limit: int = 255) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
