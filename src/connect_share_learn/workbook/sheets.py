@@ -73,6 +73,10 @@ class Book:
     def cached(self, sheet_name: str, row: int, col: int):
         return self.example.get("values", {}).get((sheet_name, row, col), "")
 
+    def column_values(self, sheet_name: str, col: int) -> dict:
+        """Cached results of one formula column (rows → values), for the example workbook."""
+        return self.example.get("columns", {}).get((sheet_name, col), {})
+
     def formula(self, sheet, row, col, formula, fmt=None):
         sheet.write_formula(row, col, formula, fmt, self.cached(sheet.name, row, col))
 
@@ -333,11 +337,8 @@ class Book:
         else:
             status = f'=IF({norm}§="","",IF({dup}§=1,"{w["status_duplicate"]}",""))'
         templates.append((lay.status_col, status, st.status))
-        name = sh.name
-        for r in range(FIRST_ROW, lay.last_row + 1):
-            excel_row = str(r + 1)
-            for c, tpl, fmt in templates:
-                sh.write_formula(r, c, tpl.replace("§", excel_row), fmt, self.cached(name, r, c))
+        for c, tpl, fmt in templates:
+            sh.write_shared_column(FIRST_ROW, lay.last_row, c, tpl, fmt, self.column_values(sh.name, c))
 
     def _entry_conditional_formats(self, sh, lay):
         st, tk = self.st, self.tk
@@ -417,15 +418,13 @@ class Book:
             sh.write_string(header, c, title, st.head)
             sh.set_column(c, c, 12 if c > 1 else 14)
         sh.set_row(header, 60)
-        for r in range(FIRST_ROW, first.last_row + 1):
-            out_r = header + 1 + (r - FIRST_ROW)
-            for c, (_, tpl, fmt) in enumerate(columns):
-                # Matched formulas read the first sheet's row r; write them in the row below the header.
-                formula = tpl.replace("§", str(r + 1))
-                if formula.startswith("='") and "!" in formula and "IF(" not in formula:
-                    formula = f'=IF(ISNUMBER({formula[1:]}),{formula[1:]},"")'
-                sh.write_formula(out_r, c, formula, fmt, self.cached(sh.name, out_r, c))
         last_out = header + first.capacity
+        for c, (_, tpl, fmt) in enumerate(columns):
+            if tpl.startswith("='") and "IF(" not in tpl:
+                tpl = f'=IF(ISNUMBER({tpl[1:]}),{tpl[1:]},"")'
+            # Row header + 1 of this sheet reads row FIRST_ROW of the first entry sheet.
+            sh.write_shared_column(header + 1, last_out, c, tpl, fmt, self.column_values(sh.name, c),
+                                   row_offset=FIRST_ROW - header - 1)
         sh.conditional_format(header + 1, 0, last_out, 1, {"type": "formula", "criteria": f'=$B{header + 2}<>""',
                                                            "format": st.problem})
         sh.autofilter(header, 0, last_out, len(columns) - 1)
@@ -642,6 +641,7 @@ class Book:
                              self._na(f"Research!{research[s.id]}") if s.id in research else "=NA()",
                              self._na(f"Results!{c['pct_improved']}")])
             top, n = self._chart_block(rows, "effect sizes")
+            self.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
             chart = self.wb.add_chart({"type": "column"})
             chart.add_series({"name": f"d, {a} → {b}", "categories": self._ref(top, 0, top + n - 1, 0),
                               "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": "#2E75B6"},

@@ -1,0 +1,99 @@
+"""The workbook's structure: names, validation, protection, charts, speed guards."""
+
+from __future__ import annotations
+
+import inspect
+import zipfile
+
+import openpyxl
+import pytest
+import xlsxwriter.worksheet
+
+from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.workbook.build import write_workbook
+from connect_share_learn.workbook.fastsheet import FastWorksheet
+from connect_share_learn.workbook.layout import IDS_ROW, layout_course
+
+TOOLKIT = load_toolkit()
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wb")
+    return {cid: write_workbook(TOOLKIT, c, folder / f"{cid}.xlsx", capacity=50) for cid, c in TOOLKIT.courses.items()}
+
+
+def test_xlsxwriter_private_methods_we_override_still_exist():
+    base = xlsxwriter.worksheet.Worksheet
+    assert list(inspect.signature(base._prepare_formula).parameters) == ["self", "formula", "expand_future_functions"]
+    assert list(inspect.signature(base._write_cell).parameters) == ["self", "row", "col", "cell"]
+    assert "self._write_cell(row_num, col_num, col_ref)" in inspect.getsource(base._write_rows)
+    assert FastWorksheet._prepare_formula is not base._prepare_formula
+
+
+@pytest.mark.parametrize("course_id", sorted(TOOLKIT.courses))
+def test_data_names_and_their_header_row(workbooks, course_id):
+    wb = openpyxl.load_workbook(workbooks[course_id])
+    course = TOOLKIT.courses[course_id]
+    layouts = layout_course(TOOLKIT, course, 50)
+    for tp, lay in layouts.items():
+        sheet, ref = next(iter(wb.defined_names[f"{tp}_data"].destinations))
+        ws = wb[sheet]
+        first = ref.replace("$", "").split(":")[0]
+        top_row = ws[first].row
+        ids = [c.value for c in ws[top_row - 1]][: len(lay.inputs)]
+        assert ids == lay.inputs
+        assert ids[0] == "code"
+        expected_items = [i.id for s in TOOLKIT.scales_at(course, tp) for i in s.items]
+        assert [i for i in ids if i in expected_items] == expected_items
+    for name in ("codebook_items", "codebook_scales", "course_title", "course_start_date"):
+        assert name in wb.defined_names
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props["csl_course"] == course_id and props["csl_spec_hash"] == TOOLKIT.spec_hash
+
+
+def test_names_are_lower_case_and_listed_in_the_codebook(workbooks):
+    wb = openpyxl.load_workbook(workbooks["domestic_abuse"])
+    names = set(wb.defined_names)
+    assert all(n == n.lower() for n in names)
+    listed = {r[0].value for r in wb["Codebook"].iter_rows() if r[0].value}
+    assert {n for n in names if not n.startswith("_")} <= listed
+    assert {"self_efficacy_t1_t2_d", "attitudes_t0_t1_p", "self_efficacy_baseline_mean", "t0_data"} <= names
+
+
+def test_validation_protection_and_unlocked_inputs(workbooks):
+    wb = openpyxl.load_workbook(workbooks["foundation"])
+    ws = wb["Start (t1)"]
+    assert ws.protection.sheet
+    lay = layout_course(TOOLKIT, TOOLKIT.courses["foundation"], 50)["t1"]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    column = openpyxl.utils.get_column_letter(lay.col("se_1") + 1)
+    se1 = rules[f"{column}4:{column}53"]
+    assert se1.type == "whole" and se1.errorStyle in (None, "stop")  # stop is the default
+    assert (se1.formula1, se1.formula2) == ("0", "100")
+    assert se1.prompt == TOOLKIT.scales["self_efficacy"].items[0].text
+    assert ws.column_dimensions[column].protection.locked is False  # typed cells are unlocked
+    score_col = lay.score_cols["self_efficacy"] + 1
+    assert ws.cell(4, score_col).protection.locked is True
+    assert ws.cell(4, score_col).value.startswith("=IF(COUNTIFS(")
+
+
+def test_charts_are_native_and_point_at_cells(workbooks):
+    with zipfile.ZipFile(workbooks["foundation"]) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) >= 7
+        xml = z.read(charts[0]).decode()
+        assert "'Chart data'!" in xml and "<c:errBars>" in xml
+
+
+def test_user_text_is_never_a_formula(tmp_path):
+    course = TOOLKIT.courses["foundation"]
+    rows = {"t1": [{"code": "=1+1", "com_useful": "=HYPERLINK(\"x\")"}], "t2": [{"code": "+SUM(A1)", "com_useful": "=2"}], "t3": []}
+    path = write_workbook(TOOLKIT, course, tmp_path / "x.xlsx", capacity=20, rows=rows)
+    ws = openpyxl.load_workbook(path)["Start (t1)"]
+    assert ws["A4"].value == "=1+1" and ws["A4"].data_type == "s"
+
+
+def test_capacity_limits(tmp_path):
+    with pytest.raises(ValueError):
+        write_workbook(TOOLKIT, TOOLKIT.courses["foundation"], tmp_path / "x.xlsx", capacity=5001)
