@@ -133,6 +133,47 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
                f"in {time.perf_counter() - started:.1f} s.")
 
 
+@cli.command()
+@spec_options
+@click.option("--course", "course_id", default="foundation", show_default=True, metavar="ID",
+              help="The course type to make an example workbook for.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="The example workbook to write (default: build/example-<course>.xlsx).")
+@_report_errors
+def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None) -> None:
+    """Write an example workbook filled with made-up questionnaires.
+
+    Every sheet is labelled as an example. Its stored results are the true values, so it
+    shows correct numbers even in a viewer that does not recalculate.
+
+    \b
+    Example:
+        csl demo --course domestic_abuse --out example.xlsx
+    """
+    from connect_share_learn.errors import UsageError
+    from connect_share_learn.pack import BuildOptions
+    from connect_share_learn.spec.load import load_toolkit
+    from connect_share_learn.workbook.build import write_example
+
+    toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
+    if course_id not in toolkit.courses:
+        raise UsageError(f"there is no course type '{course_id}'; choose from {', '.join(sorted(toolkit.courses))}")
+    out = out or Path("build") / f"example-{course_id}.xlsx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staged = out.with_name(f".{out.name}.partial")
+    try:
+        write_example(toolkit, toolkit.courses[course_id], staged, created=BuildOptions().created)
+        staged.replace(out)
+    finally:
+        staged.unlink(missing_ok=True)
+    click.echo(f"Wrote the example workbook {out}.")
+
+
+from connect_share_learn.xlsform import export_xlsform_command  # noqa: E402 (commands defined beside their library)
+
+cli.add_command(export_xlsform_command)
+
+
 def main() -> None:
     cli(prog_name="csl")
 

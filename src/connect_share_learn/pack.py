@@ -78,7 +78,14 @@ def renderers() -> list[tuple[str, Renderer]]:
     from connect_share_learn import codebook
     from connect_share_learn.workbook import build as workbooks
 
-    parts: list[tuple[str, Renderer]] = [("codebook", codebook.render), ("workbooks", workbooks.render)]
+    from connect_share_learn import guide, xlsform
+
+    parts: list[tuple[str, Renderer]] = [
+        ("codebook", codebook.render),
+        ("workbooks", workbooks.render),
+        ("online forms", xlsform.render),
+        ("guide", guide.render),  # last: it links only to files already in the pack
+    ]
     return parts
 
 

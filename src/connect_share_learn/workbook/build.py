@@ -68,3 +68,17 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
     book.write_all()
     wb.close()
     return path
+
+
+def write_example(toolkit: Toolkit, course: Course, path: Path, capacity: int = 100,
+                  created: dt.datetime | None = None) -> Path:
+    """The filled example workbook of ``csl demo``: made-up data, labelled on every sheet."""
+    from connect_share_learn.workbook.example import example_values, synthetic_rows
+
+    rows = synthetic_rows(toolkit, course)
+    layouts = layout_course(toolkit, course, capacity)
+    values = example_values(toolkit, course, layouts, rows)
+    values["details"] = {"course_partnership": "Example Safeguarding Children Partnership",
+                         "course_title": f"{text(course.title)} (example)", "course_trainer": "Example Trainer",
+                         "course_attended": len(rows[course.tp_ids[0]]) - 1}
+    return write_workbook(toolkit, course, path, capacity=capacity, created=created, rows=rows, example=values)

@@ -53,6 +53,7 @@ class Book:
         self.password = password or ""
         self.example = example or {}
         self.rows = rows
+        self._formulas: dict[tuple[str, int, int], tuple[str, object]] = {}
         self.w = wording()
         self.lang = toolkit.settings.language
         self.names: list[tuple[str, str, str]] = []  # name, meaning, reference
@@ -63,6 +64,9 @@ class Book:
 
     def define(self, name: str, sheet, row: int, col: int, meaning: str, last_row: int | None = None,
                last_col: int | None = None) -> str:
+        written = self._formulas.get((sheet.name, row, col))
+        if written and name in self.example.get("named", {}):
+            sheet.write_formula(row, col, written[0], written[1], self.example["named"][name])
         ref = f"'{sheet.name}'!{cell(row, col)}"
         if last_row is not None:
             ref += f":{cell(last_row, last_col if last_col is not None else col)}"
@@ -78,6 +82,7 @@ class Book:
         return self.example.get("columns", {}).get((sheet_name, col), {})
 
     def formula(self, sheet, row, col, formula, fmt=None):
+        self._formulas[(sheet.name, row, col)] = (formula, fmt)
         sheet.write_formula(row, col, formula, fmt, self.cached(sheet.name, row, col))
 
     def protect(self, sheet):
@@ -128,20 +133,20 @@ class Book:
     def _write_start(self, sh):
         st, w = self.st, self.w
         sh.set_column(0, 0, 34)
-        sh.set_column(1, 1, 60)
+        sh.set_column(1, 1, 95)
         sh.hide_gridlines(2)
         self.banner(sh)
         sh.write_string(1, 0, w["start_title"].format(course=self.t(self.course.title)), st.title)
         sh.write_string(2, 0, self.t(self.tk.settings.partnership), st.subtitle)
         sh.merge_range(3, 0, 3, 1, w["start_intro"].strip(), st.text)
-        sh.set_row(3, 48)
+        sh.set_row(3, 36)
         sh.write_string(5, 0, w["steps_title"], st.subtitle)
         sheet_list = ", ".join(lay.sheet for lay in self.layouts.values())
         row = 6
         for i, step in enumerate(w["steps"], start=1):
             sh.write_string(row, 0, f"{i}.", st.plain)
             sh.write_string(row, 1, step.format(sheets=sheet_list), st.text)
-            sh.set_row(row, 30)
+            sh.set_row(row, 32)
             row += 1
         row += 1
         sh.write_string(row, 0, w["legend_title"], st.subtitle)
@@ -181,7 +186,7 @@ class Book:
         row += 2
         sh.merge_range(row, 0, row, 1, w["protection_note"].strip(), st.note)
         sh.set_row(row, 32)
-        sh.write_string(row + 1, 0, w["version_note"].format(version=__version__, spec=self.tk.spec_hash[:12]), st.note)
+        sh.write_string(row + 1, 0, w["version_note"].format(version=__version__, spec=self.tk.spec_hash[:12]), st.plain)
         self.protect(sh)
 
     # -- entry sheets ---------------------------------------------------------------------------
@@ -346,9 +351,11 @@ class Book:
         dup = xl_col_to_name(lay.helpers["dup"])
         sh.conditional_format(FIRST_ROW, 0, last, 0, {"type": "formula", "criteria": f"=${dup}{FIRST_ROW + 1}=1",
                                                        "format": st.problem})
+        status = f"${xl_col_to_name(lay.status_col)}{FIRST_ROW + 1}"
+        matched = self.w["status_matched"].split("{")[0]
         sh.conditional_format(FIRST_ROW, lay.status_col, last, lay.status_col,
-                              {"type": "formula", "criteria": f'=LEFT(${xl_col_to_name(lay.status_col)}{FIRST_ROW + 1},7)="Matched"',
-                               "format": None, "stop_if_true": True}) if False else None
+                              {"type": "formula", "criteria": f'=AND({status}<>"",LEFT({status},{len(matched)})<>"{matched}")',
+                               "format": st.problem})
         for scale in lay.scales:
             fmt = tk.format_of(scale)
             cols = lay.item_cols(scale)
@@ -657,8 +664,10 @@ class Book:
             chart.combine(line)
             chart.set_title({"name": f"Effect size (d) from {SHORT_TP[a]} to {SHORT_TP[b]}", "name_font": {"size": 11}})
             chart.set_legend({"position": "bottom"})
+            chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
+            chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
             chart.show_na_as_empty_cell()
-            chart.set_size({"width": 560, "height": 320})
+            chart.set_size({"width": 760, "height": 360})
             sh.insert_chart(chart_row, 0, chart)
             pct = self.wb.add_chart({"type": "bar"})
             pct.add_series({"name": "% improved", "categories": self._ref(top, 0, top + n - 1, 0),
@@ -670,7 +679,7 @@ class Book:
             pct.set_legend({"none": True})
             pct.show_na_as_empty_cell()
             pct.set_size({"width": 460, "height": 320})
-            sh.insert_chart(chart_row, 5, pct)
+            sh.insert_chart(chart_row + 19, 0, pct)
 
     # -- Items ----------------------------------------------------------------------------------
 
@@ -681,7 +690,7 @@ class Book:
         sh.merge_range(2, 0, 2, 7, w["items_intro"].strip(), st.text)
         sh.set_row(2, 32)
         sh.set_column(0, 0, 10)
-        sh.set_column(1, 1, 60)
+        sh.set_column(1, 1, 110)
         tps = self.course.tp_ids
         row = 4
         heads = ["Item", "Wording", "Reversed"] + [f"{tp}" for tp in tps]
@@ -697,7 +706,7 @@ class Book:
             for item in scale.items:
                 row += 1
                 sh.write_string(row, 0, item.id, st.plain)
-                sh.write_string(row, 1, self.t(item.text), st.text)
+                sh.write_string(row, 1, self.t(item.text), st.plain)
                 sh.write_string(row, 2, "yes" if item.reverse else "", st.plain)
                 for k, tp in enumerate(tps):
                     lay = self.layouts[tp]
@@ -786,7 +795,7 @@ class Book:
         sh.set_row(2, 60)
         sh.set_column(0, 0, 34)
         sh.set_column(1, 5, 12)
-        sh.set_column(6, 6, 60)
+        sh.set_column(6, 6, 90)
         row = 4
         heads = ["Scale", "Comparison", "Direction", "n", "Significance", "", "Note and source"]
         for c, head in enumerate(heads):
@@ -897,20 +906,20 @@ class Book:
         people = f'IF(ISNUMBER({attended}),{attended},{n_first})'
         total = (f"N({cells['cost_trainer_days']})*N({cells['cost_trainer_rate']})+N({cells['cost_venue']})"
                  f"+N({cells['cost_materials']})+N({cells['cost_other']})+{time_cost}")
-        outputs = [("cost_total", "Total cost", f"={total}")]
+        typed = f"COUNT({cells['cost_trainer_rate']}:{cells['cost_other']})+COUNT({cell(top, 3)}:{cell(row - 2, 3)})"
+        outputs = [("cost_total", "Total cost", f'=IF({typed}=0,"",{total})')]
         outputs.append(("cost_per_participant", "Cost per participant",
-                        f'=IF({people}>0,cost_total/{people},"")'))
+                        f'=IF(AND(ISNUMBER(cost_total),{people}>0),cost_total/{people},"")'))
         outputs.append(("cost_per_hour", "Cost per training hour",
-                        f'=IF(N({cells["cost_course_hours"]})>0,cost_total/{cells["cost_course_hours"]},"")'))
+                        f'=IF(AND(ISNUMBER(cost_total),N({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
         se_pair = self._self_efficacy_pair()
         if se_pair:
             c = self.pair_cells[se_pair]
-            improved = f'ROUND({c["pct_improved"].replace("$", "")}*{c["n_pairs"]}/100,0)'
             improved = f'ROUND(Results!{c["pct_improved"]}*Results!{c["n_pairs"]}/100,0)'
             outputs.append(("cost_improved_count", f"Participants whose confidence improved ({se_pair[1]} → {se_pair[2]})",
                             f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
             outputs.append(("cost_per_improved", "Cost per participant whose confidence improved",
-                            f'=IF(N(cost_improved_count)>0,cost_total/cost_improved_count,"")'))
+                            f'=IF(AND(ISNUMBER(cost_total),N(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
         for name, label, f in outputs:
             sh.write_string(row, 0, label, st.subtitle)
             self.formula(sh, row, 1, f, st.calc_int if name == "cost_improved_count" else st.calc_money)

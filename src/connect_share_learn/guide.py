@@ -1,0 +1,185 @@
+"""The guide: static HTML pages on running an evaluation, written from the model and the pack.
+
+``index.html`` and ``guide/*.html`` are rendered from the Jinja2 templates in
+``templates/guide/``; all wording lives there. The guide runs last among the pack's parts
+and links only to files the pack folder holds when it runs (plus ``MANIFEST.json``, which
+the pack always writes after every part), so every link resolves. Output is byte-reproducible:
+no dates, and every listing is sorted or in the specification's order.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from connect_share_learn import __version__
+from connect_share_learn.defaults import default_dir
+from connect_share_learn.errors import InputError
+from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, text
+
+TEMPLATE_FOLDER = "guide"
+STYLESHEET = "style.css"
+# Written by build_pack after every part has run; the guide may link to it.
+ALWAYS_PRESENT = ("MANIFEST.json",)
+_TIME_POINT = re.compile(r"(?:^|[_-])(t[0-3])(?:$|[_-])")
+
+
+@dataclass(frozen=True)
+class PackFile:
+    """A file of the pack the guide links to, as a path relative to the pack folder."""
+
+    path: str
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def stem(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def suffix(self) -> str:
+        return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
+
+    @property
+    def time_point(self) -> str | None:
+        """The time point a file is for (``t1`` in ``t1.docx`` or ``t1_large_print.pdf``)."""
+        match = _TIME_POINT.search(self.stem)
+        return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the guide: where it is written and which template writes it."""
+
+    path: str
+    template: str
+    course: Course | None = None
+
+    @property
+    def root(self) -> str:
+        """The relative path from this page back to the pack folder."""
+        return "../" * self.path.count("/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+def render(ctx) -> None:
+    """Pack part: ``index.html`` and ``guide/`` (pages and stylesheet) into ``ctx.folder``."""
+    templates = template_folder(ctx)
+    env = environment(templates, ctx.toolkit.settings.language)
+    files = pack_files(ctx.folder)
+    pages = guide_pages(ctx.courses)
+    shared = {
+        "toolkit": ctx.toolkit,
+        "settings": ctx.toolkit.settings,
+        "courses": ctx.courses,
+        "pages": pages,
+        "files": files,
+        "version": __version__,
+        "spec_hash": ctx.toolkit.spec_hash,
+        "time_point_names": TIME_POINT_NAMES,
+        "lang": ctx.toolkit.settings.language,
+        "present_parts": sorted({f.path.split("/")[0] for f in files}),
+    }
+    written = {}
+    for page in pages:
+        course_files = _course_files(files, page.course.id) if page.course else {}
+        written[page.path] = _render_page(env, templates, page, dict(shared, page=page, root=page.root,
+                                                                       course=page.course, course_files=course_files))
+    (ctx.folder / "guide").mkdir(parents=True, exist_ok=True)
+    for path, html in sorted(written.items()):
+        (ctx.folder / path).write_bytes(html.encode("utf-8"))
+    (ctx.folder / "guide" / STYLESHEET).write_bytes((templates / STYLESHEET).read_bytes())
+
+
+def guide_pages(courses: list[Course]) -> list[Page]:
+    """Every page of the guide in reading order: home, topics, then one page per course type."""
+    pages = [
+        Page("index.html", "index.html.j2"),
+        Page("guide/statistics.html", "statistics.html.j2"),
+        Page("guide/codes-and-privacy.html", "codes_and_privacy.html.j2"),
+        Page("guide/adapting.html", "adapting.html.j2"),
+    ]
+    return pages + [Page(f"guide/course-{c.id}.html", "course.html.j2", c) for c in courses]
+
+
+def template_folder(ctx) -> Path:
+    """The guide's templates: a ``guide/`` folder under ``--templates`` if given, else the default."""
+    override = getattr(ctx.options, "templates", None)
+    if override is not None and (Path(override) / TEMPLATE_FOLDER).is_dir():
+        return Path(override) / TEMPLATE_FOLDER
+    return default_dir("templates") / TEMPLATE_FOLDER
+
+
+def environment(folder: Path, language: str = "en") -> jinja2.Environment:
+    """A strict, autoescaping environment: a missing variable is an error, never a blank."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["t"] = lambda value: text(value, language)
+    env.filters["yaml"] = yaml_scalar
+    return env
+
+
+def yaml_scalar(value, indent: int = 2) -> str:
+    """``value`` as a YAML value for a top-level key: bare if YAML reads it back as written, else
+    quoted if short, else a folded block (``>``) as the default files write long text."""
+    value = str(value)
+    dumped = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), allow_unicode=True)
+    dumped = dumped.removesuffix("\n").removesuffix("\n...")
+    if not dumped.startswith(("'", '"')) or "\n" in value or len(value) <= 60:
+        return dumped
+    return ">\n" + textwrap.fill(value, width=100, initial_indent=" " * indent, subsequent_indent=" " * indent)
+
+
+def pack_files(folder: Path) -> list[PackFile]:
+    """Every file the pack folder holds now (and the manifest), sorted by path."""
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    present.update(ALWAYS_PRESENT)
+    return [PackFile(p) for p in sorted(present)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Private
+
+
+def _course_files(files: list[PackFile], course_id: str) -> dict[str, list[PackFile]]:
+    """The course's files by kind, found in the folder by the pack's naming conventions."""
+
+    def under(prefix: str) -> list[PackFile]:
+        return [f for f in files if f.path.startswith(prefix) and "/" not in f.path[len(prefix):]]
+
+    return {
+        "workbooks": [f for f in under("workbooks/") if f.stem == course_id],
+        "questionnaires": under(f"questionnaires/{course_id}/"),
+        "letters": under(f"letters/{course_id}/"),
+        "online": under(f"online/{course_id}/"),
+    }
+
+
+def _render_page(env: jinja2.Environment, folder: Path, page: Page, context: dict) -> str:
+    try:
+        return env.get_template(page.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(folder / (exc.name or page.template), f"the guide template has a syntax error: {exc.message}",
+                         "correct the template", line=exc.lineno) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise InputError(folder / exc.name, "the guide template is missing",
+                         "restore it from the default templates") from exc
+    except jinja2.UndefinedError as exc:
+        raise InputError(folder / page.template, f"the guide template uses something that is not defined ({exc.message})",
+                         "use only the variables the default templates use") from exc

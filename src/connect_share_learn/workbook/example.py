@@ -1,0 +1,165 @@
+"""The example workbook of ``csl demo``: made-up data, and every key formula's true value.
+
+The entry sheets' formula columns and every named statistic carry the values that
+:mod:`connect_share_learn.stats` computes, so a viewer that does not recalculate (a phone's
+preview, a mail attachment viewer) still shows correct numbers.
+"""
+
+from __future__ import annotations
+
+import random
+
+from connect_share_learn import stats
+from connect_share_learn.results import answers, course_results
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import Course
+from connect_share_learn.workbook.layout import FIRST_ROW, EntryLayout, baseline_scales, paired_scales
+from connect_share_learn.workbook.sheets import wording
+
+
+def synthetic_rows(toolkit: Toolkit, course: Course, n: int = 22, seed: int = 2027) -> dict[str, list[dict]]:
+    """Made-up questionnaires: confidence and knowledge rise during the course, some people
+    miss a questionnaire, one code is typed twice and one in lower case."""
+    rng = random.Random(seed)
+    people = []
+    for i in range(n):
+        code = f"{rng.choice('ABDEHJLMNRSTUW')}{rng.choice('AEIOUY')}{rng.randint(1, 28):02d}{rng.choice('BCDGHKLMNPRSTW')}"
+        people.append({"code": code, "ability": rng.gauss(0, 1), "gain": max(0.0, rng.gauss(0.8, 0.5)),
+                       "profile": {q.id: rng.choice([o.code for o in q.options]) for q in toolkit.profile.questions}})
+    growth = {"t0": 0.0, "t1": 0.1, "t2": 1.0, "t3": 0.8}
+    rows: dict[str, list[dict]] = {}
+    for tp in course.tp_ids:
+        rows[tp] = []
+        for k, person in enumerate(people):
+            if tp != course.tp_ids[0] and rng.random() < (0.1 if tp != "t3" else 0.45):
+                continue
+            row: dict = {"code": person["code"].lower() if (k == 3 and tp == "t2") else person["code"]}
+            if tp == course.tp_ids[0]:
+                row.update(person["profile"])
+            level = person["ability"] + person["gain"] * growth[tp]
+            for scale in toolkit.scales_at(course, tp):
+                fmt = toolkit.format_of(scale)
+                for item in scale.items:
+                    if rng.random() < 0.03:
+                        continue
+                    if fmt.kind == "rating":
+                        pos = (level + 1.2) / 3.5 + rng.gauss(0, 0.15)
+                        if item.reverse:
+                            pos = 1 - pos
+                        points = fmt.points
+                        row[item.id] = points[min(len(points) - 1, max(0, round(pos * (len(points) - 1))))]
+                    elif fmt.kind == "choice":
+                        p_right = min(0.95, max(0.2, 0.45 + 0.2 * level))
+                        wrong = [c for c in fmt.codes if c != item.key]
+                        row[item.id] = item.key if rng.random() < p_right else rng.choice(wrong)
+                    elif rng.random() < 0.4:
+                        row[item.id] = rng.choice(["Hearing how health visitors work.", "More time for case studies.",
+                                                   "Meeting the police and school staff.", "Clearer slides."])
+            rows[tp].append(row)
+    rows[course.tp_ids[0]].append(dict(rows[course.tp_ids[0]][0]))  # a questionnaire typed twice
+    return rows
+
+
+def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], rows) -> dict:
+    """The true values of the entry sheets' formula columns and of every named statistic."""
+    w = wording()
+    columns: dict[tuple[str, int], dict[int, object]] = {}
+    info = {}
+    for tp, lay in layouts.items():
+        tp_rows = rows.get(tp, [])
+        norms = [stats.normalise_code(r.get("code")) or "" for r in tp_rows]
+        dupes = stats.duplicate_codes(norms)
+        scores = {s.id: [stats.score(s, toolkit.format_of(s), answers(s, r)) for r in tp_rows] for s in lay.scales if s.scored}
+        first_index = {}
+        for i, code in enumerate(norms):
+            if code:
+                first_index.setdefault(code, i)
+        info[tp] = (norms, dupes, scores, first_index)
+
+        def put(col: int, values: list) -> None:
+            columns[(lay.sheet, col)] = {FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}
+
+        put(lay.helpers["filled"], [1] * len(tp_rows))
+        put(lay.helpers["norm"], norms)
+        put(lay.helpers["key"], [n.replace("~", "~~").replace("*", "~*").replace("?", "~?") for n in norms])
+        put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
+        for scale in lay.scales:
+            if not scale.scored:
+                continue
+            put(lay.score_cols[scale.id], scores[scale.id])
+            if f"total:{scale.id}" in lay.helpers:
+                fmt = toolkit.format_of(scale)
+                totals = []
+                for r in tp_rows:
+                    values = [stats.item_value(scale, fmt, i, raw) for i, raw in enumerate(answers(scale, r))]
+                    totals.append(sum(values) if all(v is not None for v in values) else None)
+                put(lay.helpers[f"total:{scale.id}"], totals)
+    for tp, lay in layouts.items():
+        norms, dupes, scores = info[tp][:3]
+        status_pair = None
+        changes = {}
+        for a, b in course.pairs:
+            if b != tp:
+                continue
+            a_norms, a_dupes, a_scores, a_first = info[a][:4]
+            match = [a_first.get(n) if n else None for n in norms]
+            status_pair = status_pair or (a, match)
+            columns[(lay.sheet, lay.helpers[f"match:{a}"])] = {
+                FIRST_ROW + i: ("" if m is None else m + 1) for i, m in enumerate(match)}
+            for scale in paired_scales(toolkit, course, a, b):
+                before, after, change = [], [], []
+                for i, m in enumerate(match):
+                    mine = scores[scale.id][i]
+                    theirs = a_scores[scale.id][m] if m is not None else None
+                    ok = (m is not None and norms[i] not in dupes and a_norms[m] not in a_dupes
+                          and mine is not None and theirs is not None)
+                    before.append(theirs if ok else None)
+                    after.append(mine if ok else None)
+                    change.append(mine - theirs if ok else None)
+                for part, values in (("before", before), ("after", after), ("change", change)):
+                    columns[(lay.sheet, lay.helpers[f"{part}:{a}:{scale.id}"])] = {
+                        FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}
+                changes[(a, scale.id)] = (match, change)
+        info[tp] = info[tp] + (changes,)
+        status = []
+        for i, n in enumerate(norms):
+            if not n:
+                status.append("")
+            elif n in dupes:
+                status.append(w["status_duplicate"])
+            elif status_pair:
+                a, match = status_pair
+                status.append(w["status_matched" if match[i] is not None else "status_unmatched"].format(tp=a))
+            else:
+                status.append("")
+        columns[(lay.sheet, lay.status_col)] = {FIRST_ROW + i: v for i, v in enumerate(status)}
+    for scale in baseline_scales(toolkit, course):
+        lay2 = layouts["t2"]
+        match, chg12 = info["t2"][4][("t1", scale.id)]
+        _, chg01 = info["t1"][4][("t0", scale.id)]
+        contrast = []
+        for i, m in enumerate(match):
+            if chg12[i] is not None and chg01[m] is not None:
+                contrast.append(chg12[i] - chg01[m])
+            else:
+                contrast.append(None)
+        columns[(lay2.sheet, lay2.helpers[f"contrast:{scale.id}"])] = {
+            FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(contrast)}
+    # Rows beyond the typed ones hold blank results; the filled flag is 0 there.
+    for tp, lay in layouts.items():
+        column = columns[(lay.sheet, lay.helpers["filled"])]
+        for r in range(FIRST_ROW + len(rows.get(tp, [])), lay.last_row + 1):
+            column[r] = 0
+    named = course_results(toolkit, course, rows)
+    for tp, lay in layouts.items():
+        norms, dupes = info[tp][:2]
+        named[f"{tp}_entered"] = len(rows.get(tp, []))
+        named[f"{tp}_no_code"] = sum(1 for n in norms if not n)
+        named[f"{tp}_duplicates"] = sum(1 for n in norms if n and n in dupes)
+        pair = next(((a, b) for a, b in course.pairs if b == tp), None)
+        if pair:
+            a_first = info[pair[0]][3]
+            matched = sum(1 for n in norms if n and n in a_first)
+            named[f"{tp}_matched"] = matched
+            named[f"{tp}_unmatched"] = sum(1 for n in norms if n) - matched
+    return {"columns": columns, "named": {k: ("" if v is None else v) for k, v in named.items()}}

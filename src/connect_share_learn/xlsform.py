@@ -1,0 +1,226 @@
+"""Online forms: each course type's questionnaires as XLSForm, the open standard of ODK and KoboToolbox.
+
+One form per course type and time point, asking what the printed questionnaire asks, in the
+same order and with the same answers: the participant code first (required, checked against
+the code's pattern), the profile questions at the course's first time point, then each scale
+as a group of ``select_one`` questions over its format's answers (``text`` for written
+answers). Field names are the codebook's item ids, so exported responses carry the workbook's
+column ids; the only other fields are the groups (one per scale, named by its id, which
+KoboToolbox puts in front of field names: ``self_efficacy/se_1``) and the notes carrying each
+page's instructions (``<group>_intro``, no data). Every word in a form comes from the
+specification.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, Option, ResponseFormat, text
+
+SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "constraint", "constraint_message", "appearance")
+CHOICES_COLUMNS = ("list_name", "name", "label")
+SETTINGS_COLUMNS = ("form_id", "form_title", "version", "style")
+# The workbook's column id for the participant code (design.md: the entry sheet's header row).
+CODE_FIELD = "code"
+PROFILE_GROUP = "profile"
+# Notes carry a page's instructions and no data; an import can skip fields ending so.
+NOTE_SUFFIX = "_intro"
+
+
+@dataclass(frozen=True)
+class XLSForm:
+    """One form's three sheets as rows of cells, in the order they are written."""
+
+    survey: list[dict[str, str]]
+    choices: list[dict[str, str]]
+    settings: dict[str, str]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+def build_form(toolkit: Toolkit, course: Course, tp_id: str) -> XLSForm:
+    """The XLSForm for ``course`` at time point ``tp_id``, as the printed questionnaire asks it."""
+    if tp_id not in course.tp_ids:
+        raise UsageError(f"the course type '{course.id}' has no time point '{tp_id}'; "
+                         f"choose from {', '.join(course.tp_ids)}")
+    lang = toolkit.settings.language
+    survey: list[dict[str, str]] = []
+    lists: dict[str, list[Option]] = {}
+
+    code = toolkit.profile.code
+    parts = "; ".join(text(p.text, lang) for p in code.parts)
+    survey.append({"type": "text", "name": CODE_FIELD, "label": text(code.instructions, lang), "hint": parts,
+                   "required": "yes", "constraint": f"regex(., '{code.pattern}')", "constraint_message": parts})
+
+    if tp_id == course.tp_ids[0]:
+        profile = toolkit.profile
+        survey += _group_start(PROFILE_GROUP, text(profile.title, lang), text(profile.instructions, lang))
+        for question in profile.questions:
+            list_name = f"profile_{question.id}"
+            lists[list_name] = list(question.options)
+            survey.append({"type": f"select_one {list_name}", "name": question.id, "label": text(question.text, lang)})
+        survey.append({"type": "end_group", "name": PROFILE_GROUP})
+
+    for scale in toolkit.scales_at(course, tp_id):
+        fmt = toolkit.format_of(scale)
+        survey += _group_start(scale.id, text(scale.title, lang), text(scale.instructions, lang))
+        for item in scale.items:
+            survey.append(_item_row(item.id, text(item.text, lang), fmt, lists))
+        survey.append({"type": "end_group", "name": scale.id})
+
+    choices = [{"list_name": name, "name": str(option.code), "label": text(option.label, lang)}
+               for name, options in lists.items() for option in options]
+    digest = toolkit.spec_hash
+    settings = {
+        "form_id": f"csl_{course.id}_{tp_id}_{digest[:8]}",
+        "form_title": f"{text(course.title, lang)}: {TIME_POINT_NAMES[tp_id]}",
+        "version": digest[:12],
+        "style": "pages",
+    }
+    return XLSForm(survey, choices, settings)
+
+
+def form_bytes(form: XLSForm, created) -> bytes:
+    """The form as an .xlsx file; the same form and date give the same bytes."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"created": created, "title": form.settings["form_title"],
+                             "comments": "XLSForm made by connect-share-learn"})
+    bold = workbook.add_format({"bold": True})
+    _write_sheet(workbook, "survey", SURVEY_COLUMNS, form.survey, bold)
+    _write_sheet(workbook, "choices", CHOICES_COLUMNS, form.choices, bold)
+    _write_sheet(workbook, "settings", SETTINGS_COLUMNS, [form.settings], bold)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def course_forms(toolkit: Toolkit, courses: list[Course], created) -> dict[str, bytes]:
+    """Every form of ``courses`` as ``{"<course>/<tp>.xlsx": bytes}``, made before anything is written."""
+    return {f"{course.id}/{tp}.xlsx": form_bytes(build_form(toolkit, course, tp), created)
+            for course in courses for tp in course.tp_ids}
+
+
+def write_forms(forms: dict[str, bytes], out: Path) -> list[Path]:
+    """Write the forms under ``out`` (one folder per course type); returns the paths written."""
+    written = []
+    try:
+        for rel, data in sorted(forms.items()):
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            written.append(path)
+    except OSError as exc:
+        raise WorkFailed(f"{exc.filename or out}: the online forms could not be written ({exc.strerror}); "
+                         "check that the folder can be written to") from exc
+    return written
+
+
+def render(ctx) -> None:
+    """Pack part: ``online/<course>/<tp>.xlsx`` for every course being built."""
+    write_forms(course_forms(ctx.toolkit, ctx.courses, ctx.options.created), ctx.folder / "online")
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _reported(func):
+    """The CLI's error reporting, looked up when the command runs (cli.py imports this module)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from connect_share_learn.cli import _report_errors
+
+        return _report_errors(func)(*args, **kwargs)
+
+    return wrapper
+
+
+@click.command("export-xlsform")
+@click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of scale files laid over the default scales (same id replaces).")
+@click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of course files laid over the default courses.")
+@click.option("--benchmarks", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of benchmark files added to the research benchmarks.")
+@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="The partnership's settings file (name, contact, capacity …).")
+@click.option("--course", "course_ids", multiple=True, metavar="ID",
+              help="Export only this course type (repeat for more); all of them if not given.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/online"),
+              show_default=True, help="Folder to write the forms into, one sub-folder per course type.")
+@_reported
+def export_xlsform_command(scales, courses, benchmarks, config, course_ids, out: Path) -> None:
+    """Export the questionnaires as XLSForm files for online collection.
+
+    Writes one form per course type and time point, OUT/<course>/<tp>.xlsx, for
+    KoboToolbox, ODK Central, Enketo or any service that reads XLSForm. The forms ask
+    what the printed questionnaires ask, and their field names are the workbook's
+    column ids. The same forms are in every pack built by 'csl build', under online/.
+
+    \b
+    Example:
+        csl export-xlsform --out build/online
+        csl export-xlsform --course foundation --config my-partnership/settings.yaml
+    """
+    from connect_share_learn.pack import BuildOptions
+    from connect_share_learn.spec.load import load_toolkit
+
+    toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
+    for warning in toolkit.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    unknown = [c for c in course_ids if c not in toolkit.courses]
+    if unknown:
+        raise UsageError(f"there is no course type {', '.join(repr(c) for c in unknown)}; "
+                         f"choose from {', '.join(sorted(toolkit.courses))}")
+    chosen = [toolkit.courses[c] for c in (sorted(set(course_ids)) or sorted(toolkit.courses))]
+    written = write_forms(course_forms(toolkit, chosen, BuildOptions().created), out)
+    click.echo(f"Wrote {len(written)} XLSForm files for {len(chosen)} course type(s) into {out}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Private
+
+
+def _group_start(name: str, title: str, instructions: str) -> list[dict[str, str]]:
+    """A page of questions; XLSForm groups show no hint, so the instructions are a note on the page."""
+    rows = [{"type": "begin_group", "name": name, "label": title, "appearance": "field-list"}]
+    if instructions:
+        rows.append({"type": "note", "name": f"{name}{NOTE_SUFFIX}", "label": instructions})
+    return rows
+
+
+def _item_row(name: str, label: str, fmt: ResponseFormat, lists: dict[str, list[Option]]) -> dict[str, str]:
+    if fmt.kind == "text":
+        return {"type": "text", "name": name, "label": label, "appearance": "multiline"}
+    list_name = f"format_{fmt.id}"
+    lists.setdefault(list_name, fmt.answers())
+    row = {"type": f"select_one {list_name}", "name": name, "label": label}
+    if fmt.kind == "rating":
+        row["appearance"] = "likert"
+    return row
+
+
+def _write_sheet(workbook, name: str, columns, rows, header_format) -> None:
+    sheet = workbook.add_worksheet(name)
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, column, header_format)
+        sheet.set_column(col, col, 60 if column in ("label", "hint", "constraint_message") else 18)
+    for r, row in enumerate(rows, start=1):
+        for col, column in enumerate(columns):
+            value = row.get(column)
+            if value:
+                sheet.write_string(r, col, value)
+    sheet.freeze_panes(1, 0)
