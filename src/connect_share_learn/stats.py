@@ -81,8 +81,8 @@ def score(scale: Scale, fmt: ResponseFormat, answers: Sequence) -> float | None:
     return None
 
 
-def valid_count_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
-    """Twin of the count of valid answers: ``cells`` is the row's item range of the scale."""
+def valid_count_formula(scale: Scale, fmt: ResponseFormat, cells: str) -> str:
+    """Twin of the count of valid answers; ``cells`` is the row's item range of the scale."""
     if scale.knowledge:
         codes = "+".join(f"({cells}={c})" for c in fmt.codes)
         return f"SUMPRODUCT(ISNUMBER({cells})*({codes}))"
@@ -106,7 +106,7 @@ def recoded_sum_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cell
 
 def score_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
     """Twin of :func:`score` for one row; blank ("") when too few items were answered."""
-    count = valid_count_formula(scale, fmt, cells, item_cells)
+    count = valid_count_formula(scale, fmt, cells)
     total = recoded_sum_formula(scale, fmt, cells, item_cells)
     k = len(scale.items)
     if scale.knowledge:
@@ -118,11 +118,15 @@ def score_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: lis
     return f"=IF({count}>={scale.min_answered},{value},\"\")"
 
 
-def complete_total_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
-    """Helper for alpha: the row's recoded total when every item was answered, else blank."""
-    count = valid_count_formula(scale, fmt, cells, item_cells)
-    total = recoded_sum_formula(scale, fmt, cells, item_cells)
-    return f"=IF({count}={len(scale.items)},{total},\"\")"
+def complete_total_formula(scale: Scale, fmt: ResponseFormat, cells: str, score: str) -> str:
+    """Helper for alpha: the row's recoded total when every item was answered, else blank.
+
+    Worked back from the row's score, which then holds the mean (or share correct) of all k
+    items; the rounding of that step is far below the statistics' precision.
+    """
+    k = len(scale.items)
+    total = {"percent_correct": f"{score}*{k}/100", "sum": score}.get(scale.scoring, f"{score}*{k}")
+    return f"=IF({valid_count_formula(scale, fmt, cells)}={k},{total},\"\")"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,14 +235,19 @@ def normalise_code_formula(cell: str) -> str:
     return f"=UPPER(TRIM({cell}))"
 
 
-def lookup_key_formula(code: str) -> str:
+def lookup_key(code: str) -> str:
     """A normalised code made safe as a MATCH/COUNTIF criterion: wildcards escaped."""
-    return f'=SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({code},"~","~~"),"*","~*"),"?","~?")'
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({code},"~","~~"),"*","~*"),"?","~?")'
 
 
-def duplicate_formula(code: str, key: str, codes: str) -> str:
+def duplicate_formula(code: str, codes: str) -> str:
     """1 when the row's code appears more than once at its time point, 0 once, blank if none."""
-    return f'=IF({code}="","",IF(COUNTIF({codes},"="&{key})>1,1,0))'
+    return f'=IF({code}="","",IF(COUNTIF({codes},"="&{lookup_key(code)})>1,1,0))'
+
+
+def match_formula(code: str, codes: str) -> str:
+    """The position of the row's code among another time point's codes, or blank."""
+    return f'=IF({code}="","",IFERROR(MATCH({lookup_key(code)},{codes},0),""))'
 
 
 def duplicate_codes(codes: Iterable) -> set[str]:
@@ -301,15 +310,18 @@ def paired_change(before: Mapping[str, float], after: Mapping[str, float]) -> Pa
     return PairedChange(n, mean, sd, t, df, p, ci_low, ci_high, d, dz, pct)
 
 
-def paired_change_formulas(before: str, after: str, change: str, cell: dict[str, str]) -> dict[str, str]:
+def paired_change_formulas(before: str, change: str, cell: dict[str, str]) -> dict[str, str]:
     """Twins of :func:`paired_change`.
 
-    ``before``/``after``/``change`` are helper columns that hold a number only on rows whose
-    code is paired (found once at both time points, both scores present); ``cell`` maps each
-    statistic to the cell it is written in, so later formulas reuse earlier results.
+    ``before`` and ``change`` are helper columns that hold a number only on rows whose code
+    is paired (found once at both time points, both scores present); ``cell`` maps each
+    statistic to the cell it is written in, so later formulas reuse earlier results. The
+    later scores' variance is var(before) + var(change) + 2·cov(before, change).
     """
     n, mean, sd = cell["n_pairs"], cell["mean_change"], cell["sd_change"]
-    pooled = f"SQRT(({STDEV_S}({before})^2+{STDEV_S}({after})^2)/2)"
+    var_a = f"_xlfn.VAR.S({before})"
+    var_b = f"({var_a}+_xlfn.VAR.S({change})+2*_xlfn.COVARIANCE.S({before},{change}))"
+    pooled = f"SQRT(({var_a}+{var_b})/2)"
     out = {
         "n_pairs": f"=COUNT({change})",
         "mean_change": f"=IF({n}>=1,AVERAGE({change}),\"\")",

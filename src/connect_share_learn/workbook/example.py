@@ -79,9 +79,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
         def put(col: int, values: list) -> None:
             columns[(lay.sheet, col)] = {FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}
 
-        put(lay.helpers["filled"], [1] * len(tp_rows))
         put(lay.helpers["norm"], norms)
-        put(lay.helpers["key"], [n.replace("~", "~~").replace("*", "~*").replace("?", "~?") for n in norms])
         put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
         for scale in lay.scales:
             if not scale.scored:
@@ -107,16 +105,15 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             columns[(lay.sheet, lay.helpers[f"match:{a}"])] = {
                 FIRST_ROW + i: ("" if m is None else m + 1) for i, m in enumerate(match)}
             for scale in paired_scales(toolkit, course, a, b):
-                before, after, change = [], [], []
+                before, change = [], []
                 for i, m in enumerate(match):
                     mine = scores[scale.id][i]
                     theirs = a_scores[scale.id][m] if m is not None else None
                     ok = (m is not None and norms[i] not in dupes and a_norms[m] not in a_dupes
                           and mine is not None and theirs is not None)
                     before.append(theirs if ok else None)
-                    after.append(mine if ok else None)
                     change.append(mine - theirs if ok else None)
-                for part, values in (("before", before), ("after", after), ("change", change)):
+                for part, values in (("before", before), ("change", change)):
                     columns[(lay.sheet, lay.helpers[f"{part}:{a}:{scale.id}"])] = {
                         FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}
                 changes[(a, scale.id)] = (match, change)
@@ -124,7 +121,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
         status = []
         for i, n in enumerate(norms):
             if not n:
-                status.append("")
+                status.append(w["status_no_code"] if _typed(rows[tp][i]) else "")
             elif n in dupes:
                 status.append(w["status_duplicate"])
             elif status_pair:
@@ -145,16 +142,11 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                 contrast.append(None)
         columns[(lay2.sheet, lay2.helpers[f"contrast:{scale.id}"])] = {
             FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(contrast)}
-    # Rows beyond the typed ones hold blank results; the filled flag is 0 there.
-    for tp, lay in layouts.items():
-        column = columns[(lay.sheet, lay.helpers["filled"])]
-        for r in range(FIRST_ROW + len(rows.get(tp, [])), lay.last_row + 1):
-            column[r] = 0
     named = course_results(toolkit, course, rows)
     for tp, lay in layouts.items():
         norms, dupes = info[tp][:2]
-        named[f"{tp}_entered"] = len(rows.get(tp, []))
-        named[f"{tp}_no_code"] = sum(1 for n in norms if not n)
+        named[f"{tp}_entered"] = sum(1 for r in rows.get(tp, []) if _typed(r))
+        named[f"{tp}_no_code"] = sum(1 for n, r in zip(norms, rows.get(tp, [])) if not n and _typed(r))
         named[f"{tp}_duplicates"] = sum(1 for n in norms if n and n in dupes)
         pair = next(((a, b) for a, b in course.pairs if b == tp), None)
         if pair:
@@ -163,3 +155,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             named[f"{tp}_matched"] = matched
             named[f"{tp}_unmatched"] = sum(1 for n in norms if n) - matched
     return {"columns": columns, "named": {k: ("" if v is None else v) for k, v in named.items()}}
+
+
+def _typed(row: dict) -> bool:
+    return any(v is not None and v != "" for v in row.values())

@@ -91,7 +91,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
         for scale in lay.scales:
             if scale.scored:
                 lay.score_cols[scale.id] = lay.next_col
-        for helper in ("filled", "norm", "key", "dup"):
+        for helper in ("norm", "dup"):
             lay.add_helper(helper)
         for scale in lay.scales:
             if scale.scored and len(scale.items) >= 2:
@@ -101,7 +101,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
         lay_b = layouts[b]
         lay_b.add_helper(f"match:{a}")
         for scale in paired_scales(toolkit, course, a, b):
-            for part in ("before", "after", "change"):
+            for part in ("before", "change"):
                 lay_b.add_helper(f"{part}:{a}:{scale.id}")
     if course.double_baseline:
         for scale in paired_scales(toolkit, course, "t0", "t1"):

@@ -281,18 +281,14 @@ class Book:
             sh.data_validation(FIRST_ROW, c, last, c, rule)
 
     def _write_entry_formulas(self, sh, lay: EntryLayout):
-        tk, st = self.tk, self.st
-        first_tp = self.course.tp_ids[0]
+        tk, st, w = self.tk, self.st, self.w
         h = lay.helpers
-        L = lambda c: xl_col_to_name(c)  # noqa: E731
-        norm, key, dup = L(h["norm"]), L(h["key"]), L(h["dup"])
-        norm_range = lay.column_range(h["norm"], sheet=False)
-        templates: list[tuple[int, str, object]] = []
-        last_input = L(len(lay.inputs) - 1)
-        templates.append((h["filled"], f"=IF(COUNTA(A§:{last_input}§)>0,1,0)", st.helper))
-        templates.append((h["norm"], stats.normalise_code_formula("A§"), st.helper))
-        templates.append((h["key"], stats.lookup_key_formula(f"{norm}§"), st.helper))
-        templates.append((h["dup"], stats.duplicate_formula(f"{norm}§", f"{key}§", norm_range), st.helper))
+        L = xl_col_to_name
+        norm, dup = f"{L(h['norm'])}§", f"{L(h['dup'])}§"
+        templates: list[tuple[int, str, object]] = [
+            (h["norm"], stats.normalise_code_formula("A§"), st.helper),
+            (h["dup"], stats.duplicate_formula(norm, lay.column_range(h["norm"], sheet=False)), st.helper),
+        ]
         score_ref = {}
         for scale in lay.scales:
             if not scale.scored:
@@ -300,47 +296,47 @@ class Book:
             fmt = tk.format_of(scale)
             cols = lay.item_cols(scale)
             rng = f"{L(cols[0])}§:{L(cols[-1])}§"
-            item_cells = [f"{L(c)}§" for c in cols]
             sc = lay.score_cols[scale.id]
             score_ref[scale.id] = f"{L(sc)}§"
-            templates.append((sc, stats.score_formula(scale, fmt, rng, item_cells), st.calc))
+            templates.append((sc, stats.score_formula(scale, fmt, rng, [f"{L(c)}§" for c in cols]), st.calc))
             if f"total:{scale.id}" in h:
-                templates.append((h[f"total:{scale.id}"], stats.complete_total_formula(scale, fmt, rng, item_cells), st.helper))
+                templates.append((h[f"total:{scale.id}"], stats.complete_total_formula(scale, fmt, rng, score_ref[scale.id]),
+                                  st.helper))
         # Matching with earlier time points: one MATCH per pair, reused by INDEX.
         status_pair = None
         for a, b in self.course.pairs:
             if b != lay.tp:
                 continue
             lay_a = self.layouts[a]
-            m = h[f"match:{a}"]
+            m = f"{L(h[f'match:{a}'])}§"
             status_pair = status_pair or (a, m)
-            a_norm = lay_a.column_range(lay_a.helpers["norm"])
-            templates.append((m, f'=IF({norm}§="","",IFERROR(MATCH({key}§,{a_norm},0),""))', st.helper))
+            templates.append((h[f"match:{a}"], stats.match_formula(norm, lay_a.column_range(lay_a.helpers["norm"])), st.helper))
             a_dup = lay_a.column_range(lay_a.helpers["dup"])
             for scale in paired_scales(tk, self.course, a, b):
                 a_score = lay_a.column_range(lay_a.score_cols[scale.id])
                 mine = score_ref[scale.id]
-                before, after, change = (h[f"{p}:{a}:{scale.id}"] for p in ("before", "after", "change"))
-                M = f"{L(m)}§"
-                templates.append((before, f'=IF(ISNUMBER({M}),IF(AND({dup}§=0,INDEX({a_dup},{M})=0,ISNUMBER({mine}),'
-                                          f'ISNUMBER(INDEX({a_score},{M}))),INDEX({a_score},{M}),""),"")', st.helper))
-                templates.append((after, f'=IF(ISNUMBER({L(before)}§),{mine},"")', st.helper))
-                templates.append((change, f'=IF(ISNUMBER({L(before)}§),{L(after)}§-{L(before)}§,"")', st.helper))
+                before, change = h[f"before:{a}:{scale.id}"], h[f"change:{a}:{scale.id}"]
+                # Paired only when the code is found once at each time point and both scores exist.
+                templates.append((before, f'=IF(ISNUMBER({m}),IF(AND({dup}=0,INDEX({a_dup},{m})=0,ISNUMBER({mine}),'
+                                          f'ISNUMBER(INDEX({a_score},{m}))),INDEX({a_score},{m}),""),"")', st.helper))
+                templates.append((change, f'=IF(ISNUMBER({L(before)}§),{mine}-{L(before)}§,"")', st.helper))
         for scale in baseline_scales(tk, self.course) if lay.tp == "t2" else []:
             lay1 = self.layouts["t1"]
             chg12 = f"{L(h[f'change:t1:{scale.id}'])}§"
             chg01 = lay1.column_range(lay1.helpers[f"change:t0:{scale.id}"])
-            M = f"{L(h['match:t1'])}§"
+            m = f"{L(h['match:t1'])}§"
             templates.append((h[f"contrast:{scale.id}"],
-                              f'=IF(ISNUMBER({chg12}),IF(ISNUMBER(INDEX({chg01},{M})),{chg12}-INDEX({chg01},{M}),""),"")',
+                              f'=IF(ISNUMBER({chg12}),IF(ISNUMBER(INDEX({chg01},{m})),{chg12}-INDEX({chg01},{m}),""),"")',
                               st.helper))
-        w = self.w
+        # The status says what is wrong with a row; "No code" also lets Results count rows typed without one.
+        inputs = f"A§:{L(len(lay.inputs) - 1)}§"
         if status_pair:
             a, m = status_pair
-            status = (f'=IF({norm}§="","",IF({dup}§=1,"{w["status_duplicate"]}",IF(ISNUMBER({L(m)}§),'
-                      f'"{w["status_matched"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}")))')
+            coded = (f'IF({dup}=1,"{w["status_duplicate"]}",IF(ISNUMBER({m}),'
+                     f'"{w["status_matched"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}"))')
         else:
-            status = f'=IF({norm}§="","",IF({dup}§=1,"{w["status_duplicate"]}",""))'
+            coded = f'IF({dup}=1,"{w["status_duplicate"]}","")'
+        status = f'=IF({norm}="",IF(COUNTA({inputs})=0,"","{w["status_no_code"]}"),{coded})'
         templates.append((lay.status_col, status, st.status))
         for c, tpl, fmt in templates:
             sh.write_shared_column(FIRST_ROW, lay.last_row, c, tpl, fmt, self.column_values(sh.name, c))
@@ -407,8 +403,8 @@ class Book:
             lay = self.layouts[tp]
             idx = len(columns)
             match_col[tp] = idx
-            columns.append((f"Row at {tp}", f'=IF({norm_cell("§")}="","",IFERROR(MATCH({first.ref()}{L(first.helpers["key"])}§,'
-                                            f'{lay.column_range(lay.helpers["norm"])},0),""))', st.calc_int))
+            columns.append((f"Row at {tp}", stats.match_formula(norm_cell("§"), lay.column_range(lay.helpers["norm"])),
+                            st.calc_int))
         scored = [s for s in tk.course_scales(self.course) if s.scored]
         for scale in scored:
             for tp in self.course.tp_ids:
@@ -459,10 +455,11 @@ class Book:
             row += 1
             norm = lay.column_range(lay.helpers["norm"])
             sh.write_string(row, 0, f"{TIME_POINT_NAMES[tp]} ({tp})", st.plain)
-            # A questionnaire is entered when its row has anything typed in it.
-            self.formula(sh, row, 1, f'=SUM({lay.column_range(lay.helpers["filled"])})', st.calc_int)
+            # A questionnaire is entered when its row has a code, or anything typed and no code.
+            no_code = f'COUNTIF({lay.column_range(lay.status_col)},"{w["status_no_code"]}")'
+            self.formula(sh, row, 1, f'=COUNTIF({norm},"?*")+{no_code}', st.calc_int)
             self.define(f"{tp}_entered", sh, row, 1, f"questionnaires entered at {tp}")
-            self.formula(sh, row, 2, f"={xl_rowcol_to_cell(row, 1)}-COUNTIF({norm},\"?*\")", st.calc_int)
+            self.formula(sh, row, 2, f"={no_code}", st.calc_int)
             self.define(f"{tp}_no_code", sh, row, 2, f"questionnaires entered at {tp} without a code")
             self.formula(sh, row, 3, f"=COUNTIF({lay.column_range(lay.helpers['dup'])},1)", st.calc_int)
             self.define(f"{tp}_duplicates", sh, row, 3, f"rows at {tp} whose code is typed more than once")
@@ -524,8 +521,7 @@ class Book:
                 cells = {stat: cell(row, 2 + k) for k, stat in enumerate(PAIR_STATS)}
                 h = lay_b.helpers
                 formulas = stats.paired_change_formulas(
-                    lay_b.column_range(h[f"before:{a}:{scale.id}"]), lay_b.column_range(h[f"after:{a}:{scale.id}"]),
-                    lay_b.column_range(h[f"change:{a}:{scale.id}"]), cells)
+                    lay_b.column_range(h[f"before:{a}:{scale.id}"]), lay_b.column_range(h[f"change:{a}:{scale.id}"]), cells)
                 fmts = {"n_pairs": st.calc_int, "df": st.calc_int, "p": st.calc3, "pct_improved": st.calc}
                 for k, stat in enumerate(PAIR_STATS):
                     self.formula(sh, row, 2 + k, formulas[stat], fmts.get(stat, st.calc2))
