@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from pyxform.xls2xform import convert
 
+from connect_share_learn.cli import cli
 from connect_share_learn import pack, xlsform
 from connect_share_learn.codebook import course_rows
 from connect_share_learn.pack import BuildOptions, build_pack
@@ -233,7 +234,7 @@ def test_an_unknown_time_point_is_a_usage_error(toolkit):
 
 
 def run(*args):
-    return CliRunner().invoke(xlsform.export_xlsform_command, [str(a) for a in args], catch_exceptions=False)
+    return CliRunner().invoke(cli, ["export-xlsform", *[str(a) for a in args]], catch_exceptions=False)
 
 
 def test_command_writes_every_form(tmp_path, toolkit):
@@ -272,4 +273,4 @@ def test_command_reports_a_bad_specification_and_writes_nothing(tmp_path, projec
 def test_command_help_has_an_example_and_every_option_has_help():
     result = run("--help")
     assert result.exit_code == 0 and "Example:" in result.output and "csl export-xlsform" in result.output
-    assert all(p.help for p in xlsform.export_xlsform_command.params if p.param_type_name == "option")
+    assert all(p.help for p in cli.commands['export-xlsform'].params if p.param_type_name == "option")

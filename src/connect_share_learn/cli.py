@@ -5,7 +5,6 @@ Library code never prints or exits; a :class:`CslError` becomes one clear messag
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from pathlib import Path
@@ -13,39 +12,8 @@ from pathlib import Path
 import click
 
 from connect_share_learn import __version__
-from connect_share_learn.errors import CslError, SpecError
-
-
-def _report_errors(func):
-    """Turn the library's errors into messages and exit codes (2 bad input, 1 failed work)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        ctx = click.get_current_context()
-        debug = ctx.find_root().params.get("debug", False)
-        try:
-            return func(*args, **kwargs)
-        except CslError as exc:
-            if debug:
-                raise
-            if isinstance(exc, SpecError):
-                for problem in exc.problems:
-                    click.echo(f"error: {problem}", err=True)
-                click.echo(f"{len(exc.problems)} problem(s) found; nothing was written.", err=True)
-            else:
-                click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Stopped; nothing half-written was kept.", err=True)
-            ctx.exit(1)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for a user
-            if debug:
-                raise
-            click.echo(f"error: an unexpected problem stopped the work ({type(exc).__name__}: {exc}). "
-                       "Nothing half-written was kept. Run again with --debug and report the output.", err=True)
-            ctx.exit(1)
-
-    return wrapper
+from connect_share_learn.cli_options import load_spec, report_errors, spec_options
+from connect_share_learn.errors import UsageError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -60,25 +28,9 @@ def cli(debug: bool) -> None:
     """
 
 
-def spec_options(func):
-    """Options every command that reads the specification shares."""
-    for option in reversed([
-        click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                     help="Folder of scale files laid over the default scales (same id replaces)."),
-        click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                     help="Folder of course files laid over the default courses."),
-        click.option("--benchmarks", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                     help="Folder of benchmark files added to the research benchmarks."),
-        click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                     help="The partnership's settings file (name, contact, capacity …)."),
-    ]):
-        func = option(func)
-    return func
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_report_errors
+@report_errors
 def validate(paths: tuple[Path, ...]) -> None:
     """Check scale, course and benchmark files and print every problem.
 
@@ -109,8 +61,11 @@ def validate(paths: tuple[Path, ...]) -> None:
               help="Rows for questionnaires on each entry sheet (default 500, or the settings file's).")
 @click.option("--password", help="Protect the workbooks' sheets with this password (default: none).")
 @click.option("--no-zip", "no_zip", is_flag=True, help="Do not write the pack's zip file.")
-@_report_errors
-def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, password, no_zip) -> None:
+@click.option("--pdf", is_flag=True, help="Also convert the questionnaires and letters to PDF (needs LibreOffice).")
+@click.option("--large-print", is_flag=True, help="Also build 16 pt large-print questionnaires and letters.")
+@report_errors
+def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, password, no_zip, pdf,
+          large_print) -> None:
     """Build the toolkit pack: codebook, workbooks and documents.
 
     \b
@@ -120,13 +75,11 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
         csl build --course foundation --capacity 1000
     """
     from connect_share_learn.pack import BuildOptions, build_pack
-    from connect_share_learn.spec.load import load_toolkit
 
     started = time.perf_counter()
-    toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
-    for warning in toolkit.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    options = BuildOptions(capacity=capacity, courses=tuple(course_ids), password=password, zip=not no_zip)
+    toolkit = load_spec(scales, courses, benchmarks, config)
+    options = BuildOptions(capacity=capacity, courses=tuple(course_ids), password=password, zip=not no_zip,
+                           pdf=pdf, large_print=large_print)
     progress = (lambda part: click.echo(f"  building {part}…", err=True)) if sys.stderr.isatty() else None
     result = build_pack(toolkit, out, options, progress)
     click.echo(f"Built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) into {result.folder} "
@@ -139,7 +92,7 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
               help="The course type to make an example workbook for.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="The example workbook to write (default: build/example-<course>.xlsx).")
-@_report_errors
+@report_errors
 def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None) -> None:
     """Write an example workbook filled with made-up questionnaires.
 
@@ -150,12 +103,10 @@ def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None) 
     Example:
         csl demo --course domestic_abuse --out example.xlsx
     """
-    from connect_share_learn.errors import UsageError
     from connect_share_learn.pack import BuildOptions
-    from connect_share_learn.spec.load import load_toolkit
     from connect_share_learn.workbook.build import write_example
 
-    toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
+    toolkit = load_spec(scales, courses, benchmarks, config)
     if course_id not in toolkit.courses:
         raise UsageError(f"there is no course type '{course_id}'; choose from {', '.join(sorted(toolkit.courses))}")
     out = out or Path("build") / f"example-{course_id}.xlsx"
@@ -169,9 +120,42 @@ def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None) 
     click.echo(f"Wrote the example workbook {out}.")
 
 
-from connect_share_learn.xlsform import export_xlsform_command  # noqa: E402 (commands defined beside their library)
+@cli.command("export-xlsform")
+@spec_options
+@click.option("--course", "course_ids", multiple=True, metavar="ID",
+              help="Export only this course type (repeat for more); all of them if not given.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/online"),
+              show_default=True, help="Folder to write the forms into, one sub-folder per course type.")
+@report_errors
+def export_xlsform(scales, courses, benchmarks, config, course_ids, out: Path) -> None:
+    """Export the questionnaires as XLSForm files for online collection.
 
-cli.add_command(export_xlsform_command)
+    Writes one form per course type and time point, OUT/<course>/<tp>.xlsx, for
+    KoboToolbox, ODK Central, Enketo or any service that reads XLSForm. The forms ask
+    what the printed questionnaires ask, and their field names are the workbook's
+    column ids. The same forms are in every pack built by 'csl build', under online/.
+
+    \b
+    Example:
+        csl export-xlsform --out build/online
+        csl export-xlsform --course foundation --config my-partnership/settings.yaml
+    """
+    from connect_share_learn.pack import BuildOptions
+    from connect_share_learn.xlsform import course_forms, write_forms
+
+    toolkit = load_spec(scales, courses, benchmarks, config)
+    unknown = [c for c in course_ids if c not in toolkit.courses]
+    if unknown:
+        raise UsageError(f"there is no course type {', '.join(repr(c) for c in unknown)}; "
+                         f"choose from {', '.join(sorted(toolkit.courses))}")
+    chosen = [toolkit.courses[c] for c in (sorted(set(course_ids)) or sorted(toolkit.courses))]
+    written = write_forms(course_forms(toolkit, chosen, BuildOptions().created), out)
+    click.echo(f"Wrote {len(written)} XLSForm files for {len(chosen)} course type(s) into {out}.")
+
+
+from connect_share_learn.letters_cli import letters_command  # noqa: E402 - a command in its own module
+
+cli.add_command(letters_command)
 
 
 def main() -> None:
@@ -180,3 +164,6 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+# Transitional alias for command modules written before cli_options.py existed.
+_report_errors = report_errors

@@ -78,11 +78,13 @@ def renderers() -> list[tuple[str, Renderer]]:
     from connect_share_learn import codebook
     from connect_share_learn.workbook import build as workbooks
 
-    from connect_share_learn import guide, xlsform
+    from connect_share_learn import guide, letters, questionnaires, xlsform
 
     parts: list[tuple[str, Renderer]] = [
         ("codebook", codebook.render),
         ("workbooks", workbooks.render),
+        ("questionnaires", questionnaires.render),
+        ("letters", letters.render),
         ("online forms", xlsform.render),
         ("guide", guide.render),  # last: it links only to files already in the pack
     ]

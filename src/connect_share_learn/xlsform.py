@@ -13,12 +13,10 @@ specification.
 
 from __future__ import annotations
 
-import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 
 from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.spec.load import Toolkit
@@ -130,64 +128,6 @@ def write_forms(forms: dict[str, bytes], out: Path) -> list[Path]:
 def render(ctx) -> None:
     """Pack part: ``online/<course>/<tp>.xlsx`` for every course being built."""
     write_forms(course_forms(ctx.toolkit, ctx.courses, ctx.options.created), ctx.folder / "online")
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def _reported(func):
-    """The CLI's error reporting, looked up when the command runs (cli.py imports this module)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from connect_share_learn.cli import _report_errors
-
-        return _report_errors(func)(*args, **kwargs)
-
-    return wrapper
-
-
-@click.command("export-xlsform")
-@click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of scale files laid over the default scales (same id replaces).")
-@click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of course files laid over the default courses.")
-@click.option("--benchmarks", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of benchmark files added to the research benchmarks.")
-@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="The partnership's settings file (name, contact, capacity …).")
-@click.option("--course", "course_ids", multiple=True, metavar="ID",
-              help="Export only this course type (repeat for more); all of them if not given.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/online"),
-              show_default=True, help="Folder to write the forms into, one sub-folder per course type.")
-@_reported
-def export_xlsform_command(scales, courses, benchmarks, config, course_ids, out: Path) -> None:
-    """Export the questionnaires as XLSForm files for online collection.
-
-    Writes one form per course type and time point, OUT/<course>/<tp>.xlsx, for
-    KoboToolbox, ODK Central, Enketo or any service that reads XLSForm. The forms ask
-    what the printed questionnaires ask, and their field names are the workbook's
-    column ids. The same forms are in every pack built by 'csl build', under online/.
-
-    \b
-    Example:
-        csl export-xlsform --out build/online
-        csl export-xlsform --course foundation --config my-partnership/settings.yaml
-    """
-    from connect_share_learn.pack import BuildOptions
-    from connect_share_learn.spec.load import load_toolkit
-
-    toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
-    for warning in toolkit.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    unknown = [c for c in course_ids if c not in toolkit.courses]
-    if unknown:
-        raise UsageError(f"there is no course type {', '.join(repr(c) for c in unknown)}; "
-                         f"choose from {', '.join(sorted(toolkit.courses))}")
-    chosen = [toolkit.courses[c] for c in (sorted(set(course_ids)) or sorted(toolkit.courses))]
-    written = write_forms(course_forms(toolkit, chosen, BuildOptions().created), out)
-    click.echo(f"Wrote {len(written)} XLSForm files for {len(chosen)} course type(s) into {out}.")
 
 
 # ---------------------------------------------------------------------------------------------

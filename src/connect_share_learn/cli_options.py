@@ -1,0 +1,74 @@
+"""What every ``csl`` command shares: the specification options and the error reporting.
+
+Kept apart from cli.py so command modules (letters_cli.py …) can use them without importing
+the command group itself.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+from connect_share_learn.errors import CslError, SpecError
+
+
+def report_errors(func):
+    """Turn the library's errors into messages and exit codes (2 bad input, 1 failed work)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        debug = ctx.find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except CslError as exc:
+            if debug:
+                raise
+            if isinstance(exc, SpecError):
+                for problem in exc.problems:
+                    click.echo(f"error: {problem}", err=True)
+                click.echo(f"{len(exc.problems)} problem(s) found; nothing was written.", err=True)
+            else:
+                click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Stopped; nothing half-written was kept.", err=True)
+            ctx.exit(1)
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a user
+            if debug:
+                raise
+            click.echo(f"error: an unexpected problem stopped the work ({type(exc).__name__}: {exc}). "
+                       "Nothing half-written was kept. Run again with --debug and report the output.", err=True)
+            ctx.exit(1)
+
+    return wrapper
+
+
+def spec_options(func):
+    """--scales, --courses, --benchmarks and --config, for every command that reads the specification."""
+    for option in reversed([
+        click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
+                     help="Folder of scale files laid over the default scales (same id replaces)."),
+        click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
+                     help="Folder of course files laid over the default courses."),
+        click.option("--benchmarks", type=click.Path(path_type=Path, exists=True, file_okay=False),
+                     help="Folder of benchmark files added to the research benchmarks."),
+        click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                     help="The partnership's settings file (name, contact, capacity …)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def load_spec(scales, courses, benchmarks, config):
+    """Load the toolkit from the spec options and print its warnings."""
+    from connect_share_learn.spec.load import load_toolkit
+
+    toolkit = load_toolkit(scales=scales, courses=courses, benchmarks=benchmarks, config=config)
+    for warning in toolkit.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return toolkit

@@ -1,0 +1,378 @@
+"""Letters to participants: docxtpl templates filled with the partnership's settings.
+
+The pack holds each letter addressed "Dear colleague"; the mail merge (``csl letters``)
+writes one letter per person on a participant list and one combined document.
+
+Each template is parsed once (docxtpl's clean-up of Word's XML, then one compiled Jinja
+template per part), and each letter is rendered from that: far faster than loading the
+template again for every person, and identical in result for the tags docxtpl documents
+(``{{ }}``, ``{% %}``, ``{%p %}``, ``{%tr %}``). Jinja runs with ``StrictUndefined`` and
+autoescaping, so a missing setting is an error and a name with ``&`` or ``<`` comes out as
+written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, meta
+
+from connect_share_learn.defaults import default_dir
+from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
+from connect_share_learn.errors import InputError, UsageError
+from connect_share_learn.participants import Participant, ParticipantList, read_participants
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import Course, text
+
+# The parts of a .docx that may hold template tags.
+_TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_TAGS = re.compile(r"<[^>]+>")
+# Filled in per person by the mail merge (the pack uses the words in letters.yaml).
+PERSONAL = ("recipient", "participant", "manager_name", "first_name", "last_name", "name")
+LARGE_PRINT_POINTS = 16
+PAGE_BREAK = '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>' \
+             '<w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def letters_dir() -> Path:
+    return default_dir("templates") / "letters"
+
+
+def template_paths(folder: Path | None = None) -> list[Path]:
+    """Every letter template, by file name."""
+    folder = folder or letters_dir()
+    return sorted(p for p in folder.glob("*.docx") if not p.name.startswith(("~$", ".")))
+
+
+def find_template(name: str, folder: Path | None = None) -> Path:
+    paths = {p.stem: p for p in template_paths(folder)}
+    if name.endswith(".docx"):
+        name = name[:-5]
+    if name not in paths:
+        raise UsageError(f"there is no letter '{name}'; choose one of: {', '.join(paths)}")
+    return paths[name]
+
+
+def jinja_env() -> Environment:
+    """Strict and escaping: a missing variable is an error, text is XML-safe."""
+    return Environment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# What fills a letter
+
+
+def letter_words(language: str) -> dict[str, str]:
+    path = letters_dir() / "letters.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {**data["en"], **(data.get(language) or {})}
+
+
+def settings_context(toolkit: Toolkit, course: Course) -> dict:
+    """The values every letter can use, from the partnership's settings and the course."""
+    settings, lang = toolkit.settings, toolkit.settings.language
+    code = toolkit.profile.code
+    first = course.time_points[0]
+    follow = course.tp("t3") if "t3" in course.tp_ids else None
+    return {
+        "partnership": text(settings.partnership, lang),
+        "coordinator": settings.coordinator,
+        "contact": settings.contact,
+        "return_address": " ".join(text(settings.return_address, lang).split()),
+        "retention": " ".join(text(settings.retention, lang).split()),
+        "course_title": text(course.title, lang),
+        "course_description": " ".join(text(course.description, lang).split()),
+        "has_registration": "t0" in course.tp_ids,
+        "double_baseline": course.double_baseline,
+        "first_minutes": first.minutes,
+        "follow_up": follow is not None,
+        "follow_up_weeks": toolkit.follow_up_weeks(course) or "",
+        "follow_up_minutes": follow.minutes if follow else "",
+        "code_instructions": " ".join(text(code.instructions, lang).split()),
+        "code_parts": [text(p.text, lang) for p in code.parts],
+        "code_example": code.example,
+    }
+
+
+def where_from(variable: str, settings: dict) -> str:
+    """Where a template variable's value comes from, for ``csl letters --check``."""
+    if variable in ("recipient", "participant", "name", "first_name", "last_name"):
+        return "participant list (the name); the pack uses the words in letters.yaml"
+    if variable == "manager_name":
+        return "participant list ('manager_name' column), else \"colleague\""
+    if variable in ("partnership", "coordinator", "contact", "return_address", "retention"):
+        return "settings"
+    if variable in settings:
+        return "course and settings"
+    return "NOT PROVIDED: the participant list needs a column of this name"
+
+
+# ---------------------------------------------------------------------------------------------
+# One template, parsed once
+
+
+@dataclass
+class LetterTemplate:
+    """A docxtpl template, ready to render many times."""
+
+    path: Path
+    entries: list[tuple[str, bytes]]
+    parts: dict[str, object] = field(default_factory=dict)  # entry name -> compiled template
+    variables: set[str] = field(default_factory=set)
+    _bases: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @classmethod
+    def load(cls, path: Path, env: Environment | None = None, large_print: bool = False) -> "LetterTemplate":
+        from docxtpl import DocxTemplate
+
+        env = env or jinja_env()
+        try:
+            with zipfile.ZipFile(path) as archive:
+                entries = [(i.filename, archive.read(i.filename)) for i in archive.infolist()]
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise InputError(path, f"the letter template cannot be opened ({exc})",
+                             "save it again from Word as a .docx document") from exc
+        if large_print:
+            entries = enlarge(entries)
+        patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
+        template = cls(path, entries)
+        for name, data in entries:
+            if not _TEMPLATE_PART.match(name):
+                continue
+            xml = data.decode("utf-8")
+            if "{" not in xml:
+                continue
+            # One paragraph per line, as docxtpl does, so a line number is a paragraph number.
+            source = _PARAGRAPH.sub(r"\n<w:p\1", patcher.patch_xml(xml))
+            try:
+                template.parts[name] = env.from_string(source)
+                template.variables |= meta.find_undeclared_variables(env.parse(source))
+            except TemplateSyntaxError as exc:
+                lines = source.splitlines()[:exc.lineno]
+                number = sum(1 for line in lines if _PARAGRAPH.match(line))
+                here = _TAGS.sub("", lines[-1]) if lines else ""
+                raise InputError(path, f"paragraph {max(number, 1)} (\"{here[:60]}\") has a template "
+                                 f"error: {exc.message}", "correct the {{ }} or {% %} tag in Word") from exc
+        return template
+
+    def render_parts(self, context: dict) -> dict[str, str]:
+        out = {}
+        for name, compiled in self.parts.items():
+            try:
+                xml = compiled.render(context)
+            except TemplateError as exc:
+                variable = re.search(r"'([^']+)' is undefined", str(exc))
+                what = f"the variable '{variable.group(1)}' is not provided" if variable else str(exc)
+                raise InputError(self.path, f"{what}",
+                                 "add it to the settings file, add a column of that name to the participant list, "
+                                 "or remove it from the template (csl letters --check lists them)") from exc
+            xml = xml.replace("\n<w:p", "<w:p")
+            out[name] = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return out
+
+    def entries_for(self, rendered: dict[str, str], title: str, author: str, created) -> list[tuple[str, bytes]]:
+        out = []
+        for name, data in self.entries:
+            if name in rendered:
+                data = rendered[name].encode("utf-8")
+            elif name == "docProps/core.xml":
+                data = core_properties(title, author, created)
+            out.append((name, data))
+        return out
+
+    def write(self, context: dict, path: Path, title: str, author: str, created) -> dict[str, str]:
+        """Render one letter to ``path``; returns the rendered XML parts."""
+        rendered = self.render_parts(context)
+        key = (title, author, created)
+        if key not in self._bases:
+            # Everything but the rendered parts, zipped once and shared by every letter.
+            fixed = [(n, d) for n, d in self.entries_for({}, title, author, created) if n not in self.parts]
+            self._bases = {key: zip_bytes(fixed, created)}
+        add_to_zip(self._bases[key], [(n, x.encode("utf-8")) for n, x in rendered.items()], path, created)
+        return rendered
+
+
+_SIZE = re.compile(r'(<w:sz(?:Cs)? w:val=")(\d+)(")')
+
+
+def enlarge(entries: list[tuple[str, bytes]], body_points: int = LARGE_PRINT_POINTS) -> list[tuple[str, bytes]]:
+    """The same document in large print: every font size scaled so body text is ``body_points``."""
+    styles = dict(entries).get("word/styles.xml", b"").decode("utf-8")
+    normal = re.search(r'w:styleId="Normal".*?</w:style>', styles, flags=re.DOTALL)
+    found = _SIZE.search(normal.group(0)) if normal else None
+    found = found or _SIZE.search(styles.split("</w:docDefaults>")[0])
+    body = int(found.group(2)) if found else 22  # Word's default: 11 pt, in half-points
+    factor = 2 * body_points / body
+
+    def scale(match):
+        return f"{match.group(1)}{max(round(int(match.group(2)) * factor), 2 * body_points)}{match.group(3)}"
+
+    out = []
+    for name, data in entries:
+        if name == "word/styles.xml" or _TEMPLATE_PART.match(name):
+            data = _SIZE.sub(scale, data.decode("utf-8")).encode("utf-8")
+        out.append((name, data))
+    return out
+
+
+def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created) -> None:
+    """One document holding every letter, each starting on a new page."""
+    first = bodies[0]
+    start = first.index(">", first.index("<w:body")) + 1
+    inner = []
+    for xml in bodies:
+        body_start = xml.index(">", xml.index("<w:body")) + 1
+        section = xml.rfind("<w:sectPr")
+        inner.append(xml[body_start:section])
+    end = first.rfind("<w:sectPr")
+    merged = first[:start] + PAGE_BREAK.join(inner) + first[end:]
+    write_docx(template.entries_for({"word/document.xml": merged}, title, author, created), path, created)
+
+
+# ---------------------------------------------------------------------------------------------
+# The pack: every letter, "Dear colleague"
+
+
+def render(ctx) -> None:
+    """Pack part: ``letters/<course>/<letter>.docx`` (and ``-large-print`` and PDF editions)."""
+    toolkit: Toolkit = ctx.toolkit
+    words = letter_words(toolkit.settings.language)
+    editions = [(LetterTemplate.load(p), "") for p in template_paths()]
+    if ctx.options.large_print:
+        editions += [(LetterTemplate.load(p, large_print=True), "-large-print") for p in template_paths()]
+    author = text(toolkit.settings.partnership, toolkit.settings.language)
+    written = []
+    for course in ctx.courses:
+        context = {**settings_context(toolkit, course), **words}
+        for template, _ in editions:
+            _check_variables(template, context)
+        folder = ctx.folder / "letters" / course.id
+        folder.mkdir(parents=True, exist_ok=True)
+        for template, suffix in editions:
+            path = folder / f"{template.name}{suffix}.docx"
+            template.write(context, path, _title(template, course, toolkit), author, ctx.options.created)
+            written.append(path)
+    if ctx.options.pdf:
+        to_pdf(written)
+
+
+def _title(template: LetterTemplate, course: Course, toolkit: Toolkit) -> str:
+    return f"{template.name.replace('_', ' ').capitalize()}: {text(course.title, toolkit.settings.language)}"
+
+
+def _check_variables(template: LetterTemplate, context: dict, columns: set[str] = frozenset()) -> None:
+    missing = sorted(template.variables - set(context) - set(columns))
+    if missing:
+        raise InputError(template.path, f"the template uses {', '.join(repr(m) for m in missing)}, "
+                         "which neither the settings nor the course provide",
+                         "add a column of that name to the participant list, or remove it from the template")
+
+
+# ---------------------------------------------------------------------------------------------
+# The mail merge
+
+
+@dataclass
+class MergeResult:
+    folder: Path
+    letters: list[Path]
+    combined: Path
+    pdfs: list[Path]
+    warnings: list[str]
+
+
+def safe_file_name(name: str, limit: int = 60) -> str:
+    """A name that is safe as one file name on every system: no folders, no reserved characters."""
+    kept = "".join(ch if (ch.isalnum() or ch in "-_") else "-" for ch in name)
+    kept = re.sub(r"-{2,}", "-", kept).strip("-_.")
+    return kept[:limit].rstrip("-_.") or "participant"
+
+
+def personal_context(person: Participant, words: dict[str, str]) -> dict:
+    values = {k: v for k, v in person.fields.items() if k.isidentifier()}
+    values.update(recipient=person.name, participant=person.name, name=person.name)
+    values["manager_name"] = person.fields.get("manager_name") or words["manager_name"]
+    return values
+
+
+def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path, out: Path, created,
+          pdf: bool = False, large_print: bool = False) -> MergeResult:
+    """Write ``out/<letter>/`` with one letter per participant and one combined document.
+
+    Everything is checked before anything is written; the folder is replaced only when
+    every letter is complete, so a failure leaves an earlier merge as it was.
+    """
+    template = LetterTemplate.load(find_template(letter), large_print=large_print)
+    words = letter_words(toolkit.settings.language)
+    context = {**settings_context(toolkit, course), **words}
+    needed = template.variables - set(context) - set(PERSONAL)
+    people: ParticipantList = read_participants(participants_file, needed)
+    if pdf:
+        from connect_share_learn import office
+
+        if office.soffice() is None:
+            raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
+    author = text(toolkit.settings.partnership, toolkit.settings.language)
+    title = _title(template, course, toolkit)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / (safe_file_name(template.name) + ("-large-print" if large_print else ""))
+    staging = Path(tempfile.mkdtemp(prefix=".merging-", dir=out))
+    try:
+        folder = staging / target.name
+        folder.mkdir()
+        width = len(str(people.participants[-1].row))
+        letters, bodies = [], []
+        for person in people.participants:
+            path = folder / f"{person.row:0{width}d}-{safe_file_name(person.name)}.docx"
+            rendered = template.write({**context, **personal_context(person, words)}, path,
+                                      title, author, created)
+            bodies.append(rendered["word/document.xml"])
+            letters.append(path)
+        combined = folder / f"all-{safe_file_name(template.name)}.docx"
+        combine(template, bodies, combined, title, author, created)
+        pdfs = to_pdf([combined] + letters) if pdf else []
+        if target.exists():
+            old = out / f".old-{target.name}-{os.getpid()}"
+            os.replace(target, old)
+            os.replace(folder, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(folder, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    def moved(p: Path) -> Path:
+        return target / p.name
+
+    return MergeResult(target, [moved(p) for p in letters], moved(combined), [moved(p) for p in pdfs], people.warnings)
+
+
+def check(toolkit: Toolkit, course: Course, letter: str | None = None) -> list[tuple[str, list[tuple[str, str]], str]]:
+    """Every template's variables and where each value comes from (``csl letters --check``).
+
+    Returns (letter, [(variable, source)], error) per template; ``error`` is "" unless the
+    template cannot be read, so one broken template does not hide the others.
+    """
+    context = {**settings_context(toolkit, course), **letter_words(toolkit.settings.language)}
+    paths = [find_template(letter)] if letter else template_paths()
+    report = []
+    for path in paths:
+        try:
+            template = LetterTemplate.load(path)
+        except InputError as exc:
+            report.append((path.stem, [], str(exc)))
+            continue
+        report.append((template.name, [(v, where_from(v, context)) for v in sorted(template.variables)], ""))
+    return report

@@ -1,0 +1,80 @@
+"""``csl letters``: the mail merge of a letter with a participant list."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from connect_share_learn.cli_options import load_spec, report_errors, spec_options
+from connect_share_learn.errors import UsageError
+
+
+@click.command("letters")
+@click.argument("letter", required=False)
+@click.option("--participants", type=click.Path(path_type=Path, dir_okay=False),
+              help="The participant list: CSV (UTF-8 or Excel's Windows-1252) or XLSX, with a 'name' "
+                   "column or 'first_name' and 'last_name' columns.")
+@click.option("--course", "course_id", default=None,
+              help="The course type whose details fill the letter (default: foundation).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/letters"),
+              show_default=True, help="Folder to write into; the letters go in a folder named after LETTER.")
+@click.option("--check", is_flag=True, help="List every template's variables and where each comes from; write nothing.")
+@click.option("--pdf", is_flag=True, help="Also convert the letters to PDF (needs LibreOffice).")
+@click.option("--large-print", is_flag=True, help="Print the letters in 16 pt (headings larger in proportion).")
+@spec_options
+@click.pass_context
+@report_errors
+def letters_command(ctx, letter, participants, course_id, out, check, pdf, large_print, scales, courses, benchmarks,
+                    config):
+    """Merge a letter with a participant list: one .docx per person and one combined file.
+
+    LETTER is a template's file name without .docx: invitation, thank_you,
+    follow_up_invitation, follow_up_reminder, manager_letter, information_sheet or
+    results_summary. Names come out exactly as written in the list. Blank and repeated
+    rows are skipped and reported. The list itself is never copied.
+
+    \b
+    Example:
+        csl letters invitation --participants delegates.csv --course domestic_abuse
+        csl letters manager_letter --participants delegates.xlsx --out build/letters --pdf
+        csl letters --check
+    """
+    from connect_share_learn import letters
+    from connect_share_learn.pack import BuildOptions
+
+    toolkit = load_spec(scales, courses, benchmarks, config)
+    course = _course(toolkit, course_id)
+    if check:
+        report = letters.check(toolkit, course, letter)
+        for name, variables, error in report:
+            click.echo(f"{name}.docx")
+            for variable, source in variables:
+                click.echo(f"  {variable:<20} {source}")
+            if error:
+                click.echo(f"  error: {error}")
+        if any(error for _, _, error in report):
+            ctx.exit(2)
+        return
+    if not letter:
+        raise UsageError("name the LETTER to merge (e.g. 'csl letters invitation --participants list.csv'); "
+                         "'csl letters --check' lists the letters")
+    if participants is None:
+        raise UsageError("give the participant list with --participants FILE (CSV or XLSX)")
+    started = time.perf_counter()
+    result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
+                           large_print=large_print)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    extra = f" and {len(result.pdfs)} PDFs" if result.pdfs else ""
+    click.echo(f"Wrote {len(result.letters)} letters, the combined {result.combined.name}{extra} "
+               f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
+
+
+def _course(toolkit, course_id: str | None):
+    if course_id is None:
+        course_id = "foundation" if "foundation" in toolkit.courses else sorted(toolkit.courses)[0]
+    if course_id not in toolkit.courses:
+        raise UsageError(f"there is no course type '{course_id}'; choose one of {', '.join(sorted(toolkit.courses))}")
+    return toolkit.courses[course_id]
