@@ -32,6 +32,17 @@ class CslError(Exception):
 
     exit_code = 2
 
+    def __reduce__(self):
+        # Errors cross process boundaries when the pack is built in parallel.
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls, args, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class SpecError(CslError):
     """The specification (scales, courses, benchmarks, settings) has problems."""

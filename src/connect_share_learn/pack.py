@@ -12,10 +12,12 @@ import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -91,6 +93,51 @@ def renderers() -> list[tuple[str, Renderer]]:
     return parts
 
 
+# Parts that write one file set per course type and can be built a course at a time.
+PER_COURSE = {"workbooks", "questionnaires", "letters", "online forms"}
+# Parts that read what the others wrote: built last, in order.
+LAST = ("guide",)
+
+
+def _render_parts(ctx: BuildContext, progress: Callable[[str], None] | None) -> None:
+    """Run every renderer; independent ones share the machine's cores a course at a time."""
+    parts = renderers()
+    tasks = []
+    for name, render in parts:
+        if name in LAST:
+            continue
+        if name in PER_COURSE and len(ctx.courses) > 1:
+            tasks += [(name, render, replace(ctx, courses=[course])) for course in ctx.courses]
+        else:
+            tasks.append((name, render, ctx))
+    workers = min(2, os.cpu_count() or 1, len(tasks))
+    if workers > 1 and all(_picklable(render) for _, render, _ in tasks):
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [(name, pool.submit(render, task_ctx)) for name, render, task_ctx in tasks]
+            for name, future in futures:
+                future.result()
+                if progress:
+                    progress(name)
+    else:
+        for name, render, task_ctx in tasks:
+            if progress:
+                progress(name)
+            render(task_ctx)
+    for name, render in parts:
+        if name in LAST:
+            if progress:
+                progress(name)
+            render(ctx)
+
+
+def _picklable(render: Renderer) -> bool:
+    try:
+        pickle.dumps(render)
+    except Exception:  # noqa: BLE001 - a local function or lambda: render it in this process
+        return False
+    return True
+
+
 def pack_name() -> str:
     return f"connect-share-learn-{__version__}"
 
@@ -110,11 +157,7 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
     try:
         folder = staging / pack_name()
         folder.mkdir()
-        ctx = BuildContext(toolkit, options, folder, courses)
-        for name, render in renderers():
-            if progress:
-                progress(name)
-            render(ctx)
+        _render_parts(BuildContext(toolkit, options, folder, courses), progress)
         files = _manifest(folder, toolkit)
         staged_zip = staging / zip_target.name
         if options.zip:
