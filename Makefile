@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11+:
 #   make pack   sets up .venv and builds the default pack into build/
 #   make test   sets up .venv (with test tools) and runs the whole test suite
+#   make bench  runs the benchmark scripts in bench/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,4 +21,4 @@ test: $(BIN)/csl
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/csl
-	$(BIN)/python bench/run.py
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
