@@ -438,7 +438,7 @@ class Book:
     def _write_results(self, sh):
         st, tk, w = self.st, self.tk, self.w
         self.banner(sh)
-        sh.set_column(0, 0, 34)
+        sh.set_column(0, 0, 46)
         sh.set_column(1, 13, 9)
         sh.set_column(14, 14, 70)
         sh.write_string(1, 0, w["results_title"] + " — " + self.t(self.course.title), st.title)
@@ -522,7 +522,7 @@ class Book:
                 h = lay_b.helpers
                 formulas = stats.paired_change_formulas(
                     lay_b.column_range(h[f"before:{a}:{scale.id}"]), lay_b.column_range(h[f"change:{a}:{scale.id}"]), cells)
-                fmts = {"n_pairs": st.calc_int, "df": st.calc_int, "p": st.calc3, "pct_improved": st.calc}
+                fmts = {"n_pairs": st.calc_int, "df": st.calc_int, "p": st.calc_p, "pct_improved": st.calc}
                 for k, stat in enumerate(PAIR_STATS):
                     self.formula(sh, row, 2 + k, formulas[stat], fmts.get(stat, st.calc2))
                     self.define(f"{scale.id}_{a}_{b}_{stat}", sh, row, 2 + k,
@@ -549,7 +549,7 @@ class Book:
                 sh.write_string(row, 0, self.scale_title(scale), st.plain)
                 cells = {stat: cell(row, 2 + k) for k, stat in enumerate(BASELINE_STATS)}
                 formulas = stats.baseline_contrast_formulas(lay2.column_range(lay2.helpers[f"contrast:{scale.id}"]), cells)
-                fmts = {"n": st.calc_int, "df": st.calc_int, "p": st.calc3}
+                fmts = {"n": st.calc_int, "df": st.calc_int, "p": st.calc_p}
                 for k, stat in enumerate(BASELINE_STATS):
                     self.formula(sh, row, 2 + k, formulas[stat], fmts.get(stat, st.calc2))
                     self.define(f"{scale.id}_baseline_{stat}", sh, row, 2 + k,
@@ -835,9 +835,29 @@ class Book:
                                                     "error_message": "Type a number between -10 and 10."})
                 self.define(f"{scale.id}_research_d", sh, row, 2, f"{self.scale_title(scale)}: published effect size typed by the user")
                 self.research_cells[scale.id] = cell(row, 2)
+            self._patch_research_chart()
+            self._research_chart(sh, row + 2)
         self.protect(sh)
-        # The effect-size chart on Results reads these cells; it was drawn before they existed.
-        self._patch_research_chart()
+
+    def _research_chart(self, sh, row):
+        """This course's effect sizes beside the published ones the user typed in."""
+        a, b = self.main_pair
+        rows = self.effect_rows
+        if not rows:
+            return
+        top, bottom = min(rows.values()), max(rows.values())
+        chart = self.wb.add_chart({"type": "column"})
+        for col, name, colour in ((1, f"This course, {SHORT_TP[a]} to {SHORT_TP[b]}", "#2E75B6"),
+                                  (5, "Published (typed above)", "#C00000")):
+            chart.add_series({"name": name, "categories": self._ref(top, 0, bottom, 0),
+                              "values": self._ref(top, col, bottom, col), "fill": {"color": colour},
+                              "data_labels": {"value": True, "num_format": "0.00"}})
+        chart.set_title({"name": "Effect size (d): this course and the research", "name_font": {"size": 11}})
+        chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
+        chart.set_legend({"position": "bottom"})
+        chart.show_na_as_empty_cell()
+        chart.set_size({"width": 720, "height": 340})
+        sh.insert_chart(row, 0, chart)
 
     def _patch_research_chart(self):
         """Fill the research column of the effect-size chart block now that the cells exist."""

@@ -40,6 +40,9 @@ class Styles:
         self.calc_int = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "num_format": "0"})
         self.calc2 = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "num_format": "0.00"})
         self.calc3 = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "num_format": "0.000"})
+        # p-values: "<0.001" rather than a misleading 0.000.
+        self.calc_p = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF",
+                           "num_format": '[<0.001]"<0.001";0.000'})
         self.calc_money = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF",
                                "num_format": "£#,##0.00"})
         self.calc_text = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "text_wrap": True})
