@@ -157,6 +157,10 @@ from connect_share_learn.letters_cli import letters_command  # noqa: E402 - a co
 
 cli.add_command(letters_command)
 
+from connect_share_learn.importing.command import import_command  # noqa: E402 - a command in its own module
+
+cli.add_command(import_command)
+
 
 def main() -> None:
     cli(prog_name="csl")
@@ -164,6 +168,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
-# Transitional alias for command modules written before cli_options.py existed.
-_report_errors = report_errors

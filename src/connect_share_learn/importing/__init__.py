@@ -1,0 +1,11 @@
+"""Importing online responses (KoboToolbox, ODK, Enketo exports) into a data-entry workbook.
+
+``csl import`` appends a file of responses to one time point's entry sheet of a copy of the
+workbook, keeping everything else in it as it was: see :mod:`.run` for the steps,
+:mod:`.fields` for how fields and answers are read, :mod:`.entry_sheet` for the XML edit,
+:mod:`.package` for the checks every untrusted file gets.
+"""
+
+from connect_share_learn.importing.run import ImportReport, import_responses
+
+__all__ = ["ImportReport", "import_responses"]

@@ -1,0 +1,94 @@
+"""``csl import``: the command-line face of :func:`connect_share_learn.importing.import_responses`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from connect_share_learn.cli_options import load_spec, report_errors, spec_options
+from connect_share_learn.importing.run import ImportReport
+
+
+@click.command("import")
+@click.argument("responses", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--course", "course_id", required=True, metavar="ID",
+              help="The course type the workbook is for (as in its csl_course property), e.g. foundation.")
+@click.option("--time-point", "tp", required=True, metavar="TP",
+              help="The time point the responses answer: t0 registration, t1 start, t2 end, t3 follow-up.")
+@click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The course's data-entry workbook to add the responses to; it is only read.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="The workbook to write: a copy of --workbook with the responses added (required unless --dry-run).")
+@click.option("--dry-run", is_flag=True, help="Check the responses and report, but write nothing.")
+@spec_options
+@report_errors
+def import_command(responses: Path, course_id: str, tp: str, workbook: Path, out: Path | None, dry_run: bool,
+                   scales, courses, benchmarks, config) -> None:
+    """Add online responses to a course's data-entry workbook.
+
+    RESPONSES is a CSV or XLSX file exported from KoboToolbox, ODK Central or Enketo for
+    a form made by 'csl export-xlsform' (field names as headers; group prefixes such as
+    self_efficacy/se_1 are fine). The responses are appended after the last row typed on
+    the time point's entry sheet of a copy of the workbook, written to --out; formulas,
+    charts, validation, protection and the rows already typed are kept, and the workbook
+    recalculates when opened. The workbook given is never changed.
+
+    Every problem is listed with its line or row: unknown columns, missing codes, answers
+    that are not one of the form's answers (imported as typed, highlighted in the
+    workbook and left out of the scores), codes given twice (both kept, flagged as in the
+    workbook). If the sheet has no room for all the responses, nothing is written.
+
+    \b
+    Example:
+        csl import kobo-export.csv --course foundation --time-point t3 \\
+            --workbook workbooks/foundation.xlsx --out foundation-with-online.xlsx
+        csl import responses.xlsx --course foundation --time-point t3 \\
+            --workbook workbooks/foundation.xlsx --dry-run
+    """
+    from connect_share_learn.errors import UsageError
+    from connect_share_learn.importing.run import import_responses
+
+    if out is None and not dry_run:
+        raise UsageError("give --out, the workbook to write (or --dry-run to check the responses only)")
+    toolkit = load_spec(scales, courses, benchmarks, config)
+    report = import_responses(toolkit, course_id, tp, responses, workbook, None if dry_run else out)
+    for line in summary(report):
+        click.echo(line)
+
+
+def summary(report: ImportReport) -> list[str]:
+    """The report as lines for a person: what was imported, then every problem with its place."""
+    lines = []
+    where = f"'{report.sheet}'"
+    if report.out is None and report.imported and report.first_row is None:
+        lines.append(f"Checked {report.imported} response(s) for {where}: they fit "
+                     f"({report.room_left} of {report.capacity} rows would be left). Nothing was written (--dry-run).")
+    elif report.out is not None:
+        lines.append(f"Imported {report.imported} response(s) into {where}, rows {report.first_row}–{report.last_row}, "
+                     f"of {report.out} ({report.room_left} of {report.capacity} rows left). "
+                     f"{report.workbook} is unchanged.")
+    else:
+        lines.append("Nothing to import: the responses file holds no answers. Nothing was written.")
+    for warning in report.warnings:
+        lines.append(f"Note: {warning}.")
+    if report.labels_converted:
+        lines.append(f"{report.labels_converted} answer(s) were given as labels and written as their codes.")
+    if report.unknown_columns:
+        lines.append(f"Columns that are not on the sheet, left out ({len(report.unknown_columns)}): "
+                     + ", ".join(report.unknown_columns))
+    if report.absent_columns:
+        lines.append(f"Sheet columns the file has no field for, left empty ({len(report.absent_columns)}): "
+                     + ", ".join(report.absent_columns))
+    if report.empty_rows:
+        lines.append(f"Rows with no answers, skipped ({len(report.empty_rows)}): " + ", ".join(report.empty_rows))
+    if report.duplicates:
+        lines.append(f"Codes given more than once ({len(report.duplicates)}; all kept, flagged in the workbook and "
+                     "left out of matching until corrected):")
+        lines += [f"  {d}" for d in report.duplicates]
+    if report.problems:
+        lines.append(f"Answers to check ({len(report.problems)}):")
+        lines += [f"  {report.responses.name} {p}" for p in report.problems]
+    if not (report.unknown_columns or report.empty_rows or report.duplicates or report.problems):
+        lines.append("No problems found.")
+    return lines

@@ -1,0 +1,171 @@
+"""Importing online responses into a copy of a course's data-entry workbook.
+
+:func:`import_responses` checks everything first — the workbook is this course's, the
+time point has an entry block, the file's columns are the form's fields, there is room —
+and only then writes ``out``, whole or not at all. The input workbook is only read. What
+was imported and every problem noticed come back as an :class:`ImportReport`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connect_share_learn.errors import InputError, UsageError
+from connect_share_learn.importing.entry_sheet import append_rows, open_workbook
+from connect_share_learn.importing.fields import CODE, clean_rows, map_fields, sheet_columns
+from connect_share_learn.importing.responses import read_table
+from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.stats import normalise_code
+from connect_share_learn.workbook.build import MAX_CAPACITY
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Something noticed about one answer or row of the responses file."""
+
+    place: str  # "line 12" (CSV) or "row 12" (XLSX)
+    column: str  # the workbook column id
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}, {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A participant code given more than once at the time point (after trimming and upper-casing)."""
+
+    code: str
+    places: tuple[str, ...]  # in the responses file
+    typed_rows: tuple[int, ...]  # 1-based rows of the entry sheet where it was already typed
+
+    def __str__(self) -> str:
+        where = list(self.places) + [f"already typed in row {r}" for r in self.typed_rows]
+        return f"code {self.code}: {', '.join(where)}"
+
+
+@dataclass
+class ImportReport:
+    responses: Path
+    workbook: Path
+    out: Path | None  # None for a dry run
+    sheet: str
+    time_point: str
+    imported: int
+    first_row: int | None  # 1-based rows of the sheet written
+    last_row: int | None
+    room_left: int
+    capacity: int
+    unknown_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    absent_columns: list[str] = field(default_factory=list)
+    empty_rows: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    labels_converted: int = 0
+    warnings: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # what was written, column id → value, in order
+
+
+def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path, workbook: Path,
+                     out: Path | None) -> ImportReport:
+    """Append the responses in ``responses`` to time point ``tp``'s entry sheet of a copy of
+    ``workbook`` written to ``out`` (``None``: check and report only, write nothing)."""
+    responses, workbook = Path(responses), Path(workbook)
+    if course_id not in toolkit.courses:
+        raise UsageError(f"there is no course type '{course_id}'; choose from {', '.join(sorted(toolkit.courses))} "
+                         "(or give --courses if the workbook was built from your own course files)")
+    course = toolkit.courses[course_id]
+    if tp not in course.tp_ids:
+        raise UsageError(f"the course type '{course_id}' has no time point '{tp}'; choose from {', '.join(course.tp_ids)}")
+    if out is not None:
+        _check_out(Path(out), workbook, responses)
+    for path, what in ((responses, "responses file"), (workbook, "workbook")):
+        if not path.is_file():
+            raise InputError(path, f"the {what} does not exist", "check the path")
+
+    pkg, book = open_workbook(workbook, tp)
+    with pkg:
+        warnings = []
+        made_for = book.properties.get("csl_course")
+        if made_for != course_id:
+            raise InputError(workbook, f"this workbook is for the course type '{made_for}', not '{course_id}'",
+                             f"give --course {made_for}, or the workbook of the '{course_id}' course")
+        if book.properties.get("csl_spec_hash") not in (None, toolkit.spec_hash):
+            warnings.append("the workbook was built from a different version of the scales or courses than the "
+                            "ones loaded now; answers are checked against the ones loaded now (give --scales, "
+                            "--courses or --config as when it was built)")
+        block = book.block
+        table = read_table(responses)
+        fields = map_fields(table, block.ids)
+        columns = sheet_columns(toolkit, course, block.ids)
+        unchecked = [c.id for c in columns.values() if c.kind == "unchecked"]
+        if unchecked:
+            warnings.append(f"the columns {', '.join(unchecked)} are not in the loaded specification; their "
+                            "answers were imported without checking")
+        cleaned = clean_rows(table, fields, columns, toolkit.profile.code.pattern)
+        rows = [row for _, row in cleaned.rows]
+        if len(rows) > block.room:
+            raise InputError(responses, _no_room(block, len(rows)), _rebuild_hint(course_id, block, len(rows)))
+        report = ImportReport(
+            responses=responses, workbook=workbook, out=Path(out) if out is not None else None, sheet=block.sheet,
+            time_point=tp, imported=len(rows), first_row=None, last_row=None, room_left=block.room - len(rows),
+            capacity=block.capacity, unknown_columns=fields.unknown, ignored_columns=fields.ignored,
+            absent_columns=fields.absent, empty_rows=cleaned.empty,
+            problems=[RowProblem(*p) for p in cleaned.problems],
+            duplicates=_duplicates(cleaned.rows, block.codes), labels_converted=cleaned.labels_converted,
+            warnings=warnings, rows=rows)
+        if out is not None and rows:
+            first, last = append_rows(pkg, book, rows, Path(out))
+            report.first_row, report.last_row = first + 1, last + 1
+        elif out is not None:
+            report.warnings.append("the responses file holds no answers; nothing was written")
+            report.out = None
+    return report
+
+
+def _check_out(out: Path, workbook: Path, responses: Path) -> None:
+    for other, what in ((workbook, "the workbook being read"), (responses, "the responses file")):
+        same = out.resolve() == other.resolve()
+        if not same and out.exists() and other.exists():
+            same = os.path.samefile(out, other)
+        if same:
+            raise UsageError(f"--out {out} is {what}; give a new file name: the input is never changed")
+    if out.exists() and out.is_dir():
+        raise UsageError(f"--out {out} is a folder; give the name of the workbook to write, e.g. {out}/workbook.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out {out} should end in .xlsx, the kind of file written")
+
+
+def _no_room(block, wanted: int) -> str:
+    return (f"the '{block.sheet}' sheet has room for {block.room} more questionnaire(s) "
+            f"({block.used_rows} of its {block.capacity} rows are used) but the file holds {wanted} responses; "
+            "nothing was written")
+
+
+def _rebuild_hint(course_id: str, block, wanted: int) -> str:
+    need = block.used_rows + wanted
+    if need > MAX_CAPACITY:
+        return (f"a workbook holds at most {MAX_CAPACITY:,} questionnaires per time point: split the responses "
+                "into files that fit, each imported into its own workbook")
+    capacity = min(MAX_CAPACITY, max(100, int(math.ceil(need * 1.2 / 100.0)) * 100))
+    return (f"build a larger workbook with 'csl build --course {course_id} --capacity {capacity}', copy the rows "
+            "already typed into it, and import into that one")
+
+
+def _duplicates(rows: list[tuple[str, dict]], typed: dict[str, list[int]]) -> list[Duplicate]:
+    places: dict[str, list[str]] = defaultdict(list)
+    for place, row in rows:
+        code = normalise_code(row.get(CODE))
+        if code:
+            places[code].append(place)
+    out = []
+    for code, where in places.items():
+        earlier = typed.get(code, [])
+        if len(where) + len(earlier) > 1:
+            out.append(Duplicate(code, tuple(where), tuple(r + 1 for r in earlier)))
+    return out

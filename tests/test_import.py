@@ -1,0 +1,553 @@
+"""csl import: online responses appended to a copy of the data-entry workbook, nothing else changed.
+
+The round trip is the proof: export a course's XLSForm, answer it as KoboToolbox would
+export (group-prefixed names, meta columns, codes as text, a label, wrong answers, a code
+twice, one missing), import into a workbook that already has typed rows — as generated and
+as re-saved by LibreOffice — recalculate in LibreOffice, and every named statistic equals
+stats.py on the typed and imported rows together. The other tests hold the file handling,
+the reporting and the refusals to one clear sentence each.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import os
+import random
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import click
+import openpyxl
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from connect_share_learn import office
+from connect_share_learn.importing.command import import_command
+from connect_share_learn.importing.entry_sheet import cell_xml
+from connect_share_learn.results import course_results
+from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.workbook.build import write_workbook
+from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
+from connect_share_learn.xlsform import build_form
+
+from filling import course_rows
+from recalc import error_cells, named_values, needs_libreoffice, recalculate
+
+TOOLKIT = load_toolkit()
+FOUNDATION = TOOLKIT.courses["foundation"]
+META = ["start", "end", "_uuid", "_submission_time", "meta/instanceID", "_index"]
+
+
+def run_import(*args) -> "click.testing.Result":
+    return CliRunner().invoke(import_command, [str(a) for a in args], catch_exceptions=False)
+
+
+def make_workbook(path: Path, rows: dict, capacity: int = 40, course=FOUNDATION) -> Path:
+    write_workbook(TOOLKIT, course, path, capacity=capacity, rows=rows)
+    return path
+
+
+def write_csv(path: Path, header: list[str], records: list[list], delimiter=",", encoding="utf-8") -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(records)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def sheet_rows(path: Path, course, tp: str, first: int, count: int, capacity: int = 40) -> list[tuple]:
+    lay = layout_course(TOOLKIT, course, capacity)[tp]
+    ws = openpyxl.load_workbook(path, read_only=True)[lay.sheet]
+    return [r[:len(lay.inputs)] for r in ws.iter_rows(min_row=FIRST_ROW + 1 + first, max_row=FIRST_ROW + first + count,
+                                                       values_only=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses made from the exported form
+
+
+def form_fields(course, tp: str) -> list[tuple[str, str, list[tuple[str, str]] | None]]:
+    """(column header as KoboToolbox may export it, field name, [(code, label)] or None for text)."""
+    form = build_form(TOOLKIT, course, tp)
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for c in form.choices:
+        choices.setdefault(c["list_name"], []).append((c["name"], c["label"]))
+    out, group = [], None
+    for k, row in enumerate(form.survey):
+        kind, name = row["type"], row["name"]
+        if kind == "begin_group":
+            group = name
+        elif kind == "end_group":
+            group = None
+        elif kind != "note":
+            header = f"{group}/{name}" if group and k % 2 else name
+            options = choices[kind.split()[1]] if kind.startswith("select_one") else None
+            out.append((header, name, options))
+    return out
+
+
+def online_responses(course, tp: str, codes: list[str | None], seed: int) -> tuple[list[str], list[list], list[dict]]:
+    """A KoboToolbox-like export for ``codes`` and the rows the workbook should then hold."""
+    rng = random.Random(seed)
+    fields = form_fields(course, tp)
+    header = META[:2] + [h for h, _, _ in fields] + ["extra_question"] + META[2:] + ["self_efficacy_intro"]
+    records, expected = [], []
+    for i, code in enumerate(codes):
+        values, row = {}, {}
+        for _, name, options in fields:
+            if name == "code":
+                values[name], row[name] = code or "", code
+                continue
+            roll = rng.random()
+            if roll < 0.08:
+                continue
+            if options is None:
+                text = rng.choice(["Helpful & <clear>", "=SUM(A1:A2)", "Cymraeg: ŵ ŷ", "  spaced  ", "_x0041_ stays"])
+                values[name] = row[name] = text
+            elif roll < 0.12:
+                values[name], row[name] = "abc", "abc"  # not an answer: imported as typed
+            elif roll < 0.15:
+                values[name], row[name] = "7.5", 7.5
+            elif roll < 0.2:
+                code_, label = rng.choice(options)
+                values[name], row[name] = label, int(code_)  # a label export becomes the code
+            else:
+                code_, _ = rng.choice(options)
+                values[name], row[name] = code_, int(code_)
+        records.append(["2026-03-01T10:00:00", "2026-03-01T10:09:00"] + [values.get(n, "") for _, n, _ in fields]
+                       + ["ignored?" if i == 0 else ""] + [f"uuid-{i}", "2026-03-01", f"uuid:{i}", str(i), ""])
+        expected.append(row)
+    return header, records, expected
+
+
+def combined(typed: dict, tp: str, imported: list[dict]) -> dict:
+    rows = {k: list(v) for k, v in typed.items()}
+    rows[tp] = rows[tp] + imported
+    return rows
+
+
+def split_for_import(rows: dict, tp: str, keep: int) -> tuple[dict, list[str]]:
+    """Typed rows with only the first ``keep`` of ``tp`` typed; the codes of the others go online."""
+    typed = {k: list(v) for k, v in rows.items()}
+    online = [r.get("code") for r in typed[tp][keep:]]
+    typed[tp] = typed[tp][:keep]
+    return typed, online
+
+
+# ---------------------------------------------------------------------------------------------
+# The round trip
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet\b[^>]*name="{re.escape(sheet)}"[^>]*>', wb).group()
+    rid = re.search(r'r:id="([^"]+)"', rid).group(1)
+    target = re.search(rf'<Relationship\b[^>]*Id="{rid}"[^>]*>', rels).group()
+    return "xl/" + re.search(r'Target="([^"]+)"', target).group(1).lstrip("/").removeprefix("xl/")
+
+
+CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+
+
+def without_stored_results(xml: str) -> str:
+    """Sheet XML with formula cells' cached results taken out (the import drops them: they go stale)."""
+    return re.sub(r"(</f>|<f\b[^>]*/>)<v>[^<]*</v>", r"\1", xml)
+
+
+def assert_only_cells_added(before: Path, after: Path, sheet: str) -> int:
+    """Every part is kept, in order; the other sheets lose only formulas' cached results, the
+    entry sheet only gains cells, workbook.xml only asks for a full recalculation."""
+    a, b = parts(before), parts(after)
+    assert list(a) == list(b), "the parts of the workbook changed"
+    part = sheet_part(before, sheet)
+    for name in a:
+        if name in (part, "xl/workbook.xml") or a[name] == b[name]:
+            continue
+        assert name.startswith("xl/worksheets/"), f"{name} changed"
+        assert without_stored_results(a[name].decode()) == without_stored_results(b[name].decode()), f"{name} changed"
+        assert not re.search(r"</f><v>[^<]", b[name].decode()), f"{name} keeps stale results"
+    wa, wb = a["xl/workbook.xml"].decode(), b["xl/workbook.xml"].decode()
+    assert re.sub(r"<calcPr[^>]*>", "", wa) == re.sub(r"<calcPr[^>]*>", "", wb)
+    assert re.search(r'<calcPr[^>]*fullCalcOnLoad="1"', wb)
+    sa, sb = without_stored_results(a[part].decode()), without_stored_results(b[part].decode())
+    # Around the cells (columns, validation, protection, conditional formats, drawings) nothing changed.
+    head = lambda s: re.sub(r'<dimension ref="[^"]*"/>', "", s[:s.index("<sheetData")])  # noqa: E731
+    assert head(sa) == head(sb)
+    assert sa[sa.index("</sheetData>"):] == sb[sb.index("</sheetData>"):]
+    cells_a, cells_b = CELL.findall(sa), CELL.findall(sb)
+    kept = set(cells_b)
+    missing = [c for c in cells_a if c not in kept and not re.fullmatch(r'<c r="[A-Z]+\d+" s="\d+"/>', c)]
+    assert not missing, f"cells lost or changed: {missing[:3]}"
+    return len(cells_b) - len(cells_a)
+
+
+_NEVER_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def open_as_a_user_would(paths: list[Path], folder: Path) -> list[Path]:
+    """Open and save in LibreOffice with its default setting: never recalculate an .xlsx on opening."""
+    profile = folder / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_NEVER_RECALCULATE, encoding="utf-8")
+    env = dict(os.environ, HOME=str(folder), XDG_CACHE_HOME=str(folder / "cache"), XDG_CONFIG_HOME=str(folder / "config"))
+    outs = [folder / "out" / p.name for p in paths]
+    for _attempt in range(2):  # a fresh profile's first start sometimes converts nothing
+        subprocess.run([office.soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "xlsx", "--outdir", str(folder / "out"), *map(str, paths)],
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300, check=False)
+        if all(o.exists() and o.stat().st_size for o in outs):
+            return outs
+    raise AssertionError("LibreOffice did not convert the workbooks")
+
+
+def check_statistics(path: Path, expected_rows: dict):
+    expected = course_results(TOOLKIT, FOUNDATION, expected_rows)
+    got = named_values(path)
+    assert any(v is not None for v in got.values()), "nothing was recalculated"
+    wrong = [(n, expected[n], got.get(n)) for n in expected
+             if not (expected[n] is None and got.get(n) is None)
+             and (expected[n] is None or got.get(n) is None or not math.isclose(expected[n], got[n], rel_tol=1e-9, abs_tol=1e-9))]
+    assert not wrong, f"{path.name}: {len(wrong)} statistics differ, e.g. {wrong[:4]}"
+    assert error_cells(path) == [], path.name
+
+
+def test_round_trip_statistics_equal_stats_py_and_nothing_else_changes(tmp_path):
+    needs_libreoffice()
+    rows = course_rows(TOOLKIT, FOUNDATION, 30, seed=7, bad_rate=0.05, duplicates=1)
+    # 1. Import the end-of-course questionnaires into the workbook as generated.
+    typed2, online2 = split_for_import(rows, "t2", keep=12)
+    online2 = [c for c in online2 if c] + [online2[0], None]  # a code given twice; one with no code
+    fresh = make_workbook(tmp_path / "generated.xlsx", typed2)
+    header, records, imported2 = online_responses(FOUNDATION, "t2", online2, seed=1)
+    responses2 = write_csv(tmp_path / "kobo_t2.csv", header, records, delimiter=";", encoding="utf-8-sig")
+    before = hashlib.sha256(fresh.read_bytes()).hexdigest()
+    result = run_import(responses2, "--course", "foundation", "--time-point", "t2", "--workbook", fresh,
+                        "--out", tmp_path / "out_generated.xlsx")
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(fresh.read_bytes()).hexdigest() == before, "the input workbook was changed"
+    assert f"Imported {len(imported2)} response(s)" in result.output
+    assert "extra_question" in result.output and "no participant code" in result.output
+    assert "_uuid" not in result.output and "self_efficacy_intro" not in result.output
+    assert f"code {online2[0].strip().upper()}" in result.output
+    added = assert_only_cells_added(fresh, tmp_path / "out_generated.xlsx", "End (t2)")
+    assert added > len(imported2)
+
+    # 2. Import the start-of-course questionnaires (with the profile) into a workbook re-saved by LibreOffice.
+    typed1, online1 = split_for_import(rows, "t1", keep=15)
+    online1 = [c for c in online1 if c]
+    resaved = office.convert([make_workbook(tmp_path / "resaved.xlsx", typed1)], tmp_path / "lo", to="xlsx")[0]
+    header, records, imported1 = online_responses(FOUNDATION, "t1", online1, seed=2)
+    responses1 = write_csv(tmp_path / "kobo_t1.csv", header, records)
+    result = run_import(responses1, "--course", "foundation", "--time-point", "t1", "--workbook", resaved,
+                        "--out", tmp_path / "out_resaved.xlsx")
+    assert result.exit_code == 0, result.output
+    assert_only_cells_added(resaved, tmp_path / "out_resaved.xlsx", "Start (t1)")
+
+    # The imported rows matter: they add matched pairs (so the comparison below is not vacuous).
+    pairs = lambda rows: course_results(TOOLKIT, FOUNDATION, rows)["self_efficacy_t1_t2_n_pairs"]  # noqa: E731
+    assert pairs(combined(typed2, "t2", imported2)) >= pairs(typed2) + 3
+    assert pairs(combined(typed1, "t1", imported1)) >= pairs(typed1) + 3
+    out = recalculate([tmp_path / "out_generated.xlsx", tmp_path / "out_resaved.xlsx"], tmp_path / "recalculated")
+    check_statistics(out[0], combined(typed2, "t2", imported2))
+    check_statistics(out[1], combined(typed1, "t1", imported1))
+    # What a LibreOffice user sees: by default it never recalculates an .xlsx on opening (and
+    # ignores fullCalcOnLoad), so the import drops the stale cached results of the re-saved one.
+    seen = open_as_a_user_would([tmp_path / "out_generated.xlsx", tmp_path / "out_resaved.xlsx"], tmp_path / "as_user")
+    check_statistics(seen[0], combined(typed2, "t2", imported2))
+    check_statistics(seen[1], combined(typed1, "t1", imported1))
+    # The charts, validation and protection are still in the workbook LibreOffice read back.
+    with zipfile.ZipFile(out[0]) as z:
+        names = z.namelist()
+        assert any(n.startswith("xl/charts/chart") for n in names)
+        sheet = z.read(sheet_part(out[0], "End (t2)")).decode()
+        assert "<dataValidation " in sheet and "<sheetProtection" in sheet
+
+
+# ---------------------------------------------------------------------------------------------
+# Appending: where, as what, and again
+
+
+def test_appends_after_the_last_typed_row_even_past_a_gap_and_again_into_the_output(tmp_path):
+    typed = {"t1": [{"code": "AA01A", "se_1": 50}, {}, {"code": "BB02B", "se_2": 60}], "t2": [], "t3": []}
+    book = make_workbook(tmp_path / "wb.xlsx", typed)
+    first = write_csv(tmp_path / "a.csv", ["code", "self_efficacy/se_1", "agency"], [["CC03C", "70", "2"]])
+    assert run_import(first, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                      "--out", tmp_path / "one.xlsx").exit_code == 0
+    second = write_csv(tmp_path / "b.csv", ["code", "se_1"], [["DD04D", "80"]])
+    result = run_import(second, "--course", "foundation", "--time-point", "t1", "--workbook", tmp_path / "one.xlsx",
+                        "--out", tmp_path / "two.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "rows 8–8" in result.output
+    got = sheet_rows(tmp_path / "two.xlsx", FOUNDATION, "t1", 0, 5)
+    assert [r[0] for r in got] == ["AA01A", None, "BB02B", "CC03C", "DD04D"]
+    assert got[3][1] == 2 and got[3][5] == 70  # agency, se_1: numbers, not text
+    assert isinstance(got[3][0], str)
+
+
+def test_text_is_written_as_typed_never_as_a_formula(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    odd = ["=SUM(A1:A2)", "a & b <c> \"d\"", "  lead and trail  ", "_x0041_ literal", "line1\nline2", "bell\x07"]
+    records = [[f"C{i:02d}", text] for i, text in enumerate(odd)]
+    src = write_csv(tmp_path / "t.csv", ["code", "comments_end/com_useful"], records)
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    lay = layout_course(TOOLKIT, FOUNDATION, 40)["t2"]
+    got = [r[lay.col("com_useful")] for r in sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t2", 0, len(odd))]
+    # openpyxl leaves Excel's _xHHHH_ escapes (for characters XML cannot hold, and for a literal
+    # "_x0041_") undecoded; Excel and LibreOffice decode them.
+    decoded = [re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), g) for g in got]
+    assert decoded == odd
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx")[lay.sheet]
+    assert ws.cell(FIRST_ROW + 1, 1).data_type == "s"
+
+
+def test_cell_xml_escapes():
+    assert cell_xml("A4", 3, "8") == '<c r="A4" s="8"><v>3</v></c>'
+    assert cell_xml("A4", 2.5, None) == '<c r="A4"><v>2.5</v></c>'
+    assert "&lt;b&gt; &amp;" in cell_xml("A4", "<b> &", "8")
+    assert "_x005F_x0041_" in cell_xml("A4", "_x0041_", "8")
+
+
+@pytest.mark.parametrize("encoding,delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"), ("cp1252", "\t")])
+def test_csv_encodings_and_separators(tmp_path, encoding, delimiter):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "com_useful", "reaction/rea_1"],
+                    [["AB01C", "café – naïve “quotes” £5", "4"]], delimiter=delimiter, encoding=encoding)
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    lay = layout_course(TOOLKIT, FOUNDATION, 40)["t2"]
+    row = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t2", 0, 1)[0]
+    assert row[lay.col("com_useful")] == "café – naïve “quotes” £5"
+    assert row[lay.col("rea_1")] == 4
+
+
+def test_xlsx_responses(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = tmp_path / "kobo.xlsx"
+    wb = xlsxwriter.Workbook(src)
+    ws = wb.add_worksheet("foundation_t3")
+    for c, h in enumerate(["start", "code", "self_efficacy/se_1", "attitudes/att_1", "_uuid"]):
+        ws.write_string(0, c, h)
+    ws.write_string(1, 1, "XY12Z")
+    ws.write_number(1, 2, 90)
+    ws.write_string(1, 3, "Strongly agree")
+    ws.write_number(2, 1, 1234)  # a code typed as digits arrives as a number: written as text
+    ws.write_string(2, 2, "40")
+    wb.add_worksheet("repeat_group")
+    wb.close()
+    result = run_import(src, "--course", "foundation", "--time-point", "t3", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    lay = layout_course(TOOLKIT, FOUNDATION, 40)["t3"]
+    rows = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t3", 0, 2)
+    assert rows[0][0] == "XY12Z" and rows[0][lay.col("se_1")] == 90 and rows[0][lay.col("att_1")] == 5
+    assert rows[1][0] == "1234" and rows[1][lay.col("se_1")] == 40
+    assert "1 answer(s) were given as labels" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Reported, nothing lost
+
+
+def test_problems_are_listed_with_their_line_and_column(tmp_path):
+    typed = {"t1": [], "t2": [{"code": "AB01C", "se_1": 10}], "t3": []}
+    book = make_workbook(tmp_path / "wb.xlsx", typed)
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1", "att_1", "kf_1", "mystery"], [
+        ["ab01c ", "50", "6", "2", "x"],  # duplicate of a typed code; 6 is off the 1–5 scale
+        ["", "40", "", "", ""],  # no code
+        ["", "", "", "", ""],  # empty: skipped, but reported
+        ["ZZ99Z", "55", "Agree", "4", ""],  # 55 within 0–100 but not an answer; 4 is not a knowledge answer
+    ])
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Imported 3 response(s)" in out and "rows 5–7" in out
+    assert "mystery" in out
+    assert "r.csv line 2, att_1: 6 is not an answer (expected 1, 2, 3, 4, 5)" in out
+    assert "line 3, code: no participant code" in out
+    assert "Rows with no answers, skipped (1): line 4" in out
+    assert "code AB01C: line 2, already typed in row 4" in out
+    assert "line 5, se_1: 55 is not one of the answers" in out and "counts in the scores" in out
+    assert "line 5, kf_1: 4 is not an answer (expected 1, 2, 9)" in out
+    rows = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t2", 1, 3)
+    lay = layout_course(TOOLKIT, FOUNDATION, 40)["t2"]
+    assert rows[0][lay.col("att_1")] == 6  # imported as typed: the workbook highlights it and leaves it out
+
+
+def test_more_responses_than_room_writes_nothing_and_says_how_to_rebuild(tmp_path):
+    typed = {"t1": [{"code": f"AA{i:02d}A", "se_1": 50} for i in range(8)], "t2": [], "t3": []}
+    book = make_workbook(tmp_path / "wb.xlsx", typed, capacity=10)
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [[f"BB{i:02d}B", "60"] for i in range(3)])
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 2
+    assert "room for 2 more" in result.output and "--capacity 100" in result.output
+    assert "nothing was written" in result.output
+    assert not (tmp_path / "o.xlsx").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals: one clear sentence, exit code 2, nothing written
+
+
+def refused(tmp_path, *args) -> str:
+    result = run_import(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_the_workbook_must_be_the_courses(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])
+    out = refused(tmp_path, src, "--course", "domestic_abuse", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert "for the course type 'foundation', not 'domestic_abuse'" in out and "wb.xlsx" in out
+    out = refused(tmp_path, src, "--course", "nope", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert "no course type 'nope'" in out
+
+
+def test_out_must_not_be_the_input(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", book)
+    assert "is the workbook being read" in out
+    refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+            "--out", tmp_path / "." / "wb.xlsx")
+
+
+def test_bad_workbooks_are_refused_before_parsing(tmp_path):
+    src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])
+    text = tmp_path / "text.xlsx"
+    text.write_text("not a workbook")
+    assert "not an .xlsx file" in refused(tmp_path, src, "--course", "foundation", "--time-point", "t1",
+                                          "--workbook", text, "--out", tmp_path / "o.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 30_000_000)
+    assert "zip bomb" in refused(tmp_path, src, "--course", "foundation", "--time-point", "t1",
+                                 "--workbook", bomb, "--out", tmp_path / "o.xlsx")
+    other = tmp_path / "other.xlsx"
+    wb = xlsxwriter.Workbook(other)
+    wb.add_worksheet()
+    wb.close()
+    assert "not made by connect-share-learn" in refused(tmp_path, src, "--course", "foundation", "--time-point", "t1",
+                                                        "--workbook", other, "--out", tmp_path / "o.xlsx")
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_responses_that_are_not_the_forms_are_refused(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    labels = write_csv(tmp_path / "labels.csv", ["Your personal code", "I am confident that …"], [["AB01C", "50"]])
+    out = refused(tmp_path, labels, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert "none of the columns is a field" in out and "XML values and headers" in out
+    twice = write_csv(tmp_path / "twice.csv", ["code", "se_1", "self_efficacy/se_1"], [["AB01C", "50", "60"]])
+    assert "both hold 'se_1'" in refused(tmp_path, twice, "--course", "foundation", "--time-point", "t1",
+                                         "--workbook", book, "--out", tmp_path / "o.xlsx")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"code,se_1\nAB01C,50,60,70\n")
+    assert "broken.csv:2:" in refused(tmp_path, broken, "--course", "foundation", "--time-point", "t1",
+                               "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert "has no time point 't0'" in refused(tmp_path, twice, "--course", "foundation", "--time-point", "t0",
+                                               "--workbook", book, "--out", tmp_path / "o.xlsx")
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--dry-run")
+    assert result.exit_code == 0 and "Nothing was written" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "wb.xlsx"]
+
+
+def test_help_has_an_example_and_every_option_help():
+    result = CliRunner().invoke(import_command, ["--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+    assert all(p.help for p in import_command.params if isinstance(p, click.Option))
+
+
+# ---------------------------------------------------------------------------------------------
+# The XML edit on layouts other writers use
+
+
+def test_cells_go_into_rows_of_any_layout():
+    from connect_share_learn.importing.entry_sheet import EntryBlock, _insert_rows
+
+    sheet = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<x:dimension ref="A1:E4"/><x:cols><x:col min="1" max="1" style="7"/><x:col min="2" max="3" style="9"/></x:cols>'
+             '<x:sheetData>'
+             '<x:row r="3"><x:c r="A3" t="s"><x:v>0</x:v></x:c><x:c r="B3" t="s"><x:v>1</x:v></x:c></x:row>'
+             '<x:row r="4" spans="4:5"><x:c r="B4" s="3"/><x:c r="E4"><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row>'
+             '<x:row r="5"/>'
+             '<x:row r="7"><x:c r="D7"><x:v>1</x:v></x:c><x:c><x:v>2</x:v></x:c></x:row>'
+             '</x:sheetData></x:worksheet>')
+    block = EntryBlock("S", "p", first_row=3, last_row=9, first_col=0, ids=["code", "q1", "q2"], used_rows=0)
+    rows = [{"code": "A&B", "q1": 1}, {"q2": 2.5}, {"code": "C"}, {"code": "D", "q2": 4}, {"q1": 5}]
+    out = _insert_rows(sheet, block, rows)
+    assert ('<x:row r="4" spans="1:5"><x:c r="A4" s="7" t="inlineStr"><x:is><x:t>A&amp;B</x:t></x:is></x:c>'
+            '<x:c r="B4" s="3"><x:v>1</x:v></x:c><x:c r="E4"><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row>') in out
+    assert '<x:row r="5"><x:c r="C5" s="9"><x:v>2.5</x:v></x:c></x:row>' in out
+    assert '<x:row r="6"><x:c r="A6" s="7" t="inlineStr"><x:is><x:t>C</x:t></x:is></x:c></x:row><x:row r="7">' in out
+    assert ('<x:row r="7"><x:c r="A7" s="7" t="inlineStr"><x:is><x:t>D</x:t></x:is></x:c><x:c r="C7" s="9">'
+            '<x:v>4</x:v></x:c><x:c r="D7"><x:v>1</x:v></x:c><x:c><x:v>2</x:v></x:c></x:row>') in out
+    assert '<x:row r="8"><x:c r="B8" s="9"><x:v>5</x:v></x:c></x:row></x:sheetData>' in out
+    assert '<x:dimension ref="A1:E8"/>' in out
+
+
+def test_an_occupied_cell_is_never_overwritten():
+    from connect_share_learn.errors import WorkFailed
+    from connect_share_learn.importing.entry_sheet import EntryBlock, _insert_rows
+
+    sheet = '<worksheet><sheetData><row r="4"><c r="A4"><v>1</v></c></row></sheetData></worksheet>'
+    block = EntryBlock("S", "p", first_row=3, last_row=9, first_col=0, ids=["code"], used_rows=0)
+    with pytest.raises(WorkFailed):
+        _insert_rows(sheet, block, [{"code": "X"}])
+
+
+@pytest.mark.parametrize("headers", [
+    # KoboToolbox
+    ["start", "end", "code", "self_efficacy/se_1", "profile/agency", "self_efficacy_intro", "_id", "_uuid",
+     "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index"],
+    # ODK Central
+    ["SubmissionDate", "code", "self_efficacy-se_1", "profile-agency", "meta-instanceID", "KEY", "SubmitterID",
+     "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
+     "FormVersion"],
+    # ODK Briefcase / Enketo, and letter case changed by a spreadsheet
+    ["CODE", "grp:SE_1", "agency", "meta:instanceID", "formhub/uuid"],
+])
+def test_fields_of_the_services_exports(headers):
+    from connect_share_learn.importing.fields import map_fields
+    from connect_share_learn.importing.responses import Table
+
+    fields = map_fields(Table(Path("r.csv"), headers, []), ["code", "agency", "se_1", "se_2"])
+    assert sorted(fields.columns.values()) == ["agency", "code", "se_1"]
+    assert fields.unknown == [] and fields.absent == ["se_2"]
+
+
+def test_excels_separator_hint_and_line_numbers(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = tmp_path / "r.csv"
+    src.write_bytes(b'sep=;\r\ncode;att_1;com_useful\r\nAB01C;6;"two\r\nlines"\r\nCD02E;4;\r\n')
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 response(s)" in result.output and "r.csv line 3, att_1: 6 is not an answer" in result.output
+    src.write_bytes(b'sep=;\r\ncode;att_1;com_useful\r\nAB01C;6;"two\r\nlines"\r\nCD02E;9;\r\n')
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert "r.csv line 5, att_1: 9 is not an answer" in result.output
