@@ -10,7 +10,7 @@ import pytest
 
 from connect_share_learn import __version__, pack
 from connect_share_learn.errors import WorkFailed
-from connect_share_learn.pack import BuildOptions, build_pack, pack_name
+from connect_share_learn.pack import build_pack, pack_name
 from connect_share_learn.spec.load import load_toolkit
 
 TOOLKIT = load_toolkit()

@@ -12,7 +12,7 @@ import xlsxwriter.worksheet
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.fastsheet import FastWorksheet
-from connect_share_learn.workbook.layout import IDS_ROW, layout_course
+from connect_share_learn.workbook.layout import layout_course
 
 TOOLKIT = load_toolkit()
 

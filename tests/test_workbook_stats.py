@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import openpyxl
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 

@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import Problem, SpecError
 from connect_share_learn.spec.model import (
-    Benchmark, BenchmarksFile, Course, Item, ProfileFile, ProfileQuestion, ResponseFormat,
+    Benchmark, BenchmarksFile, Course, ProfileFile, ResponseFormat,
     ResponseFormatsFile, Scale, Settings,
 )
 from connect_share_learn.spec.yaml_source import YamlDocument, read_yaml

@@ -11,15 +11,14 @@ import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
-from connect_share_learn import __version__, stats
+from connect_share_learn import __version__
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.spec.model import Course, TIME_POINT_NAMES, text
+from connect_share_learn.spec.model import Course, text
 from connect_share_learn.workbook import sheets
 from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import (
-    FIRST_ROW, IDS_ROW, EntryLayout, layout_course, paired_scales, baseline_scales,
+    layout_course,
 )
 from connect_share_learn.workbook.styles import Styles
 

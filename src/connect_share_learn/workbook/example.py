@@ -22,7 +22,7 @@ def synthetic_rows(toolkit: Toolkit, course: Course, n: int = 22, seed: int = 20
     miss a questionnaire, one code is typed twice and one in lower case."""
     rng = random.Random(seed)
     people = []
-    for i in range(n):
+    for _ in range(n):
         code = f"{rng.choice('ABDEHJLMNRSTUW')}{rng.choice('AEIOUY')}{rng.randint(1, 28):02d}{rng.choice('BCDGHKLMNPRSTW')}"
         people.append({"code": code, "ability": rng.gauss(0, 1), "gain": max(0.0, rng.gauss(0.8, 0.5)),
                        "profile": {q.id: rng.choice([o.code for o in q.options]) for q in toolkit.profile.questions}})
@@ -76,8 +76,8 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                 first_index.setdefault(code, i)
         info[tp] = (norms, dupes, scores, first_index)
 
-        def put(col: int, values: list) -> None:
-            columns[(lay.sheet, col)] = {FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}
+        def put(col: int, values: list, sheet: str = lay.sheet) -> None:
+            columns[(sheet, col)] = _column(values)
 
         put(lay.helpers["norm"], norms)
         put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
@@ -102,8 +102,8 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             a_norms, a_dupes, a_scores, a_first = info[a][:4]
             match = [a_first.get(n) if n else None for n in norms]
             status_pair = status_pair or (a, match)
-            columns[(lay.sheet, lay.helpers[f"match:{a}"])] = {
-                FIRST_ROW + i: ("" if m is None else m + 1) for i, m in enumerate(match)}
+            columns[(lay.sheet, lay.helpers[f"match:{a}"])] = _column(
+                [None if m is None else m + 1 for m in match])
             for scale in paired_scales(toolkit, course, a, b):
                 before, change = [], []
                 for i, m in enumerate(match):
@@ -114,8 +114,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                     before.append(theirs if ok else None)
                     change.append(mine - theirs if ok else None)
                 for part, values in (("before", before), ("change", change)):
-                    columns[(lay.sheet, lay.helpers[f"{part}:{a}:{scale.id}"])] = {
-                        FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}
+                    columns[(lay.sheet, lay.helpers[f"{part}:{a}:{scale.id}"])] = _column(values)
                 changes[(a, scale.id)] = (match, change)
         info[tp] = info[tp] + (changes,)
         status = []
@@ -129,7 +128,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                 status.append(w["status_matched" if match[i] is not None else "status_unmatched"].format(tp=a))
             else:
                 status.append("")
-        columns[(lay.sheet, lay.status_col)] = {FIRST_ROW + i: v for i, v in enumerate(status)}
+        columns[(lay.sheet, lay.status_col)] = _column(status)
     for scale in baseline_scales(toolkit, course):
         lay2 = layouts["t2"]
         match, chg12 = info["t2"][4][("t1", scale.id)]
@@ -140,10 +139,9 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                 contrast.append(chg12[i] - chg01[m])
             else:
                 contrast.append(None)
-        columns[(lay2.sheet, lay2.helpers[f"contrast:{scale.id}"])] = {
-            FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(contrast)}
+        columns[(lay2.sheet, lay2.helpers[f"contrast:{scale.id}"])] = _column(contrast)
     named = course_results(toolkit, course, rows)
-    for tp, lay in layouts.items():
+    for tp in layouts:
         norms, dupes = info[tp][:2]
         named[f"{tp}_entered"] = sum(1 for r in rows.get(tp, []) if _typed(r))
         named[f"{tp}_no_code"] = sum(1 for n, r in zip(norms, rows.get(tp, [])) if not n and _typed(r))
@@ -159,3 +157,8 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
 
 def _typed(row: dict) -> bool:
     return any(v is not None and v != "" for v in row.values())
+
+
+def _column(values: list) -> dict[int, object]:
+    """A formula column's cached results by row; None (no result) is stored as blank."""
+    return {FIRST_ROW + i: ("" if v is None else v) for i, v in enumerate(values)}

@@ -7,8 +7,8 @@ Each ``_write_*`` method writes one sheet. Statistics are formulas from
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 from xlsxwriter.utility import xl_rowcol_to_cell, xl_col_to_name
@@ -18,7 +18,7 @@ from connect_share_learn.codebook import course_rows
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.model import TIME_POINT_NAMES, text
 from connect_share_learn.workbook.layout import (
-    FIRST_ROW, IDS_ROW, SHEET_NAMES, EntryLayout, baseline_scales, paired_scales,
+    FIRST_ROW, IDS_ROW, EntryLayout, baseline_scales, paired_scales,
 )
 
 PAIR_STATS = ["n_pairs", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "d", "dz", "pct_improved"]
@@ -59,6 +59,13 @@ class Book:
         self.names: list[tuple[str, str, str]] = []  # name, meaning, reference
         self.first = course.tp_ids[0]
         self.main_pair = course.pairs[0] if course.pairs else None
+        # Filled in as the sheets are written; later sheets read what earlier ones placed.
+        self.tp_cells: dict[tuple[str, str], dict[str, str]] = {}
+        self.pair_cells: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.baseline_cells: dict[str, dict[str, str]] = {}
+        self.effect_rows: dict[str, int] = {}
+        self.research_cells: dict[str, str] = {}
+        self.agency_counts: dict[int, str] = {}
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -171,7 +178,7 @@ class Book:
                     sh.write_datetime(row, 1, value, st.input_date)
                 else:
                     sh.write_blank(row, 1, None, st.input_date)
-                sh.data_validation(row, 1, row, 1, {"validate": "date", "criteria": ">", "value": __import__("datetime").date(2000, 1, 1),
+                sh.data_validation(row, 1, row, 1, {"validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
                                                     "error_message": "Type a date, for example 14/03/2027."})
             elif name == "course_attended":
                 if value is not None:
@@ -193,8 +200,6 @@ class Book:
 
     def _write_entry(self, sh, lay: EntryLayout):
         st, tk = self.st, self.tk
-        self.banner(sh, 0, 0) if self.example else None
-        profile = {q.id: q for q in tk.profile.questions}
         code = tk.profile.code
         last = lay.last_row
         # Header rows: band (scale titles), short wording, column ids.
@@ -202,7 +207,7 @@ class Book:
         sh.set_row(1, 66)
         sh.freeze_panes(FIRST_ROW, 1)
         sh.set_column(0, 0, 11, st.input_text)
-        sh.write_string(0, 0, "Participant" if not self.example else self.w["example_banner"][:7], st.band)
+        sh.write_string(0, 0, "Participant", st.band)
         sh.write_string(1, 0, "Personal code", st.wording)
         sh.write_string(IDS_ROW, 0, "code", st.ids)
         dv_code = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 40,
@@ -391,9 +396,7 @@ class Book:
         header = 4
         sh.freeze_panes(header + 1, 1)
         L = xl_col_to_name
-        col = 0
-        columns = []  # (header, template, fmt)
-        fn = first.column_range(first.helpers["norm"])
+        columns = []  # (header, template, format)
         norm_cell = lambda r: f"{first.ref()}{L(first.helpers['norm'])}{r}"  # noqa: E731
         dup_cell = lambda r: f"{first.ref()}{L(first.helpers['dup'])}{r}"  # noqa: E731
         columns.append(("Code", f'=IF({norm_cell("§")}="","",{norm_cell("§")})', st.calc_text))
@@ -477,7 +480,6 @@ class Book:
         heads = ["Scale", "Time point", "n", "Mean", "SD", "Alpha", "95% CI ±"]
         for c, head in enumerate(heads):
             sh.write_string(row, c, head, st.head)
-        self.tp_cells: dict[tuple[str, str], dict[str, str]] = {}
         for scale in tk.course_scales(self.course):
             if not scale.scored:
                 continue
@@ -511,7 +513,6 @@ class Book:
             if head:
                 sh.write_string(row, c, head, st.head)
         sh.set_row(row, 30)
-        self.pair_cells: dict[tuple[str, str, str], dict[str, str]] = {}
         for a, b in self.course.pairs:
             lay_b = self.layouts[b]
             for scale in paired_scales(tk, self.course, a, b):
@@ -532,7 +533,6 @@ class Book:
                 self.pair_cells[(scale.id, a, b)] = cells
         # Double baseline.
         bscales = baseline_scales(tk, self.course)
-        self.baseline_cells = {}
         if bscales:
             row += 2
             sh.write_string(row, 0, w["baseline_title"], st.subtitle)
@@ -636,12 +636,11 @@ class Book:
         if self.main_pair:
             a, b = self.main_pair
             scales = [s for s in paired_scales(tk, self.course, a, b)]
-            research = getattr(self, "research_cells", {})
             rows = []
             for s in scales:
                 c = self.pair_cells[(s.id, a, b)]
                 rows.append([self.scale_title(s), self._na(f"Results!{c['d']}"), 0.2, 0.5, 0.8,
-                             self._na(f"Research!{research[s.id]}") if s.id in research else "=NA()",
+                             "=NA()",  # the research column: see _patch_research_chart
                              self._na(f"Results!{c['pct_improved']}")])
             top, n = self._chart_block(rows, "effect sizes")
             self.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
@@ -723,7 +722,6 @@ class Book:
         if knowledge_rows and len(tps) >= 2:
             first_k = [tp for tp in tps if any(i.id in self.layouts[tp].inputs for _, i in knowledge_rows)]
             chart = self.wb.add_chart({"type": "column"})
-            r0, r1 = knowledge_rows[0][0], knowledge_rows[-1][0]
             for tp, colour in zip(first_k, ("#9DC3E6", "#2E75B6", "#1F4E79", "#0B2545")):
                 k = tps.index(tp)
                 rows = [[i.id, self._na(f"Items!{cell(r, 3 + k)}")] for r, i in knowledge_rows]
@@ -749,7 +747,6 @@ class Book:
         sh.set_column(1, 2, 10)
         first = self.layouts[self.first]
         row = 4
-        self.agency_counts = {}
         for q in tk.profile.questions:
             rng = first.column_range(first.col(q.id))
             sh.write_string(row, 0, self.t(q.text), st.head)
@@ -813,7 +810,6 @@ class Book:
             row += 1
             sh.write_string(row, 0, "No research findings are held for this course type.", st.note)
         row += 2
-        self.research_cells = {}
         if self.main_pair:
             a, b = self.main_pair
             sh.write_string(row, 0, "Scale", st.head)
@@ -860,20 +856,13 @@ class Book:
         sh.insert_chart(row, 0, chart)
 
     def _patch_research_chart(self):
-        """Fill the research column of the effect-size chart block now that the cells exist."""
-        if not self.main_pair:
-            return
-        a, b = self.main_pair
-        sh = self.chart_data
-        for scale in paired_scales(self.tk, self.course, a, b):
-            if scale.id in self.research_cells:
-                r = self._effect_row(scale.id)
-                if r is not None:
-                    sh.write_formula(r, 5, self._na(f"Research!{self.research_cells[scale.id]}"), None,
-                                     self.cached("Chart data", r, 5))
+        """Point the effect-size charts' research column at the cells the user types in.
 
-    def _effect_row(self, scale_id):
-        return self.effect_rows.get(scale_id) if hasattr(self, "effect_rows") else None
+        Results (and its chart data) are written before Research, whose cells they read.
+        """
+        for scale_id, r in self.effect_rows.items():
+            if scale_id in self.research_cells:
+                self.chart_data.write_formula(r, 5, self._na(f"Research!{self.research_cells[scale_id]}"))
 
     # -- Costs ----------------------------------------------------------------------------------
 
@@ -935,7 +924,7 @@ class Book:
             outputs.append(("cost_improved_count", f"Participants whose confidence improved ({se_pair[1]} → {se_pair[2]})",
                             f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
             outputs.append(("cost_per_improved", "Cost per participant whose confidence improved",
-                            f'=IF(AND(ISNUMBER(cost_total),N(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
+                            '=IF(AND(ISNUMBER(cost_total),N(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
         for name, label, f in outputs:
             sh.write_string(row, 0, label, st.subtitle)
             self.formula(sh, row, 1, f, st.calc_int if name == "cost_improved_count" else st.calc_money)
@@ -944,7 +933,7 @@ class Book:
         self.protect(sh)
 
     def _self_efficacy_pair(self):
-        keys = [k for k in getattr(self, "pair_cells", {}) if k[0] == "self_efficacy"]
+        keys = [k for k in self.pair_cells if k[0] == "self_efficacy"]
         if not keys:
             return None
         # From the first to the last questionnaire of the course itself (not the follow-up).
@@ -1000,14 +989,16 @@ class Book:
         r += 2
         sh.write_string(r, 0, w["names_intro"], st.subtitle)
         r += 1
-        for c, head in enumerate(["name", "meaning", "where"]):
-            sh.write_string(r, c + 0 if c < 1 else (2 if c == 1 else 9), head, st.head)
-        self.names.append(("codebook_items", "codebook of items (header row included)", ""))
-        for name, meaning, ref in sorted(set((n, m, x) for n, m, x in self.names if x)):
+        for c, head in ((0, "name"), (2, "meaning"), (9, "where")):
+            sh.write_string(r, c, head, st.head)
+        self.names.append(("codebook_names", "this list of names (header row included)", ""))
+        top_names = r
+        for name, meaning, ref in sorted(self.names):
             r += 1
             sh.write_string(r, 0, name, st.plain)
             sh.write_string(r, 2, meaning, st.text)
-            sh.write_string(r, 9, ref, st.plain)
+            sh.write_string(r, 9, ref or f"'{sh.name}'!{cell(top_names, 0)}:{cell(top_names + len(self.names), 9)}", st.plain)
+        self.wb.define_name("codebook_names", f"='{sh.name}'!{cell(top_names, 0)}:{cell(r, 9)}")
         sh.freeze_panes(top + 1, 1)
         self.protect(sh)
 
