@@ -296,7 +296,7 @@ def _assemble(layers) -> tuple[Toolkit, list[Problem]]:
     for layer in layers:
         defined_here: dict[tuple[str, str], YamlDocument] = {}
 
-        def claim(kind: str, ident: str, doc: YamlDocument, path: tuple) -> bool:
+        def claim(kind: str, ident: str, doc: YamlDocument, path: tuple, defined_here=defined_here) -> bool:
             other = defined_here.get((kind, ident))
             if other is not None:
                 problems.append(Problem(doc.file, doc.line_of(path), ".".join(map(str, path)),
