@@ -408,8 +408,9 @@ class Book:
             match_col[tp] = idx
             columns.append((f"Row at {tp}", stats.match_formula(norm_cell("§"), lay.column_range(lay.helpers["norm"])),
                             st.calc_int))
-        scored = [s for s in tk.course_scales(self.course) if s.scored]
-        for scale in scored:
+        # Scales asked at two or more time points: the ones whose change matching is for.
+        repeated = [s for s in tk.course_scales(self.course) if s.scored and len(tk.time_points_of(self.course, s)) > 1]
+        for scale in repeated:
             for tp in self.course.tp_ids:
                 lay = self.layouts[tp]
                 if scale.id not in lay.score_cols:
