@@ -116,3 +116,17 @@ def test_settings_text_never_becomes_a_path(run, tmp_path, project):
     written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()} - {(root / "settings.yaml").resolve()}
     assert all(out.resolve() in p.parents for p in written)
     assert not (tmp_path / "outside").exists()
+
+
+def test_a_rebuild_never_loses_a_workbook_with_data_typed_into_it(run, tmp_path):
+    args = ("build", "--out", tmp_path, "--course", "foundation", "--capacity", "20", "--no-zip")
+    assert run(*args).exit_code == 0
+    workbook = tmp_path / pack_name() / "workbooks" / "foundation.xlsx"
+    workbook.write_bytes(workbook.read_bytes() + b"typed")  # as if saved after typing
+    (tmp_path / pack_name() / "my-notes.txt").write_text("notes")
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "workbooks/foundation.xlsx" in result.stderr and "my-notes.txt" in result.stderr
+    assert workbook.read_bytes().endswith(b"typed")
+    result = run(*args, "--force")
+    assert result.exit_code == 0 and not workbook.read_bytes().endswith(b"typed")

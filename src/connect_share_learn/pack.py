@@ -40,6 +40,7 @@ class BuildOptions:
     pdf: bool = False
     zip: bool = True
     large_print: bool = False
+    force: bool = False
 
     @property
     def created(self) -> dt.datetime:
@@ -153,6 +154,12 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
     out.mkdir(parents=True, exist_ok=True)
     target = out / pack_name()
     zip_target = out / f"{pack_name()}.zip"
+    changed = [] if options.force else changed_since_built(target)
+    if changed:
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        raise UsageError(f"{target}: files in the previous pack were changed or added since it was built "
+                         f"({shown}) — a workbook with data typed into it would be lost. Move your files out "
+                         "of the pack folder, build into another folder with --out, or use --force to replace them")
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
         folder = staging / pack_name()
@@ -173,6 +180,25 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
                          "the previous pack was left as it was") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def changed_since_built(folder: Path) -> list[str]:
+    """Files in a previous pack that its manifest does not describe: typed into, or added."""
+    if not folder.exists():
+        return []
+    try:
+        described = json.loads((folder / "MANIFEST.json").read_text("utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        described = {}
+    changed = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name == "MANIFEST.json":
+            continue
+        entry = described.get(name)
+        if entry is None or entry.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
+            changed.append(name)
+    return changed
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
