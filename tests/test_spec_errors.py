@@ -216,3 +216,17 @@ def test_warnings_do_not_fail(run, project):
     assert result.exit_code == 0, result.stderr
     assert "warning: " in result.stderr and "no item is reverse-scored" in result.stderr
     assert "no value for foundation / self_efficacy / d" in result.stderr
+
+
+def test_a_built_in_finding_never_blocks_a_partnerships_course(run, project):
+    root = project({"courses/foundation.yaml": """\
+        id: foundation
+        title: Our foundation course
+        description: Without the confidence scale at the start.
+        time_points:
+          - {id: t1, scales: [attitudes]}
+          - {id: t2, scales: [attitudes, reaction]}
+        """})
+    result = run("validate", root / "courses")
+    assert result.exit_code == 0, result.stderr
+    assert "this built-in research finding is left out" in result.stderr

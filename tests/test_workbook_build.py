@@ -69,8 +69,10 @@ def test_validation_protection_and_unlocked_inputs(workbooks):
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     column = openpyxl.utils.get_column_letter(lay.col("se_1") + 1)
     se1 = rules[f"{column}4:{column}53"]
-    assert se1.type == "whole" and se1.errorStyle in (None, "stop")  # stop is the default
-    assert (se1.formula1, se1.formula2) == ("0", "100")
+    assert se1.type == "custom" and se1.errorStyle in (None, "stop")  # stop is the default
+    assert se1.formula1 == f"AND(ISNUMBER({column}4),{column}4>=0,{column}4<=100,MOD({column}4-0,10)=0)"
+    att1 = rules[[r for r in rules if r.startswith(openpyxl.utils.get_column_letter(lay.col("att_1") + 1) + "4")][0]]
+    assert att1.type == "whole" and (att1.formula1, att1.formula2) == ("1", "5")
     assert se1.prompt == TOOLKIT.scales["self_efficacy"].items[0].text
     assert ws.column_dimensions[column].protection.locked is False  # typed cells are unlocked
     score_col = lay.score_cols["self_efficacy"] + 1
@@ -83,7 +85,7 @@ def test_charts_are_native_and_point_at_cells(workbooks):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) >= 7
         xml = z.read(charts[0]).decode()
-        assert "'Chart data'!" in xml and "<c:errBars>" in xml
+        assert "'Workings'!" in xml and "<c:errBars>" in xml
 
 
 def test_user_text_is_never_a_formula(tmp_path):

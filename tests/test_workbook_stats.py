@@ -33,38 +33,38 @@ def close(a, b) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def check_workbooks(cases: list[tuple[str, dict]], tmp_path):
+def check_workbooks(cases: list[tuple[str, dict]], tmp_path, toolkit=TOOLKIT):
     """Write, recalculate and compare; ``cases`` are (course id, rows) pairs."""
     needs_libreoffice()
     paths = []
     for k, (course_id, rows) in enumerate(cases):
         path = tmp_path / f"case{k:02d}_{course_id}.xlsx"
-        write_workbook(TOOLKIT, TOOLKIT.courses[course_id], path, capacity=CAPACITY, rows=rows)
+        write_workbook(toolkit, toolkit.courses[course_id], path, capacity=CAPACITY, rows=rows)
         paths.append(path)
     recalculated = recalculate(paths, tmp_path / "recalculated")
     for path, (course_id, rows) in zip(recalculated, cases):
-        course = TOOLKIT.courses[course_id]
-        expected = course_results(TOOLKIT, course, rows)
+        course = toolkit.courses[course_id]
+        expected = course_results(toolkit, course, rows)
         got = named_values(path)
         assert any(v is not None for v in got.values()), "nothing was recalculated"
         missing = sorted(set(expected) - set(got))
         assert not missing, f"{path.name}: names missing from the workbook: {missing[:5]}"
         wrong = [(name, expected[name], got[name]) for name in expected if not close(expected[name], got[name])]
         assert not wrong, f"{path.name}: {len(wrong)} statistics differ, e.g. {wrong[:5]}"
-        check_row_scores(path, course, rows)
+        check_row_scores(path, course, rows, toolkit)
         assert error_cells(path) == [], path.name
 
 
-def check_row_scores(path, course, rows):
+def check_row_scores(path, course, rows, toolkit=TOOLKIT):
     wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    for tp, lay in layout_course(TOOLKIT, course, CAPACITY).items():
+    for tp, lay in layout_course(toolkit, course, CAPACITY).items():
         sheet = wb[lay.sheet]
         values = list(sheet.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(rows[tp]), values_only=True))
         for r, row in enumerate(rows[tp]):
             for scale in lay.scales:
                 if not scale.scored:
                     continue
-                want = stats.score(scale, TOOLKIT.format_of(scale), answers(scale, row))
+                want = stats.score(scale, toolkit.format_of(scale), answers(scale, row))
                 got = values[r][lay.score_cols[scale.id]]
                 got = None if got == "" else got
                 assert close(want, got), f"{lay.sheet} row {r + FIRST_ROW + 1} {scale.id}: {want} != {got}"
@@ -91,7 +91,48 @@ def test_hand_made_edge_cases(tmp_path):
                    {"code": "QQ03Q", **{f"se_{i}": 40 for i in range(1, 10)}, "att_4": 7, "att_1": "5"}],
             "t3": []}
     cases.append(("foundation", rows))
+    # Codes Excel's COUNTIF would read as one number ("0007" and "7") stay apart.
+    numeric = {"t1": [{"code": "0007", **{f"se_{i}": 50 for i in range(1, 10)}},
+                      {"code": "7", **{f"se_{i}": 60 for i in range(1, 10)}},
+                      {"code": "1E3", **{f"se_{i}": 70 for i in range(1, 10)}},
+                      {"code": 1000, **{f"se_{i}": 20 for i in range(1, 10)}}],
+               "t2": [{"code": "7", **{f"se_{i}": 90 for i in range(1, 10)}},
+                      {"code": "0007", **{f"se_{i}": 80 for i in range(1, 10)}},
+                      {"code": "1000", **{f"se_{i}": 40 for i in range(1, 10)}}],
+               "t3": []}
+    cases.append(("foundation", numeric))
     check_workbooks(cases, tmp_path)
+
+
+LONG_SUM_SCALE = "\n".join(
+    ["id: long_scale", "title: A long summed scale", "construct: Testing", "level: 2a",
+     "instructions: Tick one.", "format: agree5", "scoring: sum", "min_answered: 20",
+     "provenance: {author: tests, original: false}", "items:"]
+    + [f"  - {{id: ls_{i}, text: Statement {i}.{', reverse: true' if i % 4 == 0 else ''}}}" for i in range(1, 41)])
+LONG_COURSE = """\
+id: long_course
+title: A course with a long scale
+description: Tests.
+time_points:
+  - {id: t0, scales: [long_scale, knowledge_foundation]}
+  - {id: t1, scales: [long_scale, knowledge_foundation]}
+  - {id: t2, scales: [long_scale, knowledge_foundation]}
+"""
+
+
+def test_a_partnerships_own_forty_item_summed_scale(tmp_path, project):
+    from connect_share_learn.spec.load import load_toolkit
+
+    root = project({"scales/long_scale.yaml": LONG_SUM_SCALE, "courses/long_course.yaml": LONG_COURSE})
+    toolkit = load_toolkit(scales=root / "scales", courses=root / "courses")
+    course = toolkit.courses["long_course"]
+    cases = [("long_course", course_rows(toolkit, course, 30, seed=s, bad_rate=0.05, blank_rate=0.05)) for s in (1, 2)]
+    check_workbooks(cases, tmp_path, toolkit)
+    # Every formula fits Excel's limit of 8,192 characters.
+    wb = openpyxl.load_workbook(tmp_path / "case00_long_course.xlsx")
+    longest = max(len(str(c.value)) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and c.value.startswith("="))
+    assert longest < 8192
 
 
 def test_a_full_workbook(tmp_path):

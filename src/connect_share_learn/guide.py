@@ -132,7 +132,17 @@ def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     )
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
+    env.filters["author"] = author_phrase
     return env
+
+
+def author_phrase(author: str) -> str:
+    """An author as it reads after "Written by": a name in lower case ("connect-share-learn
+    project") is a description and takes "the"; a proper name ("Anyshire Partnership") is kept."""
+    author = author.strip()
+    if author[:1].islower() and not author.lower().startswith("the "):
+        return "the " + author
+    return author
 
 
 def yaml_scalar(value, indent: int = 2) -> str:

@@ -65,11 +65,52 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
     started = time.perf_counter()
     result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
                            large_print=large_print)
-    for warning in result.warnings:
+    for warning in result.warnings + placeholder_warnings(toolkit.settings) + manager_warnings(letter, participants):
         click.echo(f"warning: {warning}", err=True)
-    extra = f" and {len(result.pdfs)} PDFs" if result.pdfs else ""
-    click.echo(f"Wrote {len(result.letters)} letters, the combined {result.combined.name}{extra} "
+    extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""
+    click.echo(f"Wrote {_count(len(result.letters), 'letter')}, the combined {result.combined.name}{extra} "
                f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
+
+
+def placeholder_warnings(settings) -> list[str]:
+    """A warning when the letters would carry the toolkit's placeholder partnership details."""
+    from connect_share_learn.spec.model import Settings
+
+    defaults = Settings()
+    fields = [(name, label) for name, label in
+              (("partnership", "partnership"), ("contact", "contact"), ("return_address", "return address"))
+              if getattr(settings, name) == getattr(defaults, name)]
+    if not fields:
+        return []
+    shown = "; ".join(f"{label}: \"{getattr(defaults, name)}\"" for name, label in fields)
+    return [f"the letters carry placeholder details, not your partnership's ({shown}). Write a settings file "
+            "with your partnership's name, contact and return address (the guide's page 'Adapting the questions' "
+            "shows one) and give it with --config FILE, e.g. 'csl letters invitation --participants list.csv "
+            "--config settings.yaml'"]
+
+
+def manager_warnings(letter: str, participants: Path) -> list[str]:
+    """Warnings when a letter greets the manager by name but the list does not give the manager's name."""
+    from connect_share_learn import letters
+    from connect_share_learn.participants import read_participants
+
+    if "manager_name" not in letters.LetterTemplate.load(letters.find_template(letter)).variables:
+        return []
+    people = read_participants(participants)
+    if "manager_name" not in people.columns:
+        return [f"{participants} has no 'manager_name' column, so every letter begins \"Dear colleague\". The "
+                "manager letter is normally addressed to each participant's manager: to greet them by name, add a "
+                "column headed 'manager_name' (or 'Manager') with each manager's name"]
+    blank = [p.row for p in people.participants if not p.fields.get("manager_name")]
+    if blank:
+        rows = ", ".join(str(r) for r in blank[:10]) + (" …" if len(blank) > 10 else "")
+        return [f"{participants}: {_count(len(blank), 'row')} ({rows}) {'has' if len(blank) == 1 else 'have'} "
+                "no manager's name, so those letters begin \"Dear colleague\""]
+    return []
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _course(toolkit, course_id: str | None):

@@ -40,6 +40,7 @@ def course_results(toolkit: Toolkit, course: Course, rows: Rows) -> dict[str, fl
             tp_stats = stats.time_point_stats(scale, fmt, [answers(scale, r) for r in rows.get(tp, [])])
             for name, value in tp_stats.as_dict().items():
                 out[f"{scale.id}_{tp}_{name}"] = value
+            out[f"{scale.id}_{tp}_ci_half"] = stats.mean_ci_half(tp_stats.n, tp_stats.sd)
     by_code = {(tp, s.id): scores_by_code(toolkit, course, rows, tp, s)
                for tp in course.tp_ids for s in scored_scales_at(toolkit, course, tp)}
     for a, b in course.pairs:

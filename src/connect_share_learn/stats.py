@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from scipy import stats as sps
 
-from connect_share_learn.spec.model import ResponseFormat, Scale
+from connect_share_learn.spec.model import Item, ResponseFormat, Scale
 
 Number = float | None
 
@@ -28,6 +28,10 @@ ZERO_SD = 1e-9
 T_DIST_2T = "_xlfn.T.DIST.2T"
 T_INV_2T = "_xlfn.T.INV.2T"
 STDEV_S = "_xlfn.STDEV.S"
+
+
+# Conventional effect-size bands (Cohen): small, medium, large.
+EFFECT_BANDS = {"small": 0.2, "medium": 0.5, "large": 0.8}
 
 
 def _zero(sd: Number) -> bool:
@@ -76,9 +80,7 @@ def score(scale: Scale, fmt: ResponseFormat, answers: Sequence) -> float | None:
     mean = sum(valid) / len(valid)
     if scale.scoring == "sum":
         return mean * len(scale.items)
-    if scale.scoring == "mean":
-        return mean
-    return None
+    return mean
 
 
 def valid_count_formula(scale: Scale, fmt: ResponseFormat, cells: str) -> str:
@@ -170,39 +172,49 @@ def sd_formula(scores: str) -> str:
 
 def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
     """Cronbach's alpha over complete rows (participants who answered every item)."""
-    if len(rows) < 2 or not rows or len(rows[0]) < 2:
+    if len(rows) < 2 or len(rows[0]) < 2:
         return None
     k = len(rows[0])
     item_vars = [mean_sd(col)[2] ** 2 for col in zip(*rows)]
     total_sd = mean_sd(math.fsum(r) for r in rows)[2]
-    if not total_sd:
+    if _zero(total_sd):
         return None
     return k / (k - 1) * (1 - math.fsum(item_vars) / total_sd**2)
 
 
-def alpha_formula(scale: Scale, totals: str, item_columns: list[str]) -> str:
-    """Twin of :func:`cronbach_alpha` over the rows whose complete-total helper is a number.
+def item_variance_formula(item: Item, knowledge: bool, totals: str, answers: str) -> str:
+    """One item's variance over the rows whose complete-total helper is a number.
 
-    Item variances come from sums, (n·Σx² − (Σx)²) / (n(n−1)), which is exact for whole-number
-    answers; the total's variance is VAR.S over the helper column.
+    Computed from sums, (n·Σx² − (Σx)²) / (n(n−1)), which is exact for whole-number answers;
+    a knowledge item's value is 1 for the keyed answer and 0 otherwise.
     """
-    k = len(scale.items)
     n = f"COUNT({totals})"
+    if knowledge:
+        s1 = f"SUMPRODUCT(ISNUMBER({totals})*({answers}={item.key}))"
+        s2 = s1
+    else:
+        s1 = f"SUMPRODUCT(--ISNUMBER({totals}),{answers})"
+        s2 = f"SUMPRODUCT(--ISNUMBER({totals}),{answers},{answers})"
+    return f'=IF({n}>=2,({n}*{s2}-{s1}^2)/({n}*({n}-1)),"")'
+
+
+def alpha_formula(k: int, totals: str, item_variances: str) -> str:
+    """Twin of :func:`cronbach_alpha`, given the cells of the items' variances (one per item)."""
     if k < 2:
         return '=""'
-    terms = []
-    for item, col in zip(scale.items, item_columns):
-        if scale.knowledge:
-            s1 = f"SUMPRODUCT(ISNUMBER({totals})*({col}={item.key}))"
-            s2 = s1
-        else:
-            s1 = f"SUMPRODUCT(--ISNUMBER({totals}),{col})"
-            s2 = f"SUMPRODUCT(--ISNUMBER({totals}),{col},{col})"
-        terms.append(f"({n}*{s2}-{s1}^2)")
-    item_var_sum = f"({'+'.join(terms)})/({n}*({n}-1))"
-    total_var = f"_xlfn.VAR.S({totals})"
-    return (f"=IF({n}>=2,IF({STDEV_S}({totals})>{ZERO_SD:g},"
-            f"{k}/{k - 1}*(1-{item_var_sum}/{total_var}),\"\"),\"\")")
+    return (f"=IF(COUNT({totals})>=2,IF({STDEV_S}({totals})>{ZERO_SD:g},"
+            f"{k}/{k - 1}*(1-SUM({item_variances})/_xlfn.VAR.S({totals})),\"\"),\"\")")
+
+
+def mean_ci_half(n: int, sd: Number) -> Number:
+    """Half the width of the 95% confidence interval of a mean (drawn as error bars)."""
+    if n < 2 or sd is None:
+        return None
+    return float(sps.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+
+
+def mean_ci_half_formula(n: str, sd: str) -> str:
+    return f'=IF({n}>=2,{T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),"")'
 
 
 def time_point_stats(scale: Scale, fmt: ResponseFormat, rows: Sequence[Sequence]) -> TimePointStats:
@@ -240,9 +252,18 @@ def lookup_key(code: str) -> str:
     return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({code},"~","~~"),"*","~*"),"?","~?")'
 
 
-def duplicate_formula(code: str, codes: str) -> str:
-    """1 when the row's code appears more than once at its time point, 0 once, blank if none."""
-    return f'=IF({code}="","",IF(COUNTIF({codes},"="&{lookup_key(code)})>1,1,0))'
+def first_row_formula(code: str, codes: str) -> str:
+    """Where the row's code first appears among its time point's codes (1-based), or blank."""
+    return match_formula(code, codes)
+
+
+def duplicate_formula(code: str, first: str, firsts: str) -> str:
+    """1 when the row's code appears more than once at its time point, 0 once, blank if none.
+
+    Rows typed with the same code share their first row; counting those numbers avoids
+    COUNTIF on the codes themselves, which Excel would read "0007" and "7" as one number.
+    """
+    return f'=IF({code}="","",IF(COUNTIF({firsts},{first})>1,1,0))'
 
 
 def match_formula(code: str, codes: str) -> str:

@@ -323,7 +323,7 @@ def _assemble(layers) -> tuple[Toolkit, list[Problem]]:
                     profile = (model, doc)
             elif kind == "benchmarks":
                 citations.update(model.citations)
-                benchmarks.extend((b, doc, i) for i, b in enumerate(model.benchmarks))
+                benchmarks.extend((b, doc, i, layer is layers[0]) for i, b in enumerate(model.benchmarks))
             elif kind == "settings":
                 settings = model
 
@@ -335,7 +335,24 @@ def _assemble(layers) -> tuple[Toolkit, list[Problem]]:
     problems += _check_courses(courses, scales, profile)
     if profile is not None:
         problems += _check_profile(*profile)
-    problems += _check_benchmarks(benchmarks, courses, scales, citations, warnings)
+    # A built-in research finding that no longer fits the user's courses is set aside with a
+    # warning: the user cannot edit the built-in file, so it must not block their build.
+    built_in = [entry for entry in benchmarks if entry[3]]
+    kept_built_in = []
+    for entry in built_in:
+        found = _check_benchmarks([entry[:3]], courses, scales, citations, [])
+        if found:
+            warnings.append(Problem(found[0].file, found[0].line, found[0].path,
+                                    f"this built-in research finding is left out: {found[0].message}",
+                                    "nothing to do unless you want it; your own courses and scales decide"))
+        else:
+            kept_built_in.append(entry)
+    benchmarks = kept_built_in + [entry for entry in benchmarks if not entry[3]]
+    problems += _check_benchmarks([entry[:3] for entry in benchmarks], courses, scales, citations, warnings)
+    if settings.improvement_scale not in scales:
+        problems.append(Problem("settings", None, "improvement_scale",
+                                f"there is no scale '{settings.improvement_scale}'",
+                                "name the scale whose rise the Costs sheet counts" + _did_you_mean(settings.improvement_scale, scales)))
     if not courses:
         problems.append(Problem("courses/", None, "", "no course types are defined",
                                 "add a course file (see courses/foundation.yaml)"))
@@ -344,7 +361,7 @@ def _assemble(layers) -> tuple[Toolkit, list[Problem]]:
         scales={k: v[0] for k, v in scales.items()},
         profile=profile[0] if profile else None,  # type: ignore[arg-type]
         courses={k: v[0] for k, v in courses.items()},
-        benchmarks=tuple(b for b, _, _ in benchmarks),
+        benchmarks=tuple(entry[0] for entry in benchmarks),
         citations=citations,
         settings=settings,
         warnings=tuple(warnings),

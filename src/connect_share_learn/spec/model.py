@@ -21,6 +21,7 @@ MAX_LABEL = 60
 
 TIME_POINTS = ("t0", "t1", "t2", "t3")
 TIME_POINT_NAMES = {"t0": "Registration", "t1": "Start of course", "t2": "End of course", "t3": "Follow-up"}
+TIME_POINT_SHORT = {"t0": "registration", "t1": "start", "t2": "end", "t3": "follow-up"}
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 # Ids become parts of defined names and column ids, so none may read as a cell reference
@@ -409,3 +410,5 @@ class Settings(Strict):
     capacity: int = Field(default=500, ge=10, le=5000)
     language: Language = "en"
     retention: LongText = "two years after the end of the course"
+    # The scale whose rise "cost per participant who improved" counts.
+    improvement_scale: Id = "self_efficacy"

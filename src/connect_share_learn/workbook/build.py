@@ -1,7 +1,7 @@
 """Writing a course's data-entry workbook with XlsxWriter (design.md, "Workbook contract").
 
 Sheets: Start here, one entry sheet per time point, Matched, Results, Items, Participants,
-Research, Costs, Codebook, and a hidden Chart data sheet. Every statistic is a formula from
+Research, Costs, Codebook, and a hidden Workings sheet (chart data, item variances). Every statistic is a formula from
 :mod:`connect_share_learn.stats` and has a workbook-level defined name.
 """
 

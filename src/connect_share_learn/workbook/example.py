@@ -80,6 +80,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             columns[(sheet, col)] = _column(values)
 
         put(lay.helpers["norm"], norms)
+        put(lay.helpers["first"], [first_index[n] + 1 if n else None for n in norms])
         put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
         for scale in lay.scales:
             if not scale.scored:

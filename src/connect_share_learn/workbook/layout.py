@@ -91,7 +91,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
         for scale in lay.scales:
             if scale.scored:
                 lay.score_cols[scale.id] = lay.next_col
-        for helper in ("norm", "dup"):
+        for helper in ("norm", "first", "dup"):
             lay.add_helper(helper)
         for scale in lay.scales:
             if scale.scored and len(scale.items) >= 2:

@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell, xl_col_to_name
 from connect_share_learn import __version__, stats
 from connect_share_learn.codebook import course_rows
 from connect_share_learn.defaults import default_dir
-from connect_share_learn.spec.model import TIME_POINT_NAMES, text
+from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINT_SHORT, text
 from connect_share_learn.workbook.layout import (
     FIRST_ROW, IDS_ROW, EntryLayout, baseline_scales, paired_scales,
 )
@@ -31,11 +31,13 @@ STAT_MEANINGS = {
     "sd_change": "standard deviation of the change", "t": "paired t statistic", "df": "degrees of freedom",
     "p": "two-tailed p-value", "ci_low": "lower end of the 95% confidence interval of the mean change",
     "ci_high": "upper end of the 95% confidence interval of the mean change",
-    "d": "effect size d: mean change / average of the two standard deviations",
+    "d": "effect size d: mean change / square root of the average of the two variances (same participants)",
+    "ci_half": "half the width of the 95% confidence interval of the mean",
     "dz": "effect size dz: mean change / standard deviation of the change",
     "pct_improved": "percentage of matched participants whose score rose",
 }
-SHORT_TP = {"t0": "registration", "t1": "start", "t2": "end", "t3": "follow-up"}
+# The hidden sheet holding the charts' data and intermediate results such as item variances.
+WORKINGS = "Workings"
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +120,7 @@ class Book:
         research = self.wb.add_worksheet("Research")
         costs = self.wb.add_worksheet("Costs")
         codebook = self.wb.add_worksheet("Codebook")
-        chart_data = self.wb.add_worksheet("Chart data")
+        chart_data = self.wb.add_worksheet(WORKINGS)
         self.chart_data = chart_data
         self.chart_row = 0
         self._write_start(start)
@@ -271,7 +273,14 @@ class Book:
         for item, c in zip(scale.items, range(c0, c1 + 1)):
             message = _clip(self.t(item.text))
             title = _clip(f"{item.id}: {self.t(item.short or '')}".rstrip(": "), 32)
-            if fmt.kind == "rating":
+            if fmt.kind == "rating" and fmt.step > 1:
+                top = cell(FIRST_ROW, c, False)
+                rule = {"validate": "custom",
+                        "value": f"=AND(ISNUMBER({top}),{top}>={fmt.min},{top}<={fmt.max},MOD({top}-{fmt.min},{fmt.step})=0)",
+                        "error_title": "Not one of the answers",
+                        "error_message": _clip(f"Type one of {fmt.min}, {fmt.min + fmt.step}, … {fmt.max}, "
+                                               "or leave it empty if not answered.")}
+            elif fmt.kind == "rating":
                 rule = {"validate": "integer", "criteria": "between", "minimum": fmt.min, "maximum": fmt.max,
                         "error_title": "Outside the answer range",
                         "error_message": _clip(f"Type a whole number from {fmt.min} to {fmt.max}, or leave it empty if not answered.")}
@@ -289,10 +298,11 @@ class Book:
         tk, st, w = self.tk, self.st, self.w
         h = lay.helpers
         L = xl_col_to_name
-        norm, dup = f"{L(h['norm'])}§", f"{L(h['dup'])}§"
+        norm, first, dup = f"{L(h['norm'])}§", f"{L(h['first'])}§", f"{L(h['dup'])}§"
         templates: list[tuple[int, str, object]] = [
             (h["norm"], stats.normalise_code_formula("A§"), st.helper),
-            (h["dup"], stats.duplicate_formula(norm, lay.column_range(h["norm"], sheet=False)), st.helper),
+            (h["first"], stats.first_row_formula(norm, lay.column_range(h["norm"], sheet=False)), st.helper),
+            (h["dup"], stats.duplicate_formula(norm, first, lay.column_range(h["first"], sheet=False)), st.helper),
         ]
         score_ref = {}
         for scale in lay.scales:
@@ -400,7 +410,7 @@ class Book:
         norm_cell = lambda r: f"{first.ref()}{L(first.helpers['norm'])}{r}"  # noqa: E731
         dup_cell = lambda r: f"{first.ref()}{L(first.helpers['dup'])}{r}"  # noqa: E731
         columns.append(("Code", f'=IF({norm_cell("§")}="","",{norm_cell("§")})', st.calc_text))
-        columns.append(("Repeated?", f'=IF({dup_cell("§")}=1,"Repeated code","")', st.calc_text))
+        columns.append(("Repeated?", f'=IF({dup_cell("§")}=1,"{self.w["status_duplicate"]}","")', st.calc_text))
         match_col = {}
         for tp in later:
             lay = self.layouts[tp]
@@ -420,7 +430,7 @@ class Book:
                 else:
                     m = f"{L(match_col[tp])}§"
                     tpl = f'=IF(ISNUMBER({m}),IF(INDEX({lay.column_range(lay.helpers["dup"])},{m})=0,INDEX({lay.column_range(lay.score_cols[scale.id])},{m}),""),"")'
-                columns.append((f"{self.scale_title(scale)} — {SHORT_TP[tp]}", tpl, st.calc))
+                columns.append((f"{self.scale_title(scale)} — {TIME_POINT_SHORT[tp]}", tpl, st.calc))
         for c, (title, _, _) in enumerate(columns):
             sh.write_string(header, c, title, st.head)
             sh.set_column(c, c, 12 if c > 1 else 14)
@@ -494,14 +504,13 @@ class Book:
                 for k, (stat, fmt) in enumerate(zip(TP_STATS, (st.calc_int, st.calc2, st.calc2, st.calc2))):
                     cells[stat] = cell(row, 2 + k)
                     if stat == "alpha":
-                        totals = lay.column_range(lay.helpers[f"total:{scale.id}"]) if f"total:{scale.id}" in lay.helpers else None
-                        f = stats.alpha_formula(scale, totals, [lay.column_range(c) for c in lay.item_cols(scale)]) if totals else '=""'
+                        f = self._alpha(scale, lay)
                     else:
                         f = {"n": stats.count_formula, "mean": stats.mean_formula, "sd": stats.sd_formula}[stat](scores)
                     self.formula(sh, row, 2 + k, f, fmt)
                     self.define(f"{scale.id}_{tp}_{stat}", sh, row, 2 + k, f"{self.scale_title(scale)} at {tp}: {STAT_MEANINGS[stat]}")
-                n, sd = cells["n"], cells["sd"]
-                self.formula(sh, row, 6, f'=IF({n}>=2,{stats.T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),"")', st.calc2)
+                self.formula(sh, row, 6, stats.mean_ci_half_formula(cells["n"], cells["sd"]), st.calc2)
+                self.define(f"{scale.id}_{tp}_ci_half", sh, row, 6, f"{self.scale_title(scale)} at {tp}: {STAT_MEANINGS['ci_half']}")
                 cells["ci_half"] = cell(row, 6)
                 self.tp_cells[(scale.id, tp)] = cells
         row += 2
@@ -560,24 +569,35 @@ class Book:
         self._results_charts(sh, row + 3)
         self.protect(sh)
 
+    def _alpha(self, scale, lay) -> str:
+        """Alpha's formula; the items' variances go on the Workings sheet, one cell each."""
+        if f"total:{scale.id}" not in lay.helpers:
+            return '=""'
+        totals = lay.column_range(lay.helpers[f"total:{scale.id}"])
+        rows = [[item.id, stats.item_variance_formula(item, scale.knowledge, totals, lay.column_range(c))]
+                for item, c in zip(scale.items, lay.item_cols(scale))]
+        top, n = self._chart_block(rows, f"{scale.id} {lay.tp} item variances")
+        return stats.alpha_formula(len(scale.items), totals, f"'{WORKINGS}'!{cell(top, 1)}:{cell(top + n - 1, 1)}")
+
     def _reading(self, scale, a, b, c) -> str:
         w = self.w
         title = self.scale_title(scale).replace('"', '""')
         unit = "percentage points" if scale.knowledge else "points"
-        band = (f'IF(ABS({c["d"]})>=0.8,"{w["effect_large"]}",IF(ABS({c["d"]})>=0.5,"{w["effect_medium"]}",'
-                f'IF(ABS({c["d"]})>=0.2,"{w["effect_small"]}","{w["effect_negligible"]}")))')
+        bands = stats.EFFECT_BANDS
+        band = (f'IF(ABS({c["d"]})>={bands["large"]},"{w["effect_large"]}",IF(ABS({c["d"]})>={bands["medium"]},'
+                f'"{w["effect_medium"]}",IF(ABS({c["d"]})>={bands["small"]},"{w["effect_small"]}","{w["effect_negligible"]}")))')
         direction = (f'IF({c["mean_change"]}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
                      f'IF({c["mean_change"]}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
         effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&FIXED({c["d"]},2)&")","")'
         chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
         improved = f'"; "&FIXED({c["pct_improved"]},0)&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
-        return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {SHORT_TP[a]} to {SHORT_TP[b]}"'
+        return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}"'
                 f'&{effect}&{chance}&{improved})')
 
     # -- charts -----------------------------------------------------------------------------------
 
     def _chart_block(self, rows: list[list], title: str) -> tuple[int, int]:
-        """Write a block of helper cells on the hidden Chart data sheet; return its first row and height."""
+        """Write a block of helper cells on the hidden Workings sheet; return its first row and height."""
         sh = self.chart_data
         top = self.chart_row
         sh.write_string(top, 0, title, self.st.plain)
@@ -593,7 +613,7 @@ class Book:
         return top + 1, len(rows)
 
     def _ref(self, r0, c0, r1, c1) -> str:
-        return f"='Chart data'!{cell(r0, c0)}:{cell(r1, c1)}"
+        return f"='{WORKINGS}'!{cell(r0, c0)}:{cell(r1, c1)}"
 
     def _na(self, ref: str) -> str:
         return f"=IF(ISNUMBER({ref}),{ref},NA())"
@@ -621,7 +641,8 @@ class Book:
                 "data_labels": {"value": True, "num_format": "0.0", "position": "right"},
             })
             fmt = tk.format_of(scale)
-            lo, hi = (0, 100) if scale.knowledge else (fmt.min, fmt.max)
+            k = len(scale.items) if scale.scoring == "sum" else 1
+            lo, hi = (0, 100) if scale.knowledge else (k * fmt.min, k * fmt.max)
             chart.set_title({"name": f"{self.scale_title(scale)}: mean with 95% CI", "name_font": {"size": 11}})
             chart.set_y_axis({"min": lo, "max": hi, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
             chart.set_legend({"none": True})
@@ -640,7 +661,7 @@ class Book:
             rows = []
             for s in scales:
                 c = self.pair_cells[(s.id, a, b)]
-                rows.append([self.scale_title(s), self._na(f"Results!{c['d']}"), 0.2, 0.5, 0.8,
+                rows.append([self.scale_title(s), self._na(f"Results!{c['d']}"), *stats.EFFECT_BANDS.values(),
                              "=NA()",  # the research column: see _patch_research_chart
                              self._na(f"Results!{c['pct_improved']}")])
             top, n = self._chart_block(rows, "effect sizes")
@@ -650,7 +671,9 @@ class Book:
                               "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": "#2E75B6"},
                               "data_labels": {"value": True, "num_format": "0.00"}})
             line = self.wb.add_chart({"type": "line"})
-            for k, (label, colour) in enumerate((("small (0.2)", "#A6A6A6"), ("medium (0.5)", "#7F7F7F"), ("large (0.8)", "#404040"))):
+            colours = ("#A6A6A6", "#7F7F7F", "#404040")
+            for k, ((band, value), colour) in enumerate(zip(stats.EFFECT_BANDS.items(), colours)):
+                label = f"{band} ({value:g})"
                 line.add_series({"name": label, "categories": self._ref(top, 0, top + n - 1, 0),
                                  "values": self._ref(top, 2 + k, top + n - 1, 2 + k),
                                  "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
@@ -658,7 +681,7 @@ class Book:
                              "values": self._ref(top, 5, top + n - 1, 5), "line": {"none": True},
                              "marker": {"type": "diamond", "size": 9, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}}})
             chart.combine(line)
-            chart.set_title({"name": f"Effect size (d) from {SHORT_TP[a]} to {SHORT_TP[b]}", "name_font": {"size": 11}})
+            chart.set_title({"name": f"Effect size (d) from {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}", "name_font": {"size": 11}})
             chart.set_legend({"position": "bottom"})
             chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
             chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
@@ -669,7 +692,7 @@ class Book:
             pct.add_series({"name": "% improved", "categories": self._ref(top, 0, top + n - 1, 0),
                             "values": self._ref(top, 6, top + n - 1, 6), "fill": {"color": "#548235"},
                             "data_labels": {"value": True, "num_format": "0"}})
-            pct.set_title({"name": f"% of matched participants who improved, {SHORT_TP[a]} to {SHORT_TP[b]}",
+            pct.set_title({"name": f"% of matched participants who improved, {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}",
                            "name_font": {"size": 11}})
             pct.set_x_axis({"min": 0, "max": 100})
             pct.set_legend({"none": True})
@@ -763,7 +786,7 @@ class Book:
                     self.agency_counts[o.code] = f"Participants!{cell(row, 1)}"
             row += 1
             sh.write_string(row, 0, "Not answered", st.note)
-            self.formula(sh, row, 1, f'=COUNTIF({first.column_range(first.helpers["norm"])},"?*")-SUM({cell(top, 1)}:{cell(row - 1, 1)})', st.calc_int)
+            self.formula(sh, row, 1, f'={self.first}_entered-SUM({cell(top, 1)}:{cell(row - 1, 1)})', st.calc_int)
             for r in range(top, row + 1):
                 self.formula(sh, r, 2, f'=IF(SUM({cell(top, 1)}:{cell(row, 1)})>0,100*{cell(r, 1)}/SUM({cell(top, 1)}:{cell(row, 1)}),"")', st.calc)
             if q.id == tk.profile.agency:
@@ -844,12 +867,12 @@ class Book:
             return
         top, bottom = min(rows.values()), max(rows.values())
         chart = self.wb.add_chart({"type": "column"})
-        for col, name, colour in ((1, f"This course, {SHORT_TP[a]} to {SHORT_TP[b]}", "#2E75B6"),
+        for col, name, colour in ((1, f"This course, {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}", "#2E75B6"),
                                   (5, "Published (typed above)", "#C00000")):
             chart.add_series({"name": name, "categories": self._ref(top, 0, bottom, 0),
                               "values": self._ref(top, col, bottom, col), "fill": {"color": colour},
                               "data_labels": {"value": True, "num_format": "0.00"}})
-        chart.set_title({"name": "Effect size (d): this course and the research", "name_font": {"size": 11}})
+        chart.set_title({"name": self.w["research_chart_title"], "name_font": {"size": 11}})
         chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
         chart.set_legend({"position": "bottom"})
         chart.show_na_as_empty_cell()
@@ -902,9 +925,11 @@ class Book:
             row += 1
             sh.write_string(row, 0, self.t(o.label), st.plain)
             self.formula(sh, row, 1, f"={self.agency_counts[o.code]}", st.calc_int)
-            sh.write_formula(row, 2, f"={cells['cost_course_hours']}", st.input_number, "")
+            hours = cells["cost_course_hours"]
+            sh.write_formula(row, 2, f'=IF(ISNUMBER({hours}),{hours},"")', st.input_number, "")
             sh.write_blank(row, 3, None, st.input_money)
-            self.formula(sh, row, 4, f'=IF(AND(ISNUMBER({cell(row, 2)}),ISNUMBER({cell(row, 3)})),{cell(row, 1)}*{cell(row, 2)}*{cell(row, 3)},0)', st.calc_money)
+            self.formula(sh, row, 4, f'=IF(AND(ISNUMBER({cell(row, 2)}),ISNUMBER({cell(row, 3)})),'
+                                     f'{cell(row, 1)}*{cell(row, 2)}*{cell(row, 3)},"")', st.calc_money)
         time_cost = f"SUM({cell(top, 4)}:{cell(row, 4)})"
         row += 2
         attended = "course_attended"
@@ -918,13 +943,14 @@ class Book:
                         f'=IF(AND(ISNUMBER(cost_total),{people}>0),cost_total/{people},"")'))
         outputs.append(("cost_per_hour", "Cost per training hour",
                         f'=IF(AND(ISNUMBER(cost_total),N({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
-        se_pair = self._self_efficacy_pair()
-        if se_pair:
-            c = self.pair_cells[se_pair]
+        pair = self._improvement_pair()
+        if pair:
+            c = self.pair_cells[pair]
+            title = self.scale_title(tk.scales[pair[0]]).lower()
             improved = f'ROUND(Results!{c["pct_improved"]}*Results!{c["n_pairs"]}/100,0)'
-            outputs.append(("cost_improved_count", f"Participants whose confidence improved ({se_pair[1]} → {se_pair[2]})",
+            outputs.append(("cost_improved_count", f"Participants whose score rose: {title} ({pair[1]} → {pair[2]})",
                             f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
-            outputs.append(("cost_per_improved", "Cost per participant whose confidence improved",
+            outputs.append(("cost_per_improved", f"Cost per participant whose score rose: {title}",
                             '=IF(AND(ISNUMBER(cost_total),N(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
         for name, label, f in outputs:
             sh.write_string(row, 0, label, st.subtitle)
@@ -933,8 +959,10 @@ class Book:
             row += 1
         self.protect(sh)
 
-    def _self_efficacy_pair(self):
-        keys = [k for k in self.pair_cells if k[0] == "self_efficacy"]
+    def _improvement_pair(self):
+        """The change that "cost per participant who improved" counts: the settings' scale,
+        from the start to the end of the course itself."""
+        keys = [k for k in self.pair_cells if k[0] == self.tk.settings.improvement_scale]
         if not keys:
             return None
         # From the first to the last questionnaire of the course itself (not the follow-up).

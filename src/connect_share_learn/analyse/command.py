@@ -1,0 +1,114 @@
+"""``csl analyse``: the click command over :mod:`connect_share_learn.analyse.run`.
+
+Exit codes: 0 the analysis was written (files that could not be read are listed in it);
+1 no file could be read, or the results could not be written (quality.csv and the report
+still say why, when they could be written); 2 bad usage (no paths, a missing path, an
+output folder that would overwrite an input, a bad specification).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from connect_share_learn.errors import CslError, SpecError, WorkFailed
+
+
+@click.command("analyse")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("analysis"), show_default=True,
+              help="Folder for report.html, results.xlsx, quality.csv and benchmarks.yaml (other files in it are left alone).")
+@click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of scale files the workbooks were built with, laid over the default scales.")
+@click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of course files the workbooks were built with, laid over the default courses.")
+@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="The partnership's settings file (for the report's language).")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Processes reading workbooks at the same time.")
+def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config, workers: int) -> None:
+    """Read returned workbooks back: data quality, pooled results and a report.
+
+    PATHS are returned .xlsx workbooks or folders (searched recursively). Every score is
+    recomputed from the typed answers. Files that cannot be read are listed with the
+    reason and the run goes on; nothing is ever written into them. Numbers based on
+    fewer than 5 people show as "<5", and no output holds a participant code.
+
+    \b
+    Example:
+        csl analyse returns/2025-26/ --out analysis/2025-26
+        csl analyse north.xlsx south.xlsx --courses my-partnership/courses --out pooled
+    """
+    ctx = click.get_current_context()
+    debug = ctx.find_root().params.get("debug", False)
+    try:
+        _run(list(paths), out, scales, courses, config, workers)
+    except CslError as exc:
+        if debug:
+            raise
+        if isinstance(exc, SpecError):
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+        else:
+            click.echo(f"error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Stopped; the returned files were not changed and no result was half-written.", err=True)
+        ctx.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a user
+        if debug:
+            raise
+        click.echo(f"error: an unexpected problem stopped the analysis ({type(exc).__name__}: {exc}). "
+                   "The returned files were not changed. Run again with --debug and report the output.", err=True)
+        ctx.exit(1)
+
+
+def _run(paths, out, scales, courses, config, workers) -> None:
+    from connect_share_learn.analyse.run import analyse, check_out, write_outputs
+    from connect_share_learn.spec.load import load_toolkit
+
+    started = time.perf_counter()
+    check_out(paths, out)
+    toolkit = load_toolkit(scales=scales, courses=courses, config=config)
+    bar = _Progress()
+    try:
+        analysis = analyse(toolkit, paths, out=out, workers=workers, progress=bar.step, on_found=bar.start)
+    finally:
+        bar.close()
+    acc = analysis.accounting
+    if acc.files_found == 0:
+        raise WorkFailed("no workbooks were found in " + ", ".join(map(str, paths))
+                         + " — give .xlsx files or folders holding them")
+    written = write_outputs(analysis, out, inputs=paths)
+    for rule, n in sorted(analysis.files_by_rule.items()):
+        click.echo(f"warning: {n} file(s) not read ({rule.replace('_', ' ')}); see quality.csv", err=True)
+    click.echo(f"Read {acc.files_read} of {acc.files_found} file(s) ({acc.files_refused} not read); "
+               f"{acc.rows_typed} row(s) typed: {acc.rows_used} used, {acc.rows_left_out} left out; "
+               f"{len(analysis.problems)} data-quality note(s).")
+    click.echo(f"Wrote {', '.join(p.name for p in written)} into {out} in {time.perf_counter() - started:.1f} s.")
+    if acc.files_read == 0:
+        raise WorkFailed("none of the files could be read: quality.csv and report.html say why")
+
+
+class _Progress:
+    """A progress bar on a terminal; silent when output is piped or captured."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total > 1:
+            self.bar = click.progressbar(length=total, label="Reading workbooks", file=sys.stderr)
+            self.bar.__enter__()
+
+    def step(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None

@@ -1,0 +1,80 @@
+"""Data-quality problems: one record per thing noticed, worded from the catalogue.
+
+The wording lives in ``templates/report/quality.yaml``; code refers to a rule by its key.
+No record ever holds a participant code: rows are named by file, sheet and row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+
+import yaml
+
+from connect_share_learn.defaults import default_dir
+from connect_share_learn.errors import WorkFailed
+
+# Free text typed into an answer cell is cut short in quality.csv: it may be anything.
+MAX_VALUE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class QualityProblem:
+    """One problem: where it is, which rule it breaks, and the detail the wording needs."""
+
+    file: str
+    rule: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+    detail: str = ""
+
+
+COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "problem", "action"]
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    path = default_dir("templates") / "report" / "quality.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WorkFailed(f"{path}: the data-quality wording cannot be read ({exc}): reinstall connect-share-learn") from None
+    return data
+
+
+def wording(problem: QualityProblem) -> tuple[str, str]:
+    """The (problem, action) sentences of ``problem``."""
+    entry = catalogue()[problem.rule]
+    return entry["problem"].format(detail=problem.detail), entry["action"]
+
+
+def shown_value(raw) -> str:
+    """A typed value as quality.csv shows it: text cut short, numbers without a trailing .0."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    text = str(raw).replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def to_csv(problems: list[QualityProblem]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for p in problems:
+        problem, action = wording(p)
+        writer.writerow([_safe(p.file), _safe(p.sheet), "" if p.row is None else p.row, _safe(p.column),
+                         _safe(p.value), p.rule, _safe(problem), action])
+    # A byte-order mark so Excel opens accents correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _safe(text: str) -> str:
+    """Text that a spreadsheet opening the CSV will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+

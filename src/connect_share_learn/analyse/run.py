@@ -1,0 +1,328 @@
+"""``csl analyse`` as a library call: find the returned files, read them, pool, write the outputs.
+
+Files are read in worker processes (each file is independent); everything else happens in
+the calling process. The outputs are written into a temporary folder beside ``out`` and
+moved into place only when all are complete. Inputs are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from connect_share_learn import __version__
+from connect_share_learn.analyse import xlsx
+from connect_share_learn.analyse.item_total import ItemTotal, item_totals
+from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
+from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
+from connect_share_learn.analyse.quality import QualityProblem
+from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, ReturnedWorkbook, file_sha256, read_returned
+from connect_share_learn.defaults import default_dir
+from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.spec.load import Toolkit
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
+# Below this many files a process pool costs more than it saves.
+POOL_FROM = 8
+# Forked workers share the pooled data only until they touch it (reference counts are
+# writes), so each ends up with a copy: above this many responses they would cost more
+# memory than they save time, and pooled results are worked out in this process.
+FORK_UP_TO = 120_000
+
+
+@dataclass
+class Accounting:
+    """Files read and refused, rows used and left out: each pair adds up."""
+
+    files_found: int = 0
+    files_read: int = 0
+    files_refused: int = 0
+    rows_typed: int = 0
+    rows_used: int = 0
+    rows_left_out: int = 0
+
+
+@dataclass
+class Analysis:
+    toolkit: Toolkit
+    books: list[ReturnedWorkbook]  # every file, in the order found; refused ones included
+    data: PooledData
+    groups: list[Group]
+    results: list[GroupResult]
+    problems: list[QualityProblem]
+    item_totals: list[ItemTotal]
+    baseline: list[BaselineByFollowUp]
+    accounting: Accounting
+    analysed_on: dt.date
+    files_by_rule: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # time of each step, for the benchmark
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding files
+
+
+def find_files(paths: list[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
+    """(path, name shown in outputs) of every file given or found in the folders given, in order."""
+    found: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    skip = exclude.resolve() if exclude is not None else None
+    for given in paths:
+        if not given.exists():
+            raise UsageError(f"{given}: no such file or folder — check the path")
+        if given.is_dir():
+            candidates = sorted(_workbooks_in(given), key=lambda p: str(p.relative_to(given)).casefold())
+        else:
+            candidates = [given]
+        for p in candidates:
+            resolved = p.resolve()
+            if resolved in seen or (given.is_dir() and skip is not None and skip in resolved.parents):
+                continue
+            seen.add(resolved)
+            found.append((p, str(p)))
+    return found
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    """Spreadsheet files under ``folder`` (links to folders not followed). A sub-folder that
+    cannot be listed is returned too, so that it is reported as unreadable, not skipped."""
+    out: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda e: out.append(Path(e.filename))):
+        dirs.sort()
+        out += [Path(root) / f for f in files if Path(f).suffix.lower() in WORKBOOK_SUFFIXES]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading in parallel
+
+_worker_toolkit: Toolkit | None = None
+
+
+def _init_worker(toolkit: Toolkit) -> None:
+    global _worker_toolkit
+    _worker_toolkit = toolkit
+
+
+def _read_in_worker(job: tuple[Path, str, str]) -> tuple[ReturnedWorkbook, GroupResult | None]:
+    return _read_one(_worker_toolkit, *job)
+
+
+def _read_one(toolkit: Toolkit, path: Path, display: str, sha: str) -> tuple[ReturnedWorkbook, GroupResult | None]:
+    """Read one file and, when it is readable, work out its own course's results there too."""
+    book = read_returned(path, display, toolkit, sha)
+    return book, (None if book.refused else course_result(toolkit, book))
+
+
+def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
+             progress: Callable[[int], None] | None = None) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
+    """Every file as a ReturnedWorkbook with its course's results, in order.
+
+    Exact copies of an earlier file are refused unread.
+    """
+    books: list[ReturnedWorkbook | None] = [None] * len(files)
+    own: list[GroupResult | None] = [None] * len(files)
+    first_of: dict[str, str] = {}
+    jobs: list[tuple[int, tuple[Path, str, str]]] = []
+    for i, (path, display) in enumerate(files):
+        try:
+            size = path.stat().st_size
+            if size > xlsx.MAX_FILE_BYTES:
+                books[i] = read_returned(path, display, toolkit)  # refused on size, without hashing
+                continue
+            sha = file_sha256(path)
+        except OSError as exc:
+            books[i] = ReturnedWorkbook(display, refused=True,
+                                        problems=[QualityProblem(display, "unreadable", detail=exc.strerror or "")])
+            continue
+        if sha in first_of:
+            books[i] = ReturnedWorkbook(display, sha256=sha, refused=True,
+                                        problems=[QualityProblem(display, "duplicate_file", detail=first_of[sha])])
+            continue
+        first_of[sha] = display
+        jobs.append((i, (path, display, sha)))
+    done = len(files) - len(jobs)
+    if progress and done:
+        progress(done)
+    if workers > 1 and len(jobs) >= POOL_FROM:
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(toolkit,)) as pool_:
+                chunk = max(1, min(32, len(jobs) // (workers * 8)))
+                for (i, _), (book, result) in zip(jobs, pool_.map(_read_in_worker, [j for _, j in jobs], chunksize=chunk)):
+                    books[i], own[i] = book, result
+                    if progress:
+                        progress(1)
+        except BrokenProcessPool:
+            # A worker was stopped from outside (out of memory, killed): read the rest here.
+            pass
+    for i, job in jobs:
+        if books[i] is None:
+            books[i], own[i] = _read_one(toolkit, *job)
+            if progress:
+                progress(1)
+    return books, own  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# The analysis
+
+
+def analyse(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: int = 2,
+            progress: Callable[[int], None] | None = None, on_found: Callable[[int], None] | None = None,
+            today: dt.date | None = None) -> Analysis:
+    """Read every returned workbook under ``paths`` and compute every result (writes nothing)."""
+    clock = time.perf_counter()
+    files = find_files(paths, exclude=out)
+    if on_found:
+        on_found(len(files))
+    books, own = read_all(toolkit, files, workers, progress)
+    seconds = {"read": time.perf_counter() - clock}
+    readable = [b for b in books if not b.refused]
+    own_results = [r for b, r in zip(books, own) if not b.refused]
+    data = PooledData(toolkit, readable)
+    groups = data.groups()
+    # Groups holding the same workbooks (all courses of one course type, say) share results.
+    todo: list[Group] = []
+    first_with: dict[tuple, int] = {}
+    plan: list[tuple[str, int]] = []  # ("own", readable index) | ("todo", index into todo)
+    for g in groups:
+        if g.kind == "course":
+            plan.append(("own", int(g.key)))
+            continue
+        if g.kind == "agency":  # some of each workbook's people: never the same as another group
+            books_key: tuple = ("agency", g.key)
+        else:
+            books_key = ("books", tuple(sorted({m.book for m in g.members})))
+        if books_key not in first_with:
+            first_with[books_key] = len(todo)
+            todo.append(g)
+        plan.append(("todo", first_with[books_key]))
+    computed = pooled_results(data, todo, workers)
+    seconds["pool"] = time.perf_counter() - clock - seconds["read"]
+    results = []
+    for g, (source, index) in zip(groups, plan):
+        found = own_results[index] if source == "own" else computed[index]
+        results.append(dataclasses.replace(found, kind=g.kind, key=g.key, label=g.label))
+    problems: list[QualityProblem] = [p for b in books for p in b.problems]
+    problems += near_matches(data)
+    scale_ids = [s.id for s in toolkit.scales.values() if s.scored]
+    totals = item_totals(toolkit, data.members, scale_ids, list(TIME_POINT_SHEETS))
+    for x in totals:
+        if x.flagged:
+            problems.append(QualityProblem("(all files)", "negative_item_total", sheet=TIME_POINT_SHEETS[x.tp],
+                                           column=f"{x.item} ({x.scale})", detail=f"r = {x.r:.2f}, {x.n} people"))
+    baseline = baseline_by_follow_up(data, [g for g in groups if g.kind in ("all", "course_type")])
+    order = {b.file: i for i, b in enumerate(books)}
+    sheets = {name: i for i, name in enumerate(["", "Start here", *TIME_POINT_SHEETS.values()])}
+    problems.sort(key=lambda p: (order.get(p.file, len(order)), sheets.get(p.sheet, len(sheets)), p.row or 0))
+    acc = Accounting(files_found=len(books), files_read=len(readable), files_refused=len(books) - len(readable))
+    acc.rows_used = sum(b.rows_used for b in readable)
+    acc.rows_left_out = sum(b.rows_left_out for b in readable)
+    acc.rows_typed = sum(len(b.responses) for b in readable)
+    by_rule: dict[str, int] = {}
+    for b in books:
+        if b.refused:
+            by_rule[b.problems[0].rule] = by_rule.get(b.problems[0].rule, 0) + 1
+    seconds["checks"] = time.perf_counter() - clock - seconds["read"] - seconds["pool"]
+    return Analysis(toolkit, books, data, groups, results, problems, totals, baseline, acc,
+                    today or analysis_date(), by_rule, seconds)
+
+
+_fork_state: tuple | None = None
+
+
+def _result_in_fork(index: int) -> GroupResult:
+    data, groups = _fork_state
+    return data.result(groups[index])
+
+
+def pooled_results(data: PooledData, groups: list[Group], workers: int) -> list[GroupResult]:
+    """Each group's results, in order; with several workers, in forked processes that share
+    the pooled data with this one (nothing is copied to them but a group's number)."""
+    global _fork_state
+    if (workers < 2 or len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or len(data.members) > FORK_UP_TO):
+        return [data.result(g) for g in groups]
+    _fork_state = (data, groups)
+    try:
+        order = sorted(range(len(groups)), key=lambda i: -len(groups[i].members))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool_:
+            found = dict(zip(order, pool_.map(_result_in_fork, order)))
+    finally:
+        _fork_state = None
+    return [found[i] for i in range(len(groups))]
+
+
+def analysis_date() -> dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+@functools.lru_cache(maxsize=1)
+def wording() -> dict:
+    """Short wording of the outputs (sheet names, chart titles) from templates/report/wording.yaml."""
+    path = default_dir("templates") / "report" / "wording.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def check_out(inputs: list[Path], out: Path) -> None:
+    """Refuse an output folder whose results would overwrite a file given as input."""
+    targets = [(out / name).resolve() for name in OUTPUTS]
+    for given in inputs:
+        if given.is_file() and given.resolve() in targets:
+            raise UsageError(f"{given}: this returned file would be overwritten by the results — choose another --out folder")
+
+
+def write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None = None) -> list[Path]:
+    """Write report.html, results.xlsx, quality.csv and benchmarks.yaml into ``out``, all or nothing."""
+    from connect_share_learn.analyse import quality
+    from connect_share_learn.analyse.pooled_benchmarks import pooled_benchmarks, to_yaml
+    from connect_share_learn.analyse.report import render_report
+    from connect_share_learn.analyse.results_xlsx import write_results
+
+    check_out(inputs or [], out)
+    words = wording()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".csl-analyse-", dir=out))
+    except OSError as exc:
+        raise WorkFailed(f"{out}: the results folder cannot be made or written to ({exc.strerror or exc}) — "
+                         "choose another --out folder") from None
+    try:
+        (scratch / "quality.csv").write_bytes(quality.to_csv(analysis.problems))
+        bench = pooled_benchmarks(analysis.results, words["benchmarks"]["citation"].format(
+            files=analysis.accounting.files_read, date=analysis.analysed_on.isoformat(), version=__version__),
+            words["benchmarks"]["note"])
+        (scratch / "benchmarks.yaml").write_bytes(to_yaml(bench, words["benchmarks"]["header"]))
+        write_results(analysis, scratch / "results.xlsx")
+        (scratch / "report.html").write_text(render_report(analysis), encoding="utf-8")
+        written = []
+        for name in OUTPUTS:
+            os.replace(scratch / name, out / name)
+            written.append(out / name)
+        return written
+    except OSError as exc:
+        raise WorkFailed(f"{out}: the results could not be written ({exc.strerror or exc}) — check the folder "
+                         "can be written to and has space") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
