@@ -181,14 +181,14 @@ class Book:
                 else:
                     sh.write_blank(row, 1, None, st.input_date)
                 sh.data_validation(row, 1, row, 1, {"validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
-                                                    "error_message": "Type a date, for example 14/03/2027."})
+                                                    "error_message": w["message_date"]})
             elif name == "course_attended":
                 if value is not None:
                     sh.write_number(row, 1, value, st.input)
                 else:
                     sh.write_blank(row, 1, None, st.input)
                 sh.data_validation(row, 1, row, 1, {"validate": "integer", "criteria": "between", "minimum": 0,
-                                                    "maximum": 100000, "error_message": "Type a whole number."})
+                                                    "maximum": 100000, "error_message": w["message_count"]})
             else:
                 sh.write_string(row, 1, value or "", st.input_text)
             self.define(name, sh, row, 1, f"course details: {label.lower()}")
@@ -209,17 +209,21 @@ class Book:
         sh.set_row(1, 66)
         sh.freeze_panes(FIRST_ROW, 1)
         sh.set_column(0, 0, 11, st.input_text)
-        sh.write_string(0, 0, "Participant", st.band)
+        sh.write_string(0, 0, self.w["entry_band_participant"], st.band)
         sh.write_string(1, 0, "Personal code", st.wording)
         sh.write_string(IDS_ROW, 0, "code", st.ids)
         dv_code = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 40,
-                   "input_title": "Personal code", "input_message": _clip(self.t(code.instructions)),
-                   "error_type": "warning", "error_message": "A code is at most 40 characters."}
+                   "input_title": self.w["entry_code_label"], "input_message": _clip(self.t(code.instructions)),
+                   "error_type": "warning", "error_message": self.w["message_code_long"]}
         sh.data_validation(FIRST_ROW, 0, last, 0, dv_code)
         col = 1
         if lay.tp == self.first:
             qs = tk.profile.questions
-            sh.merge_range(0, col, 0, col + len(qs) - 1, self.t(tk.profile.title) or "About you", st.band) if len(qs) > 1 else sh.write_string(0, col, "About you", st.band)
+            band = self.t(tk.profile.title) or self.w["entry_band_profile"]
+            if len(qs) > 1:
+                sh.merge_range(0, col, 0, col + len(qs) - 1, band, st.band)
+            else:
+                sh.write_string(0, col, band, st.band)
             for q in qs:
                 sh.set_column(col, col, 9, st.input)
                 sh.write_string(1, col, self.t(q.short or q.text), st.wording)
@@ -229,7 +233,8 @@ class Book:
                 sh.data_validation(FIRST_ROW, col, last, col, {
                     "validate": "integer", "criteria": "between", "minimum": min(codes), "maximum": max(codes),
                     "input_title": _clip(q.id, 32), "input_message": _clip(listing),
-                    "error_title": "Not an answer code", "error_message": _clip(f"Type one of: {listing}")})
+                    "error_title": self.w["message_not_code_title"],
+                    "error_message": _clip(self.w["message_not_code"].format(listing=listing))})
                 col += 1
         for scale in lay.scales:
             fmt = tk.format_of(scale)
@@ -247,12 +252,12 @@ class Book:
             self._validate_items(sh, lay, scale, first_col, col - 1)
         # Status and scores (locked, visible), then helpers (hidden).
         sh.set_column(lay.status_col, lay.status_col, 18, st.status)
-        sh.write_string(0, lay.status_col, "Check", st.band)
-        sh.write_string(1, lay.status_col, "Is the code repeated or unmatched?", st.wording)
+        sh.write_string(0, lay.status_col, self.w["entry_check_band"], st.band)
+        sh.write_string(1, lay.status_col, self.w["entry_check_label"], st.wording)
         sh.write_string(IDS_ROW, lay.status_col, "status", st.ids)
         for sid, c in lay.score_cols.items():
             sh.set_column(c, c, 10, st.calc)
-            sh.write_string(0, c, "Score", st.band)
+            sh.write_string(0, c, self.w["entry_score_band"], st.band)
             sh.write_string(1, c, self.scale_title(tk.scales[sid]), st.wording)
             sh.write_string(IDS_ROW, c, f"score_{sid}", st.ids)
         for hid, c in lay.helpers.items():
@@ -268,6 +273,7 @@ class Book:
         self.protect(sh)
 
     def _validate_items(self, sh, lay, scale, c0, c1):
+        w = self.w
         fmt = self.tk.format_of(scale)
         last = lay.last_row
         for item, c in zip(scale.items, range(c0, c1 + 1)):
@@ -277,20 +283,21 @@ class Book:
                 top = cell(FIRST_ROW, c, False)
                 rule = {"validate": "custom",
                         "value": f"=AND(ISNUMBER({top}),{top}>={fmt.min},{top}<={fmt.max},MOD({top}-{fmt.min},{fmt.step})=0)",
-                        "error_title": "Not one of the answers",
-                        "error_message": _clip(f"Type one of {fmt.min}, {fmt.min + fmt.step}, … {fmt.max}, "
-                                               "or leave it empty if not answered.")}
+                        "error_title": w["message_not_step_title"],
+                        "error_message": _clip(w["message_not_step"].format(first=fmt.min, second=fmt.min + fmt.step,
+                                                                           last=fmt.max))}
             elif fmt.kind == "rating":
                 rule = {"validate": "integer", "criteria": "between", "minimum": fmt.min, "maximum": fmt.max,
-                        "error_title": "Outside the answer range",
-                        "error_message": _clip(f"Type a whole number from {fmt.min} to {fmt.max}, or leave it empty if not answered.")}
+                        "error_title": w["message_range_title"],
+                        "error_message": _clip(w["message_range"].format(min=fmt.min, max=fmt.max))}
             elif fmt.kind == "choice":
                 listing = ", ".join(f"{o.code} = {self.t(o.label)}" for o in fmt.answers())
                 rule = {"validate": "list", "source": [str(x) for x in fmt.codes],
-                        "error_title": "Not an answer code", "error_message": _clip(f"Type one of: {listing}")}
+                        "error_title": w["message_not_code_title"],
+                        "error_message": _clip(w["message_not_code"].format(listing=listing))}
             else:
                 rule = {"validate": "length", "criteria": "<=", "value": 2000,
-                        "error_message": "At most 2,000 characters."}
+                        "error_message": w["message_text_long"]}
             rule.update({"input_title": title, "input_message": message, "error_type": "stop"})
             sh.data_validation(FIRST_ROW, c, last, c, rule)
 
@@ -409,14 +416,15 @@ class Book:
         columns = []  # (header, template, format)
         norm_cell = lambda r: f"{first.ref()}{L(first.helpers['norm'])}{r}"  # noqa: E731
         dup_cell = lambda r: f"{first.ref()}{L(first.helpers['dup'])}{r}"  # noqa: E731
-        columns.append(("Code", f'=IF({norm_cell("§")}="","",{norm_cell("§")})', st.calc_text))
-        columns.append(("Repeated?", f'=IF({dup_cell("§")}=1,"{self.w["status_duplicate"]}","")', st.calc_text))
+        code_head, repeated_head, row_head = self.w["headings"]["matched"]
+        columns.append((code_head, f'=IF({norm_cell("§")}="","",{norm_cell("§")})', st.calc_text))
+        columns.append((repeated_head, f'=IF({dup_cell("§")}=1,"{self.w["status_duplicate"]}","")', st.calc_text))
         match_col = {}
         for tp in later:
             lay = self.layouts[tp]
             idx = len(columns)
             match_col[tp] = idx
-            columns.append((f"Row at {tp}", stats.match_formula(norm_cell("§"), lay.column_range(lay.helpers["norm"])),
+            columns.append((row_head.format(tp=tp), stats.match_formula(norm_cell("§"), lay.column_range(lay.helpers["norm"])),
                             st.calc_int))
         # Scales asked at two or more time points: the ones whose change matching is for.
         repeated = [s for s in tk.course_scales(self.course) if s.scored and len(tk.time_points_of(self.course, s)) > 1]
@@ -462,7 +470,7 @@ class Book:
         # Counts per time point.
         sh.write_string(row, 0, w["counts_title"], st.subtitle)
         row += 1
-        for c, head in enumerate(["Time point", "Entered", "No code", "Repeated codes", "Matched", "Not matched"]):
+        for c, head in enumerate(w["headings"]["counts"]):
             sh.write_string(row, c, head, st.head)
         sh.set_row(row, 30)
         for tp, lay in self.layouts.items():
@@ -488,7 +496,7 @@ class Book:
         # Per scale and time point.
         sh.write_string(row, 0, w["timepoint_title"], st.subtitle)
         row += 1
-        heads = ["Scale", "Time point", "n", "Mean", "SD", "Alpha", "95% CI ±"]
+        heads = w["headings"]["time_points"]
         for c, head in enumerate(heads):
             sh.write_string(row, c, head, st.head)
         for scale in tk.course_scales(self.course):
@@ -517,8 +525,7 @@ class Book:
         # Paired change.
         sh.write_string(row, 0, w["pairs_title"], st.subtitle)
         row += 1
-        heads = ["Scale", "From → to", "Pairs", "Mean change", "SD change", "t", "df", "p", "CI low", "CI high",
-                 "d", "dz", "% improved", "", w["reading_header"]]
+        heads = [*w["headings"]["pairs"], "", w["reading_header"]]
         for c, head in enumerate(heads):
             if head:
                 sh.write_string(row, c, head, st.head)
@@ -550,7 +557,7 @@ class Book:
             sh.merge_range(row, 0, row, 12, w["baseline_intro"].strip(), st.text)
             sh.set_row(row, 32)
             row += 1
-            for c, head in enumerate(["Scale", "", "n", "Mean", "SD", "t", "df", "p"]):
+            for c, head in enumerate(w["headings"]["baseline"]):
                 if head:
                     sh.write_string(row, c, head, st.head)
             lay2 = self.layouts["t2"]
@@ -643,7 +650,7 @@ class Book:
             fmt = tk.format_of(scale)
             k = len(scale.items) if scale.scoring == "sum" else 1
             lo, hi = (0, 100) if scale.knowledge else (k * fmt.min, k * fmt.max)
-            chart.set_title({"name": f"{self.scale_title(scale)}: mean with 95% CI", "name_font": {"size": 11}})
+            chart.set_title({"name": self.w["chart_means"].format(scale=self.scale_title(scale)), "name_font": {"size": 11}})
             chart.set_y_axis({"min": lo, "max": hi, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
             chart.set_legend({"none": True})
             chart.show_blanks_as("gap")
@@ -677,11 +684,12 @@ class Book:
                 line.add_series({"name": label, "categories": self._ref(top, 0, top + n - 1, 0),
                                  "values": self._ref(top, 2 + k, top + n - 1, 2 + k),
                                  "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
-            line.add_series({"name": "research (typed on Research sheet)", "categories": self._ref(top, 0, top + n - 1, 0),
+            line.add_series({"name": self.w["chart_research_series"], "categories": self._ref(top, 0, top + n - 1, 0),
                              "values": self._ref(top, 5, top + n - 1, 5), "line": {"none": True},
                              "marker": {"type": "diamond", "size": 9, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}}})
             chart.combine(line)
-            chart.set_title({"name": f"Effect size (d) from {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}", "name_font": {"size": 11}})
+            chart.set_title({"name": self.w["chart_effect"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]),
+                             "name_font": {"size": 11}})
             chart.set_legend({"position": "bottom"})
             chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
             chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
@@ -692,7 +700,7 @@ class Book:
             pct.add_series({"name": "% improved", "categories": self._ref(top, 0, top + n - 1, 0),
                             "values": self._ref(top, 6, top + n - 1, 6), "fill": {"color": "#548235"},
                             "data_labels": {"value": True, "num_format": "0"}})
-            pct.set_title({"name": f"% of matched participants who improved, {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}",
+            pct.set_title({"name": self.w["chart_improved"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]),
                            "name_font": {"size": 11}})
             pct.set_x_axis({"min": 0, "max": 100})
             pct.set_legend({"none": True})
@@ -712,7 +720,7 @@ class Book:
         sh.set_column(1, 1, 110)
         tps = self.course.tp_ids
         row = 4
-        heads = ["Item", "Wording", "Reversed"] + [f"{tp}" for tp in tps]
+        heads = w["headings"]["items"] + list(tps)
         for c, head in enumerate(heads):
             sh.write_string(row, c, head, st.head)
         knowledge_rows = []
@@ -752,7 +760,7 @@ class Book:
                 top, n = self._chart_block(rows, f"knowledge {tp}")
                 chart.add_series({"name": f"{TIME_POINT_NAMES[tp]}", "categories": self._ref(top, 0, top + n - 1, 0),
                                   "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": colour}})
-            chart.set_title({"name": "Knowledge questions: % correct", "name_font": {"size": 11}})
+            chart.set_title({"name": w["chart_knowledge"], "name_font": {"size": 11}})
             chart.set_y_axis({"min": 0, "max": 100})
             chart.set_legend({"position": "bottom"})
             chart.show_na_as_empty_cell()
@@ -774,8 +782,8 @@ class Book:
         for q in tk.profile.questions:
             rng = first.column_range(first.col(q.id))
             sh.write_string(row, 0, self.t(q.text), st.head)
-            sh.write_string(row, 1, "Number", st.head)
-            sh.write_string(row, 2, "%", st.head)
+            for c, head in enumerate(w["headings"]["participants"], start=1):
+                sh.write_string(row, c, head, st.head)
             top = row + 1
             for o in q.options:
                 row += 1
@@ -785,7 +793,7 @@ class Book:
                 if q.id == tk.profile.agency:
                     self.agency_counts[o.code] = f"Participants!{cell(row, 1)}"
             row += 1
-            sh.write_string(row, 0, "Not answered", st.note)
+            sh.write_string(row, 0, w["not_answered"], st.note)
             self.formula(sh, row, 1, f'={self.first}_entered-SUM({cell(top, 1)}:{cell(row - 1, 1)})', st.calc_int)
             for r in range(top, row + 1):
                 self.formula(sh, r, 2, f'=IF(SUM({cell(top, 1)}:{cell(row, 1)})>0,100*{cell(r, 1)}/SUM({cell(top, 1)}:{cell(row, 1)}),"")', st.calc)
@@ -794,7 +802,7 @@ class Book:
                 chart.add_series({"name": "Participants", "categories": f"=Participants!{cell(top, 0)}:{cell(row - 1, 0)}",
                                   "values": f"=Participants!{cell(top, 1)}:{cell(row - 1, 1)}", "fill": {"color": "#2E75B6"},
                                   "data_labels": {"value": True}})
-                chart.set_title({"name": "Attendance by agency", "name_font": {"size": 11}})
+                chart.set_title({"name": w["chart_attendance"], "name_font": {"size": 11}})
                 chart.set_legend({"none": True})
                 chart.set_y_axis({"reverse": True})
                 chart.set_size({"width": 520, "height": 340})
@@ -814,7 +822,7 @@ class Book:
         sh.set_column(1, 5, 12)
         sh.set_column(6, 6, 90)
         row = 4
-        heads = ["Scale", "Comparison", "Direction", "n", "Significance", "", "Note and source"]
+        heads = w["headings"]["research"]
         for c, head in enumerate(heads):
             if head:
                 sh.write_string(row, c, head, st.head)
@@ -832,12 +840,12 @@ class Book:
             sh.set_row(row, 75)
         if not benches:
             row += 1
-            sh.write_string(row, 0, "No research findings are held for this course type.", st.note)
+            sh.write_string(row, 0, w["no_research"], st.note)
         row += 2
         if self.main_pair:
             a, b = self.main_pair
-            sh.write_string(row, 0, "Scale", st.head)
-            sh.write_string(row, 1, f"This course: d ({a} → {b})", st.head)
+            for c, head in enumerate(w["headings"]["research_values"]):
+                sh.write_string(row, c, head.format(a=a, b=b), st.head)
             sh.write_string(row, 2, w["research_value_label"], st.head)
             sh.set_row(row, 45)
             for scale in paired_scales(tk, self.course, a, b):
@@ -850,9 +858,9 @@ class Book:
                 else:
                     sh.write_blank(row, 2, None, st.input_number)
                 sh.data_validation(row, 2, row, 2, {"validate": "decimal", "criteria": "between", "minimum": -10, "maximum": 10,
-                                                    "input_title": "Published effect size",
-                                                    "input_message": "Type the effect size d published for this course type, from the report cited above.",
-                                                    "error_message": "Type a number between -10 and 10."})
+                                                    "input_title": w["message_research_title"],
+                                                    "input_message": w["message_research"],
+                                                    "error_message": w["message_research_range"]})
                 self.define(f"{scale.id}_research_d", sh, row, 2, f"{self.scale_title(scale)}: published effect size typed by the user")
                 self.research_cells[scale.id] = cell(row, 2)
             self._patch_research_chart()
@@ -867,8 +875,8 @@ class Book:
             return
         top, bottom = min(rows.values()), max(rows.values())
         chart = self.wb.add_chart({"type": "column"})
-        for col, name, colour in ((1, f"This course, {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}", "#2E75B6"),
-                                  (5, "Published (typed above)", "#C00000")):
+        for col, name, colour in ((1, self.w["chart_this_course"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]), "#2E75B6"),
+                                  (5, self.w["chart_published"], "#C00000")):
             chart.add_series({"name": name, "categories": self._ref(top, 0, bottom, 0),
                               "values": self._ref(top, col, bottom, col), "fill": {"color": colour},
                               "data_labels": {"value": True, "num_format": "0.00"}})
@@ -899,25 +907,21 @@ class Book:
         sh.set_column(0, 0, 44)
         sh.set_column(1, 4, 14)
         row = 4
-        inputs = [("cost_trainer_days", "Trainer days (all trainers)", st.input_number),
-                  ("cost_trainer_rate", "Cost per trainer day", st.input_money),
-                  ("cost_venue", "Venue and refreshments", st.input_money),
-                  ("cost_materials", "Materials and printing", st.input_money),
-                  ("cost_other", "Other costs", st.input_money),
-                  ("cost_course_hours", "Length of the course (training hours)", st.input_number)]
+        number = {"cost_trainer_days", "cost_course_hours"}
         cells = {}
-        for name, label, fmt in inputs:
+        for name, label in w["costs_inputs"].items():
+            fmt = st.input_number if name in number else st.input_money
             sh.write_string(row, 0, label, st.plain)
             sh.write_blank(row, 1, None, fmt)
             sh.data_validation(row, 1, row, 1, {"validate": "decimal", "criteria": ">=", "value": 0,
-                                                "error_message": "Type a number (0 or more)."})
+                                                "error_message": w["message_cost"]})
             self.define(name, sh, row, 1, f"costs: {label.lower()}")
             cells[name] = cell(row, 1)
             row += 1
         row += 1
-        sh.write_string(row, 0, "Participants' time, by agency", st.subtitle)
+        sh.write_string(row, 0, w["costs_time_title"], st.subtitle)
         row += 1
-        for c, head in enumerate(["Agency", "Attended", "Hours each", "Cost per hour", "Cost"]):
+        for c, head in enumerate(w["headings"]["costs_by_agency"]):
             sh.write_string(row, c, head, st.head)
         agency = next(q for q in tk.profile.questions if q.id == tk.profile.agency)
         top = row + 1
@@ -938,19 +942,20 @@ class Book:
         total = (f"N({cells['cost_trainer_days']})*N({cells['cost_trainer_rate']})+N({cells['cost_venue']})"
                  f"+N({cells['cost_materials']})+N({cells['cost_other']})+{time_cost}")
         typed = f"COUNT({cells['cost_trainer_rate']}:{cells['cost_other']})+COUNT({cell(top, 3)}:{cell(row - 2, 3)})"
-        outputs = [("cost_total", "Total cost", f'=IF({typed}=0,"",{total})')]
-        outputs.append(("cost_per_participant", "Cost per participant",
+        label = w["costs_outputs"]
+        outputs = [("cost_total", label["cost_total"], f'=IF({typed}=0,"",{total})')]
+        outputs.append(("cost_per_participant", label["cost_per_participant"],
                         f'=IF(AND(ISNUMBER(cost_total),{people}>0),cost_total/{people},"")'))
-        outputs.append(("cost_per_hour", "Cost per training hour",
+        outputs.append(("cost_per_hour", label["cost_per_hour"],
                         f'=IF(AND(ISNUMBER(cost_total),N({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
         pair = self._improvement_pair()
         if pair:
             c = self.pair_cells[pair]
             title = self.scale_title(tk.scales[pair[0]]).lower()
             improved = f'ROUND(Results!{c["pct_improved"]}*Results!{c["n_pairs"]}/100,0)'
-            outputs.append(("cost_improved_count", f"Participants whose score rose: {title} ({pair[1]} → {pair[2]})",
+            outputs.append(("cost_improved_count", label["cost_improved_count"].format(scale=title, a=pair[1], b=pair[2]),
                             f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
-            outputs.append(("cost_per_improved", f"Cost per participant whose score rose: {title}",
+            outputs.append(("cost_per_improved", label["cost_per_improved"].format(scale=title),
                             '=IF(AND(ISNUMBER(cost_total),N(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
         for name, label, f in outputs:
             sh.write_string(row, 0, label, st.subtitle)
