@@ -21,7 +21,7 @@ from connect_share_learn import guide, pack
 from connect_share_learn.pack import BuildContext, BuildOptions, build_pack
 from connect_share_learn.spec.load import load_toolkit
 
-LETTERS = ("invitation", "thank_you", "follow_up_invitation", "follow_up_reminder", "manager",
+LETTERS = ("invitation", "thank_you", "follow_up_invitation", "follow_up_reminder", "manager_letter",
            "information_sheet", "results_summary")
 
 
@@ -182,6 +182,7 @@ def test_pages_are_static_accessible_html(built):
         assert "script" not in found.tags and "iframe" not in found.tags, name
         assert "style=" not in html, f"{name}: inline style (keep styling in style.css)"
         assert found.headings.count(1) == 1, f"{name}: one h1 per page"
+        assert found.headings[0] == 1, f"{name}: a heading comes before the page's h1"
         first_in_main = html.index("<main")
         main_headings = parse(html[first_in_main:]).headings
         assert main_headings[0] == 1, name
@@ -261,6 +262,7 @@ def test_course_page_lists_the_files_the_pack_holds(stubbed, toolkit):
     for letter in LETTERS + ("welcome_back",):
         assert f"../letters/foundation/{letter}.docx" in links
     assert "the welcome back letter" in html  # a letter the guide has no words for is still listed
+    assert "the manager letter letter" not in html and "for the training sub-group" in html
     assert "../workbooks/foundation.xlsx" in links
     assert not any("domestic_abuse" in link for link in links if not link.startswith("../guide/"))
 
@@ -333,6 +335,54 @@ def test_codes_page_uses_the_real_code_parts(built, toolkit):
     for part in code.parts:
         assert part.text.replace("'", "&#39;") in html
     assert "pseudonymised" in html and "fewer than 5" in html
+
+
+def test_the_guide_never_calls_the_answers_anonymous(built):
+    """The answers are linked by a code: pseudonymous. "Anonymous" appears only to say they are not."""
+    for page in html_pages(built):
+        words = re.sub(r"<[^>]+>", "", page.read_text("utf-8"))
+        for match in re.finditer(r"anonymous", words, flags=re.IGNORECASE):
+            before = " ".join(words[max(0, match.start() - 40):match.start()].split()) + " "
+            assert re.search(r", not |rather than", before), f"{page.name}: ...{before}{match.group(0)}"
+
+
+def test_the_code_instructions_say_what_to_write_when_a_letter_is_missing_or_accented(toolkit):
+    code = toolkit.profile.code
+    pattern = re.compile(code.pattern)
+    first = code.parts[0].text
+    assert "Zoë, write OE" in first and "X for each missing letter" in first
+    # What the instructions tell people to write is a code the online form's pattern accepts.
+    for written in ("OE07L", "OX07E", "US07L"):
+        assert pattern.match(written), written
+    assert all(len(part.text) <= 255 for part in code.parts)
+
+
+def test_scale_titles_in_a_course_are_distinct_and_authors_read_as_english(built, toolkit):
+    for course in toolkit.courses.values():
+        titles = [scale.title for scale in toolkit.course_scales(course)]
+        assert len(titles) == len(set(titles)), course.id
+    html = (built / "guide" / "course-foundation.html").read_text("utf-8")
+    assert "Written by the connect-share-learn project;" in html
+    assert guide.author_phrase("Anyshire Safeguarding Children Partnership") == "Anyshire Safeguarding Children Partnership"
+    assert guide.author_phrase("the training team") == "the training team"
+
+
+def test_statistics_page_states_d_dz_and_p_accurately(built):
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (built / "guide" / "statistics.html").read_text("utf-8")))
+    assert "square root of the average of the two variances" in text
+    assert "average of the standard deviations" not in text
+    assert "correlation above about 0.5" in text and "usually larger than d" not in text
+    assert "unlikely explanation" not in text and "if the course made no difference" in text
+    assert "compare only the direction of the change and its rough size" in text
+    course = re.sub(r"\s+", " ", (built / "guide" / "course-foundation.html").read_text("utf-8"))
+    assert "compare only the direction of the change (up or down) and its rough size" in course
+
+
+def test_the_index_says_exactly_what_the_workbook_refuses(built):
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (built / "index.html").read_text("utf-8")))
+    assert "numbers that are not on the questionnaire" not in text
+    assert "outside the question's range of answers" in text
+    assert "on the 0 to 100 ratings, one that falls between the steps of 10 (such as 55)" in text
 
 
 def test_the_yaml_examples_in_the_guide_are_valid_files(built, tmp_path):

@@ -98,6 +98,17 @@ def test_the_privacy_notice_matches_how_the_data_are_kept(toolkit, pack):
     assert toolkit.settings.contact in found
 
 
+def test_the_letters_say_names_are_not_asked_rather_than_anonymous(pack):
+    for path in (pack / "letters" / "domestic_abuse").glob("*.docx"):
+        assert "anonymous" not in "\n".join(texts(path)).lower(), path.name
+    invitation = "\n".join(texts(pack / "letters" / "foundation" / "invitation.docx"))
+    assert "We do not ask for your name" in invitation and "linked only by this code" in invitation
+    manager = "\n".join(texts(pack / "letters" / "domestic_abuse" / "manager_letter.docx"))
+    assert "This conversation is optional." in manager
+    assert "the questionnaire is for the participant alone" in manager
+    assert "talk it through together" not in manager
+
+
 def test_letters_are_reproducible(toolkit, pack, tmp_path):
     letters.render(BuildContext(toolkit, BuildOptions(), tmp_path, [toolkit.courses["foundation"]]))
     for path in (tmp_path / "letters" / "foundation").iterdir():
@@ -200,6 +211,33 @@ def test_the_manager_letter_names_the_participant_and_greets_the_manager(tmp_pat
     found = texts(tmp_path / "out" / "manager_letter" / "all-manager_letter.docx")
     assert "Dear Dr Ray Patel," in found and "Dear colleague," in found
     assert any("because Ann Lee attended Domestic abuse and child protection" in p for p in found)
+
+
+def test_a_manager_letter_from_a_list_without_managers_warns(tmp_path):
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"]])
+    result = invoke("manager_letter", "--participants", source, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "has no 'manager_name' column" in result.output and "normally addressed" in result.output
+    some = write_csv(tmp_path / "some.csv", [["name", "Manager"], ["Ann Lee", "Dr Ray Patel"], ["Bo Li", ""]])
+    result = invoke("manager_letter", "--participants", some, "--out", tmp_path / "out")
+    assert "row 3 has no manager's name" in result.output and "no 'manager_name' column" not in result.output
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
+    assert "manager_name" not in result.output
+
+
+def test_default_settings_warn_that_the_letters_carry_placeholders(tmp_path):
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"]])
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "placeholder details" in result.output and "--config" in result.output
+    assert "Wrote 1 letter," in result.output
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("kind: settings\npartnership: Anyshire Safeguarding Children Partnership\n"
+                        "contact: training@anyshire.example\nreturn_address: County Hall, Anyshire\n", "utf-8")
+    two = write_csv(tmp_path / "two.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
+    result = invoke("invitation", "--participants", two, "--out", tmp_path / "out", "--config", settings)
+    assert result.exit_code == 0, result.output
+    assert "placeholder" not in result.output and "Wrote 2 letters," in result.output
 
 
 def test_a_rerun_replaces_the_letters_and_a_failed_one_keeps_them(tmp_path):

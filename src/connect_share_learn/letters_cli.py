@@ -33,11 +33,12 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
     LETTER is a template's file name without .docx: invitation, thank_you,
     follow_up_invitation, follow_up_reminder, manager_letter, information_sheet or
     results_summary. Names come out exactly as written in the list. Blank and repeated
-    rows are skipped and reported. The list itself is never copied.
+    rows are skipped and reported. The list itself is never copied. Give your partnership's
+    settings file with --config: without it the letters carry placeholder details.
 
     \b
     Example:
-        csl letters invitation --participants delegates.csv --course domestic_abuse
+        csl letters invitation --participants delegates.csv --course domestic_abuse --config settings.yaml
         csl letters manager_letter --participants delegates.xlsx --out build/letters --pdf
         csl letters --check
     """
@@ -65,14 +66,14 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
     started = time.perf_counter()
     result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
                            large_print=large_print)
-    for warning in result.warnings + placeholder_warnings(toolkit.settings) + manager_warnings(letter, participants):
+    for warning in result.warnings + _placeholder_warnings(toolkit.settings, letter, participants) + _manager_warnings(letter, participants):
         click.echo(f"warning: {warning}", err=True)
     extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""
     click.echo(f"Wrote {_count(len(result.letters), 'letter')}, the combined {result.combined.name}{extra} "
                f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
 
 
-def placeholder_warnings(settings) -> list[str]:
+def _placeholder_warnings(settings, letter: str, participants: Path) -> list[str]:
     """A warning when the letters would carry the toolkit's placeholder partnership details."""
     from connect_share_learn.spec.model import Settings
 
@@ -83,13 +84,13 @@ def placeholder_warnings(settings) -> list[str]:
     if not fields:
         return []
     shown = "; ".join(f"{label}: \"{getattr(defaults, name)}\"" for name, label in fields)
-    return [f"the letters carry placeholder details, not your partnership's ({shown}). Write a settings file "
-            "with your partnership's name, contact and return address (the guide's page 'Adapting the questions' "
-            "shows one) and give it with --config FILE, e.g. 'csl letters invitation --participants list.csv "
-            "--config settings.yaml'"]
+    return [(f"the letters carry placeholder details, not your partnership's ({shown}). Write a settings file "
+             "with your partnership's name, contact and return address (the guide's page 'Adapting the questions "
+             "and adding a scale' shows one) and give it with --config FILE, e.g. "
+             f"'csl letters {letter} --participants {participants} --config settings.yaml'")]
 
 
-def manager_warnings(letter: str, participants: Path) -> list[str]:
+def _manager_warnings(letter: str, participants: Path) -> list[str]:
     """Warnings when a letter greets the manager by name but the list does not give the manager's name."""
     from connect_share_learn import letters
     from connect_share_learn.participants import read_participants
@@ -98,14 +99,15 @@ def manager_warnings(letter: str, participants: Path) -> list[str]:
         return []
     people = read_participants(participants)
     if "manager_name" not in people.columns:
-        return [f"{participants} has no 'manager_name' column, so every letter begins \"Dear colleague\". The "
-                "manager letter is normally addressed to each participant's manager: to greet them by name, add a "
-                "column headed 'manager_name' (or 'Manager') with each manager's name"]
-    blank = [p.row for p in people.participants if not p.fields.get("manager_name")]
+        return [(f"{participants} has no 'manager_name' column, so every letter begins \"Dear colleague\". The "
+                 "manager letter is normally addressed to each participant's manager: to greet them by name, add "
+                 "a column headed 'manager_name' (or 'Manager') with each manager's name")]
+    blank = [str(p.row) for p in people.participants if not p.fields.get("manager_name")]
+    if len(blank) == 1:
+        return [f"{participants}: row {blank[0]} has no manager's name, so that letter begins \"Dear colleague\""]
     if blank:
-        rows = ", ".join(str(r) for r in blank[:10]) + (" …" if len(blank) > 10 else "")
-        return [f"{participants}: {_count(len(blank), 'row')} ({rows}) {'has' if len(blank) == 1 else 'have'} "
-                "no manager's name, so those letters begin \"Dear colleague\""]
+        rows = ", ".join(blank[:10]) + (" …" if len(blank) > 10 else "")
+        return [f"{participants}: rows {rows} have no manager's name, so those letters begin \"Dear colleague\""]
     return []
 
 
@@ -115,7 +117,7 @@ def _count(n: int, noun: str) -> str:
 
 def _course(toolkit, course_id: str | None):
     if course_id is None:
-        course_id = "foundation" if "foundation" in toolkit.courses else sorted(toolkit.courses)[0]
+        course_id = "foundation" if "foundation" in toolkit.courses else min(toolkit.courses)
     if course_id not in toolkit.courses:
         raise UsageError(f"there is no course type '{course_id}'; choose one of {', '.join(sorted(toolkit.courses))}")
     return toolkit.courses[course_id]
