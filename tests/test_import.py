@@ -551,3 +551,83 @@ def test_excels_separator_hint_and_line_numbers(tmp_path):
     src.write_bytes(b'sep=;\r\ncode;att_1;com_useful\r\nAB01C;6;"two\r\nlines"\r\nCD02E;9;\r\n')
     result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
     assert "r.csv line 5, att_1: 9 is not an answer" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# A cumulative export imported again: what is already on the sheet is not added twice
+
+
+def test_the_same_export_imported_twice_adds_nothing_the_second_time(tmp_path):
+    typed = {"t1": [{"code": "AA01A", "se_1": 50}], "t2": [], "t3": []}
+    book = make_workbook(tmp_path / "wb.xlsx", typed)
+    export = write_csv(tmp_path / "kobo.csv", ["start", "code", "self_efficacy/se_1", "attitudes/att_1", "agency"], [
+        ["2026-03-01", "BB02B", "70", "Agree", "2"],  # a label: written as its code, 4
+        ["2026-03-01", "cc03c ", "80", "", "3"],  # a code as typed, spaces and all
+        ["2026-03-01", "DD04D", "abc", "7", ""],  # not answers: imported as typed
+    ])
+    first = run_import(export, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                       "--out", tmp_path / "one.xlsx")
+    assert first.exit_code == 0 and "Imported 3 response(s)" in first.output, first.output
+    assert "1 answer(s) were given as labels" in first.output
+    again = run_import(export, "--course", "foundation", "--time-point", "t1", "--workbook", tmp_path / "one.xlsx",
+                       "--out", tmp_path / "two.xlsx")
+    assert again.exit_code == 0, again.output
+    assert "Nothing new to import: all 3 response(s) are already in 'Start (t1)'. Nothing was written." in again.output
+    assert "kobo.csv line 2: already in the workbook (row 5)" in again.output
+    assert "kobo.csv line 4: already in the workbook (row 7)" in again.output
+    assert "Codes given more than once" not in again.output and "Answers to check" not in again.output
+    assert "given as labels" not in again.output
+    assert not (tmp_path / "two.xlsx").exists()
+
+
+def test_a_cumulative_export_adds_only_the_new_responses_and_a_changed_one_is_flagged(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    header = ["code", "self_efficacy/se_1", "comments_end/com_useful"]
+    monday = [["AB01C", "60", "Helpful &\r\nclear"], ["CD02E", "40", ""]]
+    write_csv(tmp_path / "monday.csv", header, monday)
+    assert run_import(tmp_path / "monday.csv", "--course", "foundation", "--time-point", "t2", "--workbook", book,
+                      "--out", tmp_path / "one.xlsx").exit_code == 0
+    # Tuesday's export holds Monday's responses again, one new, and one that answers differently.
+    tuesday = monday + [["EF03G", "90", ""], ["CD02E", "50", ""]]
+    write_csv(tmp_path / "tuesday.csv", header, tuesday)
+    result = run_import(tmp_path / "tuesday.csv", "--course", "foundation", "--time-point", "t2",
+                        "--workbook", tmp_path / "one.xlsx", "--out", tmp_path / "two.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 response(s) into 'End (t2)', rows 6–7" in result.output
+    assert "Responses already in the workbook, not imported again (2):" in result.output
+    assert "tuesday.csv line 2: already in the workbook (row 4)" in result.output
+    assert "code CD02E: line 6, already typed in row 5" in result.output  # a different response: kept, flagged
+    assert "line 3" not in result.output  # line 2 ran on to line 3 (a line break in the comment)
+    got = sheet_rows(tmp_path / "two.xlsx", FOUNDATION, "t2", 0, 5)
+    assert [r[0] for r in got] == ["AB01C", "CD02E", "EF03G", "CD02E", None]
+
+
+def test_a_cumulative_export_leaves_the_statistics_as_if_imported_once(tmp_path):
+    needs_libreoffice()
+    rows = course_rows(TOOLKIT, FOUNDATION, 30, seed=11, bad_rate=0.05, duplicates=0)
+    typed, online = split_for_import(rows, "t2", keep=10)
+    online = [c for c in online if c]
+    header, records, imported = online_responses(FOUNDATION, "t2", online, seed=3)
+    half = len(records) // 2
+    # Monday's export into the workbook as LibreOffice re-saves it (shared strings, its own XML),
+    # and the result re-saved again, as a user who opened and saved it would.
+    resaved = office.convert([make_workbook(tmp_path / "wb.xlsx", typed)], tmp_path / "lo1", to="xlsx")[0]
+    monday = write_csv(tmp_path / "monday.csv", header, records[:half])
+    assert run_import(monday, "--course", "foundation", "--time-point", "t2", "--workbook", resaved,
+                      "--out", tmp_path / "monday.xlsx").exit_code == 0
+    opened = office.convert([tmp_path / "monday.xlsx"], tmp_path / "lo2", to="xlsx")[0]
+    # Tuesday's export is cumulative: Monday's responses again, then the rest.
+    tuesday = write_csv(tmp_path / "tuesday.csv", header, records)
+    result = run_import(tuesday, "--course", "foundation", "--time-point", "t2", "--workbook", opened,
+                        "--out", tmp_path / "tuesday.xlsx")
+    assert result.exit_code == 0, result.output
+    assert f"Imported {len(records) - half} response(s)" in result.output
+    assert f"not imported again ({half})" in result.output and "Codes given more than once" not in result.output
+    # Importing it once more adds nothing.
+    again = run_import(tuesday, "--course", "foundation", "--time-point", "t2", "--workbook", tmp_path / "tuesday.xlsx",
+                       "--out", tmp_path / "again.xlsx")
+    assert "Nothing new to import" in again.output and not (tmp_path / "again.xlsx").exists()
+    pairs = course_results(TOOLKIT, FOUNDATION, combined(typed, "t2", imported))["self_efficacy_t1_t2_n_pairs"]
+    assert pairs >= course_results(TOOLKIT, FOUNDATION, typed)["self_efficacy_t1_t2_n_pairs"] + 3
+    out = recalculate([tmp_path / "tuesday.xlsx"], tmp_path / "recalculated")
+    check_statistics(out[0], combined(typed, "t2", imported))

@@ -1,19 +1,20 @@
 """Reading the participant list for the mail merge: CSV or XLSX, as booking systems export it.
 
+The file is read by :mod:`connect_share_learn.tabular`, as every table a user gives us is.
 The list holds names, so it is only ever read: nothing here writes it anywhere. Column
 headings are matched loosely ("First name", "first-name" and "first_name" are one column).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from connect_share_learn.errors import InputError
+from connect_share_learn.importing.package import column_letters
+from connect_share_learn.tabular import read_table
 
 # Headings booking systems use for the same thing.
 ALIASES = {
@@ -30,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 @dataclass(frozen=True)
 class Participant:
-    """One person on the list; ``row`` is the row number a spreadsheet shows (heading = 1)."""
+    """One person on the list; ``row`` is the row number a spreadsheet shows (the headings' row is 1)."""
 
     row: int
     name: str
@@ -70,19 +71,15 @@ def read_participants(path: Path, needed: set[str] = frozenset()) -> Participant
     Blank and repeated rows are skipped and reported in ``warnings``.
     """
     path = Path(path)
-    rows = _read_rows(path)
-    if not rows:
-        raise InputError(path, "the participant list is empty",
-                         "put the column headings (e.g. 'name') in the first row and one person per row")
-    headings = [clean(h) for h in rows[0]]
-    columns = [column_id(h) if h else "" for h in headings]
+    table = read_table(path, "participant list", max_rows=MAX_ROWS)
+    columns = [column_id(clean(h)) if clean(h) else "" for h in table.headers]
     seen: dict[str, int] = {}
     for index, col in enumerate(columns):
         if not col:
             continue
         if col in seen:
-            raise InputError(path, f"columns {_letter(seen[col])} and {_letter(index)} both hold '{col}'",
-                             "delete or rename one of them", line=1)
+            raise InputError(path, f"columns {column_letters(seen[col])} and {column_letters(index)} both hold '{col}'",
+                             "delete or rename one of them", line=table.header_line)
         seen[col] = index
     missing = []
     if "name" not in seen:
@@ -94,15 +91,13 @@ def read_participants(path: Path, needed: set[str] = frozenset()) -> Participant
     if missing:
         names = ", ".join(m if m.startswith("'") else f"'{m}'" for m in missing)
         raise InputError(path, f"the participant list has no column {names}",
-                         "add the missing heading(s) to the first row; nothing was written", line=1)
-    if len(rows) - 1 > MAX_ROWS:
-        raise InputError(path, f"the participant list has {len(rows) - 1} rows, more than {MAX_ROWS}",
-                         "split it into smaller lists")
+                         "add the missing heading(s) to the first row; nothing was written", line=table.header_line)
     participants: list[Participant] = []
-    warnings: list[str] = []
+    warnings: list[str] = [str(w) for w in table.warnings]
     first_row: dict[tuple, int] = {}
-    for number, raw in enumerate(rows[1:], start=2):
-        values = {col: clean(raw[i]) if i < len(raw) else "" for col, i in seen.items()}
+    for row in table.rows:
+        number = row.number
+        values = {col: clean(row.cells[i]) for col, i in seen.items()}
         if not any(values.values()):
             warnings.append(f"{path}: row {number} is blank and was skipped")
             continue
@@ -123,75 +118,3 @@ def read_participants(path: Path, needed: set[str] = frozenset()) -> Participant
         raise InputError(path, "the participant list has no one in it",
                          "add one row per person under the headings")
     return ParticipantList(path, [c for c in columns if c], participants, warnings)
-
-
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Files
-
-
-def _read_rows(path: Path) -> list[list]:
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError(path, "the participant list does not exist", "check the file name and folder")
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt", ""):
-        return _read_csv(path)
-    raise InputError(path, f"'{suffix}' files cannot be read as a participant list",
-                     "save the list as CSV (UTF-8) or as an Excel .xlsx workbook")
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel's "CSV" on Windows writes Windows-1252 (Western European).
-            text = data.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count) if any(d in first for d in ",;\t") else ","
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise InputError(path, f"the CSV cannot be read ({exc})", "save it again from Excel as 'CSV UTF-8'") from exc
-
-
-def _read_xlsx(path: Path) -> list[list]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if sum(i.file_size for i in archive.infolist()) > 200_000_000:
-                raise InputError(path, "the workbook is too large to be a participant list", "save the list on its own")
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except InputError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(path, f"the workbook cannot be read ({type(exc).__name__})",
-                         "open it in Excel, save it again as .xlsx, and retry") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        while rows and not any(clean(v) for v in rows[-1]):
-            rows.pop()
-        return rows
-    finally:
-        workbook.close()

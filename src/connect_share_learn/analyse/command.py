@@ -38,6 +38,10 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
     fewer than 5 people show as "<5", and no output holds a participant code.
 
     \b
+    Exit status: 0 analysed (unreadable files are listed in quality.csv),
+    1 no file could be read or the results could not be written, 2 bad usage.
+
+    \b
     Example:
         csl analyse returns/2025-26/ --out analysis/2025-26
         csl analyse north.xlsx south.xlsx --courses my-partnership/courses --out pooled

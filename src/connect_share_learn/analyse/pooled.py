@@ -6,7 +6,8 @@ a partnership's courses in one reporting year, or everything. Within a group:
 
 - per scale and time point, ``n``/``mean``/``sd`` are :func:`stats.mean_sd` of the scores
   and ``alpha`` is :func:`stats.cronbach_alpha` of the complete rows — exactly
-  :func:`stats.time_point_stats` over the group's rows, with each row scored once;
+  :func:`stats.time_point_stats` over the group's rows, with each row scored once — and the
+  95% interval of the mean is ``mean ± stats.mean_ci_half``;
 - per scale and pair of time points, :func:`stats.paired_change` over the participants
   matched *within their own workbook* (codes are only unique inside one course), with
   duplicates found by :func:`stats.unique_scores` over the whole workbook's time point;
@@ -19,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from connect_share_learn import stats
-from connect_share_learn.analyse.mean_interval import mean_ci
 from connect_share_learn.analyse.returned import Response, ReturnedWorkbook
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import TIME_POINTS, text
@@ -55,6 +55,7 @@ class ScaleAtTimePoint:
     n_complete: int
     ci_low: float | None
     ci_high: float | None
+    ci_half: float | None  # stats.mean_ci_half: half the width of the 95% interval of the mean
 
 
 @dataclass
@@ -189,8 +190,9 @@ class PooledData:
                 n, mean, sd = stats.mean_sd(r.scores[sid] for r in rows)
                 complete = [r.complete[sid] for r in rows if sid in r.complete]
                 tps = stats.TimePointStats(n, mean, sd, stats.cronbach_alpha(complete))
-                low, high = mean_ci(n, mean, sd)
-                time_points.append(ScaleAtTimePoint(sid, tp, tps, len(complete), low, high))
+                half = stats.mean_ci_half(n, sd)
+                low, high = (None, None) if half is None or mean is None else (mean - half, mean + half)
+                time_points.append(ScaleAtTimePoint(sid, tp, tps, len(complete), low, high, half))
 
         whole_books = group.kind != "agency"
         changes: dict[tuple[str, str, str], stats.PairedChange] = {}

@@ -23,8 +23,8 @@ from xml.parsers import expat
 # Far above any workbook this toolkit builds (capacity ≤ 5,000 rows, a few hundred columns).
 MAX_FILE_BYTES = 100_000_000
 MAX_MEMBERS = 2_000
-MAX_TOTAL_UNCOMPRESSED = 300_000_000
-MAX_PART_UNCOMPRESSED = 200_000_000
+MAX_TOTAL_UNCOMPRESSED = 200_000_000
+MAX_PART_UNCOMPRESSED = 100_000_000
 MAX_RATIO = 200  # XML of real workbooks compresses 5-50 times; a bomb thousands of times
 RATIO_APPLIES_ABOVE = 5_000_000
 MAX_SHEET_ROWS = 20_000

@@ -6,6 +6,13 @@ workbook, keeping everything else in it as it was: see :mod:`.run` for the steps
 :mod:`.package` for the checks every untrusted file gets.
 """
 
-from connect_share_learn.importing.run import ImportReport, import_responses
-
 __all__ = ["ImportReport", "import_responses"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use: the guarded .xlsx reader (.package) is used without the whole import.
+    if name in __all__:
+        from connect_share_learn.importing import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

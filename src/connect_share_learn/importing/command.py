@@ -37,7 +37,9 @@ def import_command(responses: Path, course_id: str, tp: str, workbook: Path, out
     Every problem is listed with its line or row: unknown columns, missing codes, answers
     that are not one of the form's answers (imported as typed, highlighted in the
     workbook and left out of the scores), codes given twice (both kept, flagged as in the
-    workbook). If the sheet has no room for all the responses, nothing is written.
+    workbook). A response identical to a row already on the sheet (the same code and
+    answers, as when a cumulative export is imported again) is not imported twice. If
+    the sheet has no room for all the responses, nothing is written.
 
     \b
     Example:
@@ -68,6 +70,9 @@ def summary(report: ImportReport) -> list[str]:
         lines.append(f"Imported {report.imported} response(s) into {where}, rows {report.first_row}–{report.last_row}, "
                      f"of {report.out} ({report.room_left} of {report.capacity} rows left). "
                      f"{report.workbook} is unchanged.")
+    elif report.already_there:
+        lines.append(f"Nothing new to import: all {len(report.already_there)} response(s) are already in {where}. "
+                     "Nothing was written.")
     else:
         lines.append("Nothing to import: the responses file holds no answers. Nothing was written.")
     for warning in report.warnings:
@@ -80,6 +85,10 @@ def summary(report: ImportReport) -> list[str]:
     if report.absent_columns:
         lines.append(f"Sheet columns the file has no field for, left empty ({len(report.absent_columns)}): "
                      + ", ".join(report.absent_columns))
+    if report.already_there:
+        lines.append(f"Responses already in the workbook, not imported again ({len(report.already_there)}):")
+        lines += [f"  {report.responses.name} {place}: already in the workbook (row {row})"
+                  for place, row in report.already_there]
     if report.empty_rows:
         lines.append(f"Rows with no answers, skipped ({len(report.empty_rows)}): " + ", ".join(report.empty_rows))
     if report.duplicates:

@@ -36,6 +36,7 @@ _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Characters XML 1.0 cannot hold: written as Excel's _xHHHH_ escapes, as Excel itself does.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_EXCEL_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _WORKBOOK_ORDER_AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
                               "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
 
@@ -52,6 +53,7 @@ class EntryBlock:
     ids: list[str]  # column ids, first_col onwards
     used_rows: int  # rows up to and including the last one with anything typed
     codes: dict[str, list[int]] = field(default_factory=dict)  # normalised code → 0-based rows already typed
+    typed: dict[int, dict[str, object]] = field(default_factory=dict)  # 0-based row → column id → value there
 
     @property
     def capacity(self) -> int:
@@ -287,6 +289,19 @@ def _cell_text(attrs: str, body: str, prefix: str, strings: list[str]) -> str | 
     return raw
 
 
+def _cell_value(attrs: str, body: str, prefix: str, strings: list[str]) -> object:
+    """A cell as typed: a number as float, text as text (Excel's _xHHHH_ escapes decoded)."""
+    text = _cell_text(attrs, body, prefix, strings)
+    if text is None:
+        return None
+    if (_attr(attrs, "t") or "n") == "n":
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return _EXCEL_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_row: int, last_row: int,
                 first_col: int, last_col: int) -> EntryBlock:
     data = pkg.read(part)
@@ -304,6 +319,7 @@ def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_r
     ids: dict[int, str] = {}
     used = -1
     codes: dict[str, list[int]] = {}
+    typed: dict[int, dict[int, object]] = {}
     code_col = None
     for row in _rows(xml, prefix, start, end):
         if row.number < ids_row:
@@ -320,6 +336,7 @@ def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_r
                 continue
             if _has_content(body, prefix):
                 used = max(used, row.number)
+                typed.setdefault(row.number, {})[col] = _cell_value(attrs, body, prefix, strings)
                 if col == code_col:
                     code = normalise_code(_cell_text(attrs, body, prefix, strings))
                     if code:
@@ -336,7 +353,8 @@ def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_r
                          "use the workbook as built, or rebuild it with csl build")
     header = [ids[c] for c in range(first_col, last_col + 1)]
     used_rows = used - first_row + 1 if used >= first_row else 0
-    return EntryBlock(sheet, part, first_row, last_row, first_col, header, used_rows, codes)
+    by_id = {r: {header[c - first_col]: v for c, v in cells.items()} for r, cells in typed.items()}
+    return EntryBlock(sheet, part, first_row, last_row, first_col, header, used_rows, codes, by_id)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ and correct it; nothing the participant sent is lost.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class Cleaned:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (place, column id, message)
     empty: list[str] = field(default_factory=list)  # places of rows with nothing to import
     labels_converted: int = 0
+    labels: dict[str, int] = field(default_factory=dict)  # place → answers given as labels there
 
 
 def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str, Column]:
@@ -113,7 +115,7 @@ def map_fields(table: Table, ids: list[str]) -> Fields:
         column_id = _match(header, exact, folded)
         if column_id is None:
             if not header:
-                if any(cells[index] not in (None, "") for _, cells in table.rows):
+                if any(row.cells[index] not in (None, "") for row in table.rows):
                     unknown.append(f"(unnamed column {index + 1})")
             elif _is_meta(header):
                 ignored.append(header)
@@ -122,8 +124,7 @@ def map_fields(table: Table, ids: list[str]) -> Fields:
             continue
         if column_id in taken:
             raise InputError(table.file, f"the columns '{taken[column_id]}' and '{header}' both hold '{column_id}'",
-                             "remove one of them and import again", line=1 if table.rows and
-                             table.rows[0][0].startswith("line") else None)
+                             "remove one of them and import again", line=table.header_line)
         taken[column_id] = header
         columns[index] = column_id
     if CODE not in taken:
@@ -142,7 +143,8 @@ def clean_rows(table: Table, fields: Fields, columns: dict[str, Column], code_pa
     """Each row as column id → value to write, with every problem noted against its place."""
     out = Cleaned([])
     pattern = re.compile(code_pattern) if code_pattern else None
-    for place, cells in table.rows:
+    for source in table.rows:
+        place, cells = source.place, source.cells
         row: dict[str, Value] = {}
         notes: list[tuple[str, str, str]] = []
         for index, column_id in fields.columns.items():
@@ -151,7 +153,9 @@ def clean_rows(table: Table, fields: Fields, columns: dict[str, Column], code_pa
                 continue
             value, message, from_label = convert(raw, columns[column_id])
             row[column_id] = value
-            out.labels_converted += from_label
+            if from_label:
+                out.labels_converted += 1
+                out.labels[place] = out.labels.get(place, 0) + 1
             if message:
                 notes.append((place, column_id, message))
         if not row:
@@ -224,16 +228,22 @@ def _is_meta(header: str) -> bool:
 
 
 def _as_text(raw: Value) -> str:
+    if isinstance(raw, str):
+        return raw
     if isinstance(raw, float):
         return str(int(raw)) if raw.is_integer() else repr(raw)
-    return str(raw)
+    if isinstance(raw, dt.datetime):  # a date cell of an XLSX export
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    return raw.isoformat()  # a time of day
 
 
 def _as_number(raw: Value) -> float | None:
+    if isinstance(raw, str):
+        stripped = raw.strip()
+        if _NUMBER.fullmatch(stripped):
+            number = float(stripped)
+            return number if math.isfinite(number) else None
+        return None
     if isinstance(raw, float):
         return raw if math.isfinite(raw) else None
-    stripped = raw.strip()
-    if _NUMBER.fullmatch(stripped):
-        number = float(stripped)
-        return number if math.isfinite(number) else None
-    return None
+    return None  # a date or time is not an answer

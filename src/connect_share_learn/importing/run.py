@@ -17,7 +17,7 @@ from pathlib import Path
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.importing.entry_sheet import append_rows, open_workbook
 from connect_share_learn.importing.fields import CODE, clean_rows, map_fields, sheet_columns
-from connect_share_learn.importing.responses import read_table
+from connect_share_learn.importing.responses import read_responses
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.stats import normalise_code
 from connect_share_learn.workbook.build import MAX_CAPACITY
@@ -66,6 +66,7 @@ class ImportReport:
     empty_rows: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    already_there: list[tuple[str, int]] = field(default_factory=list)  # (place, 1-based sheet row) not imported again
     labels_converted: int = 0
     warnings: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)  # what was written, column id → value, in order
@@ -100,7 +101,8 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
                             "ones loaded now; answers are checked against the ones loaded now (give --scales, "
                             "--courses or --config as when it was built)")
         block = book.block
-        table = read_table(responses)
+        table = read_responses(responses)
+        warnings += [str(w) for w in table.warnings]
         fields = map_fields(table, block.ids)
         columns = sheet_columns(toolkit, course, block.ids)
         unchecked = [c.id for c in columns.values() if c.kind == "unchecked"]
@@ -108,7 +110,9 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
             warnings.append(f"the columns {', '.join(unchecked)} are not in the loaded specification; their "
                             "answers were imported without checking")
         cleaned = clean_rows(table, fields, columns, toolkit.profile.code.pattern)
-        rows = [row for _, row in cleaned.rows]
+        new, already_there = _not_yet_there(cleaned.rows, block, sorted(set(fields.columns.values())))
+        rows = [row for _, row in new]
+        skipped = {place for place, _ in already_there}
         if len(rows) > block.room:
             raise InputError(responses, _no_room(block, len(rows)), _rebuild_hint(course_id, block, len(rows)))
         report = ImportReport(
@@ -116,14 +120,16 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
             time_point=tp, imported=len(rows), first_row=None, last_row=None, room_left=block.room - len(rows),
             capacity=block.capacity, unknown_columns=fields.unknown, ignored_columns=fields.ignored,
             absent_columns=fields.absent, empty_rows=cleaned.empty,
-            problems=[RowProblem(*p) for p in cleaned.problems],
-            duplicates=_duplicates(cleaned.rows, block.codes), labels_converted=cleaned.labels_converted,
+            problems=[RowProblem(*p) for p in cleaned.problems if p[0] not in skipped],
+            duplicates=_duplicates(new, block.codes), already_there=already_there,
+            labels_converted=sum(n for place, n in cleaned.labels.items() if place not in skipped),
             warnings=warnings, rows=rows)
         if out is not None and rows:
             first, last = append_rows(pkg, book, rows, Path(out))
             report.first_row, report.last_row = first + 1, last + 1
         elif out is not None:
-            report.warnings.append("the responses file holds no answers; nothing was written")
+            if not already_there:
+                report.warnings.append("the responses file holds no answers; nothing was written")
             report.out = None
     return report
 
@@ -169,3 +175,40 @@ def _duplicates(rows: list[tuple[str, dict]], typed: dict[str, list[int]]) -> li
         if len(where) + len(earlier) > 1:
             out.append(Duplicate(code, tuple(where), tuple(r + 1 for r in earlier)))
     return out
+
+
+def _not_yet_there(rows: list[tuple[str, dict]], block, ids: list[str]) -> tuple[list[tuple[str, dict]],
+                                                                                 list[tuple[str, int]]]:
+    """The rows not already on the sheet, and (place, 1-based sheet row) of those that are.
+
+    A row is already there when the code (as matched) and every imported column hold what
+    the import would write: a cumulative export imported again adds nothing twice.
+    """
+    if not block.typed:
+        return rows, []
+    on_sheet: dict[tuple, int] = {}
+    for number in sorted(block.typed):
+        on_sheet.setdefault(_comparable(block.typed[number], ids), number)
+    new, there = [], []
+    for place, row in rows:
+        number = on_sheet.get(_comparable(row, ids))
+        if number is None:
+            new.append((place, row))
+        else:
+            there.append((place, number + 1))
+    return new, there
+
+
+def _comparable(values: dict, ids: list[str]) -> tuple:
+    out = []
+    for column_id in ids:
+        value = values.get(column_id)
+        if value is None or value == "":
+            out.append(None)
+        elif column_id == CODE:
+            out.append(normalise_code(value))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(f"{float(value):.17g}")  # 3 written, 3.0 read back, "3" typed as text: one value
+        else:
+            out.append(str(value).replace("\r\n", "\n").replace("\r", "\n"))  # as cell_xml writes line breaks
+    return tuple(out)
