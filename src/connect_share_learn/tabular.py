@@ -1,0 +1,440 @@
+"""Reading a table a user gives us (CSV or XLSX): a header row and data rows, each with its place.
+
+One reader for every table the toolkit is handed — the participant list of the mail merge,
+the online responses of ``csl import`` — so a file one command reads, the other reads the
+same way. Which column means what is the caller's business; nothing here knows the toolkit.
+
+CSV text may be UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark
+(Excel's "Unicode Text"), or else Windows-1252 (Excel's "CSV" on Windows), separated by
+commas, semicolons or tabs — the one the header line uses most, or the one Excel's
+``sep=`` first line names. No character is ever replaced: a byte the encoding does not
+know, a quote that is never closed, a row longer than the header, an empty file are each
+an :class:`InputError` naming the file and the line. An .xlsx file's first sheet is read
+with the zip and XML checks of :mod:`connect_share_learn.importing.package`.
+
+A Windows-1252 reading can be wrong without any byte being refused (a Mac Roman file reads
+"José Núñez" as "JosŽ Nœ–ez"), so that reading is checked for the usual signs of
+mis-encoded text and a warning is returned with the table (see :func:`mojibake`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connect_share_learn.errors import InputError, Problem
+from connect_share_learn.importing.package import (
+    NS_MAIN, REL_SHARED, Package, XmlHandler, column_letters, shared_strings, split_ref,
+)
+
+Value = str | float | dt.datetime | dt.time
+
+MAX_BYTES = 50_000_000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 2_000
+MAX_FIELD_CHARS = 100_000
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", "")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_QUOTING = ('a value holding the separator, a quote or a line break goes in quotes, each quote in it doubled: '
+            '"Ann ""Nan"" Lee"; correct the line and retry')
+_RESAVE = "save it again as 'CSV UTF-8' (in Excel: File › Save As › CSV UTF-8) and retry"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: where it is, and its cells aligned to the header (``None`` for empty)."""
+
+    number: int  # the row a spreadsheet shows: the sheet's row; for a CSV its record, header = 1
+    line: int | None  # CSV: the physical line the row starts on (a quoted line break spans two); sheet: None
+    cells: list[Value | None]
+
+    @property
+    def place(self) -> str:
+        """``line 12`` of a CSV file, ``row 12`` of a sheet: how a message names the row."""
+        return f"line {self.line}" if self.line is not None else f"row {self.number}"
+
+
+@dataclass
+class Table:
+    """A user's table: ``headers`` (stripped text) and ``rows`` as read, blank lines left out."""
+
+    file: Path
+    headers: list[str]
+    rows: list[Row]
+    header_line: int | None = None  # CSV: the header's physical line; sheet: None
+    encoding: str = ""  # "utf-8", "utf-8-sig", "utf-16", "cp1252" or "xlsx"
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+def read_table(path: Path, what: str = "table", *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS,
+               max_columns: int = MAX_COLUMNS) -> Table:
+    """Read a CSV or XLSX file whose first (non-blank) row holds the column headings.
+
+    Args:
+        path: the file; an .xlsx file is recognised by its content, anything else is CSV text.
+        what: how messages name the file ("participant list", "responses file").
+        max_bytes, max_rows, max_columns: refused above these, as not the file meant.
+
+    Returns:
+        The :class:`Table`; its ``warnings`` are for the caller to show.
+
+    Raises:
+        InputError: naming the file and, for CSV, the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, f"the {what} is a folder, not a file" if path.is_dir() else f"the {what} does not exist",
+                         "check the file name and folder")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(path, f"the {what} cannot be read ({exc.strerror})",
+                         "check the path and that the file is not open elsewhere") from exc
+    if size > max_bytes:
+        raise InputError(path, f"the {what} is {size / 1e6:.0f} MB, more than the {max_bytes / 1e6:.0f} MB "
+                         f"expected of a {what}", "check it is the right file")
+    suffix = path.suffix.lower()
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx), or an old-style .xls
+        return _read_xlsx(path, what, max_rows, max_columns)
+    if suffix in SHEET_SUFFIXES:
+        raise InputError(path, f"the {what} is named like a spreadsheet but is not an .xlsx file",
+                         "save it again as CSV UTF-8 or as an Excel workbook (.xlsx)")
+    if suffix not in TEXT_SUFFIXES:
+        raise InputError(path, f"'{suffix}' files cannot be read as a {what}",
+                         "save it as CSV UTF-8 or as an Excel workbook (.xlsx)")
+    return _read_csv(path, what, max_rows, max_columns)
+
+
+def decode(data: bytes, path: Path, what: str = "table") -> tuple[str, str]:
+    """The text of a CSV file and the encoding read: UTF-8 (a byte-order mark dropped), UTF-16
+    with a byte-order mark, else Windows-1252. A byte the encoding does not know is refused,
+    naming its line; nothing is ever replaced."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start - exc.start % 2].decode("utf-16", "ignore").count("\n") + 1
+            raise InputError(path, f"the {what} starts as UTF-16 text but is damaged near line {line} "
+                             "(an odd number of bytes or a broken character)", _RESAVE, line=line) from exc
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(path, f"the {what} is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X} "
+                         "is not a character in either; it may be a Mac or other encoding)", _RESAVE,
+                         line=line) from exc
+
+
+# Windows-1252 puts these signs and letters at bytes 0x80–0x9F, where Mac Roman and the DOS
+# code pages put accented letters; the quote marks are left out, real text is full of them.
+_CP1252_SIGNS = "€‚ƒ„…†‡ˆ‰‹•–—˜™›"
+_CP1252_CAPITALS = "ŠŒŽŸ"
+_UTF8_TAIL = bytes(range(0x80, 0xC0)).decode("cp1252", "ignore")  # what UTF-8's continuation bytes become
+_MOJIBAKE = re.compile(
+    rf"(?<=[^\W\d_])[{_CP1252_SIGNS}](?=[^\W\d_])"  # a sign between two letters: "Nœ–ez", "G—mez"
+    rf"|(?<=[a-zß-öø-ÿ])[{_CP1252_CAPITALS}]"  # a capital straight after a small letter: "JosŽ"
+    rf"|(?<=[^\W\d_])[{_CP1252_CAPITALS}](?=[a-zß-öø-ÿ])"  # or inside a word before one: "MŸller"
+    rf"|[ÂÃ][{re.escape(_UTF8_TAIL)}]|â€"  # UTF-8 read as Windows-1252: "JosÃ©", "donâ€™t"
+)
+
+
+def mojibake(text: str) -> list[tuple[int, str]]:
+    """Where ``text`` (read as Windows-1252) looks mis-encoded: (line, word) of each place.
+
+    A heuristic, meant only to prompt a warning: a Windows-1252 sign from bytes 0x80–0x9F
+    (not a quote mark) between two letters; one of its capitals Š Œ Ž Ÿ after a small
+    letter, or inside a word before one; UTF-8 read as Windows-1252 ('Ã' or 'Â' before a
+    second such character, 'â€'). It misses some cases ("Jšrg") and may flag an unspaced
+    dash ("yes—but").
+    """
+    out: list[tuple[int, str]] = []
+    line, counted = 1, 0
+    for m in _MOJIBAKE.finditer(text):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        before = _WORD_START.search(text, max(0, m.start() - 40), m.start())
+        after = _WORD_END.match(text, m.end())
+        word = text[before.start() if before else m.start():m.end() + (len(after.group()) if after else 0)]
+        if not out or out[-1] != (line, word):
+            out.append((line, word))
+    return out
+
+
+_WORD_START = re.compile(r"[^\s,;\t\"]*$")
+_WORD_END = re.compile(r"[^\s,;\t\"]{0,40}")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _delimiter(line: str) -> str:
+    """The separator of the header line: the most frequent of comma, semicolon and tab outside quotes."""
+    unquoted = re.sub(r'"[^"]*"', "", line)
+    counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
+    text, encoding = decode(path.read_bytes(), path, what)
+    if "\x00" in text:
+        raise InputError(path, f"the {what} holds binary data, not CSV text", _RESAVE,
+                         line=text.count("\n", 0, text.index("\x00")) + 1)
+    warnings = []
+    if encoding == "cp1252":
+        places = mojibake(text)
+        if places:
+            line, word = places[0]
+            more = f" (and {len(places) - 1} more place(s))" if len(places) > 1 else ""
+            warnings.append(Problem(str(path), line, "", f"the {what} is not UTF-8, so it was read as Windows-1252, "
+                                    f"but '{word}'{more} looks garbled, as text saved in another encoding does",
+                                    "if names look wrong, " + _RESAVE))
+    offset = 0  # physical lines before the text the reader sees
+    hint = re.match(r"sep=(.)\r?\n", text)  # Excel's own line naming the separator; Excel does not show it
+    if hint:
+        delimiter, text, offset = hint.group(1), text[hint.end():], 1
+    else:
+        delimiter = _delimiter(next((ln for ln in io.StringIO(text, newline="") if ln.strip()), ""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    headers: list[str] | None = None
+    header_line = None
+    rows: list[Row] = []
+    old_limit = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        records = iter(reader)
+        number = 0
+        while True:
+            start = reader.line_num + 1 + offset
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise InputError(path, f"a quote on line {start} is never closed, or text follows its closing quote "
+                                 f"({exc})", _QUOTING, line=start) from exc
+            number += 1  # a blank line too: a spreadsheet shows it as a row
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            end = reader.line_num + offset
+            if headers is None:
+                headers = [h.strip() for h in record]
+                header_line = start
+                if not any(headers):
+                    raise InputError(path, f"the {what}'s first row has no column headings", "put the column "
+                                     "headings in the first row, one row per entry under them", line=start)
+                if len(headers) > max_columns:
+                    raise InputError(path, f"the header has {len(headers):,} columns, more than a {what} has",
+                                     "check it is the right file", line=start)
+                continue
+            if len(rows) >= max_rows:
+                raise InputError(path, f"the {what} has more than {max_rows:,} rows", "split it into smaller files",
+                                 line=start)
+            if len(record) > len(headers) and any(v.strip() for v in record[len(headers):]):
+                raise InputError(path, f"the row has {len(record)} values but the header names only {len(headers)} "
+                                 "columns", "check the separators and quotes on that line (a value holding "
+                                 f"'{delimiter}' must be in quotes)", line=start)
+            if end > start and len(record) < len(headers):
+                # A quoted line break in a row that then falls short: a quote left open swallowed lines.
+                raise InputError(path, f"the row runs from line {start} to line {end} inside quotes but has only "
+                                 f"{len(record)} of the {len(headers)} values: a quote on line {start} is probably "
+                                 "never closed", _QUOTING, line=start)
+            cells: list[Value | None] = [v if v != "" else None for v in record[:len(headers)]]
+            cells += [None] * (len(headers) - len(cells))
+            rows.append(Row(number, start, cells))
+    finally:
+        csv.field_size_limit(old_limit)
+    if headers is None:
+        raise InputError(path, f"the {what} is empty", "put the column headings in the first row and one entry "
+                         "per row under them")
+    return Table(path, headers, rows, header_line, encoding, warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX: the first sheet, through the guarded package reader
+
+
+def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
+    with Package(path, what) as pkg:
+        main = pkg.main_part()
+        sheets: list[str] = []
+        date1904 = []
+
+        def start(tag, attrs):
+            if tag == f"{NS_MAIN} sheet":
+                sheets.append(next((v for k, v in attrs.items() if k.endswith(" id")), ""))
+            elif tag == f"{NS_MAIN} workbookPr":
+                date1904.append(attrs.get("date1904", "0").lower() in ("1", "true"))
+
+        pkg.parse(main, XmlHandler(start=start))
+        rels = pkg.rels(main)
+        if not sheets or sheets[0] not in rels:
+            raise InputError(path, f"the {what} has no sheet", "save it again from Excel or LibreOffice")
+        sheet_part = rels[sheets[0]][1]
+        if not pkg.has(sheet_part):
+            raise InputError(path, f"the {what}'s first sheet ({sheet_part}) is missing",
+                             "save it again from Excel or LibreOffice")
+        strings = shared_strings(pkg, pkg.part_of_type(main, REL_SHARED))
+        dates = _date_styles(pkg, pkg.part_of_type(main, _REL_STYLES))
+        epoch = dt.datetime(1904, 1, 1) if any(date1904) else None
+        grid = _sheet_cells(pkg, sheet_part, strings, dates, epoch, what, max_rows, max_columns)
+    if not grid:
+        raise InputError(path, f"the {what}'s first sheet is empty", "put the column headings in the first row "
+                         "and one entry per row under them")
+    row_numbers = sorted(grid)
+    header_cells = grid[row_numbers[0]]
+    width = max(header_cells) + 1
+    headers = [_heading(header_cells.get(c)) for c in range(width)]
+    rows = []
+    for r in row_numbers[1:]:
+        cells = grid[r]
+        extra = [c for c in cells if c >= width]
+        if extra:
+            raise InputError(path, f"row {r + 1} has a value in column {column_letters(min(extra))}, which has no heading "
+                             "in the header row", "check it is the right sheet, or give that column a heading")
+        rows.append(Row(r + 1, None, [cells.get(c) for c in range(width)]))
+    return Table(path, headers, rows, None, "xlsx", [])
+
+
+_REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+# Excel's built-in number formats that show a date or time.
+_BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47} | set(range(27, 37)) | set(range(50, 59))
+
+
+def _date_styles(pkg: Package, part: str | None) -> set[int]:
+    """Indexes of the cell styles whose number format shows a date or time."""
+    if part is None:
+        return set()
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    in_xfs = []
+
+    def start(tag, attrs):
+        if tag == f"{NS_MAIN} numFmt":
+            if attrs.get("numFmtId", "").isdigit():
+                custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
+        elif tag == f"{NS_MAIN} cellXfs":
+            in_xfs.append(True)
+        elif tag == f"{NS_MAIN} xf" and in_xfs:
+            n = attrs.get("numFmtId", "0")
+            formats.append(int(n) if n.isdigit() else 0)
+
+    def end(tag):
+        if tag == f"{NS_MAIN} cellXfs":
+            in_xfs.clear()
+
+    pkg.parse(part, XmlHandler(start, end))
+    return {i for i, n in enumerate(formats) if n in _BUILTIN_DATES or (n in custom and _is_date_format(custom[n]))}
+
+
+def _is_date_format(code: str) -> bool:
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code.split(";")[0])
+    return bool(re.search(r"[dmyhs]", bare, re.IGNORECASE)) and "general" not in bare.lower()
+
+
+def _sheet_cells(pkg: Package, part: str, strings: list[str], dates: set[int], epoch: dt.datetime | None, what: str,
+                 max_rows: int, max_columns: int) -> dict[int, dict[int, Value]]:
+    """Every non-empty cell of a sheet: row → column → value (0-based)."""
+    grid: dict[int, dict[int, Value]] = {}
+    state = {"type": None, "style": 0, "buf": None, "in_v": False, "in_t": False, "in_rph": 0, "row": -1, "col": -1}
+    C, V, T, RPH, ROW = (f"{NS_MAIN} {n}" for n in ("c", "v", "t", "rPh", "row"))
+
+    def start(tag, attrs):
+        if tag == ROW:
+            r = attrs.get("r")
+            state["row"] = int(r) - 1 if r and r.isdigit() else state["row"] + 1
+            state["col"] = -1
+            if len(grid) > max_rows:
+                raise InputError(pkg.path, f"the {what}'s sheet has more than {max_rows:,} rows",
+                                 "split it into smaller files")
+        elif tag == C:
+            where = split_ref(attrs.get("r", "")) if attrs.get("r") else None
+            if where is not None:
+                state["row"], state["col"] = where
+            else:
+                state["col"] += 1
+            if state["col"] >= max_columns:
+                raise InputError(pkg.path, f"the {what}'s sheet has more than {max_columns:,} columns",
+                                 "check it is the right file")
+            style = attrs.get("s", "0")
+            state["type"], state["style"], state["buf"] = attrs.get("t", "n"), int(style) if style.isdigit() else 0, []
+        elif tag == V:
+            state["in_v"] = True
+        elif tag == RPH:
+            state["in_rph"] += 1
+        elif tag == T and not state["in_rph"]:
+            state["in_t"] = True
+
+    def end(tag):
+        if tag == V:
+            state["in_v"] = False
+        elif tag == T:
+            state["in_t"] = False
+        elif tag == RPH:
+            state["in_rph"] -= 1
+        elif tag == C:
+            value = _cell_value(state["type"], "".join(state["buf"]), strings)
+            if isinstance(value, float) and state["style"] in dates:
+                value = _as_date(value, epoch)
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                grid.setdefault(state["row"], {})[state["col"]] = value
+
+    def text(data):
+        if state["in_v"] or (state["in_t"] and state["type"] == "inlineStr"):
+            state["buf"].append(data)
+
+    pkg.parse(part, XmlHandler(start, end, text))
+    return grid
+
+
+def _cell_value(kind: str, raw: str, strings: list[str]) -> Value | None:
+    if kind == "s":
+        try:
+            return strings[int(raw)]
+        except (ValueError, IndexError):
+            return None
+    if kind in ("str", "inlineStr", "e"):
+        return raw
+    if kind == "b":
+        return "TRUE" if raw.strip() == "1" else "FALSE"
+    if raw.strip() == "":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        return raw
+
+
+def _as_date(serial: float, epoch: dt.datetime | None) -> Value:
+    """An Excel date serial as a datetime (a time of day alone as a time)."""
+    if 0 <= serial < 1:
+        seconds = round(serial * 86400)
+        return dt.time(min(seconds // 3600, 23), seconds // 60 % 60, seconds % 60)
+    if epoch is None:  # the 1900 system counts a 29 February 1900 that never was
+        epoch = dt.datetime(1899, 12, 30) if serial >= 61 else dt.datetime(1899, 12, 31)
+    try:
+        return epoch + dt.timedelta(seconds=round(serial * 86400))
+    except OverflowError:
+        return serial
+
+
+def _heading(value: Value | None) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
