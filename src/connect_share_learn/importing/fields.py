@@ -75,8 +75,7 @@ class Cleaned:
     rows: list[tuple[str, dict[str, Value]]]  # (place in the file, column id → value)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (place, column id, message)
     empty: list[str] = field(default_factory=list)  # places of rows with nothing to import
-    labels_converted: int = 0
-    labels: dict[str, int] = field(default_factory=dict)  # place → answers given as labels there
+    labels: dict[str, int] = field(default_factory=dict)  # place → answers given as labels (written as codes)
 
 
 def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str, Column]:
@@ -154,7 +153,6 @@ def clean_rows(table: Table, fields: Fields, columns: dict[str, Column], code_pa
             value, message, from_label = convert(raw, columns[column_id])
             row[column_id] = value
             if from_label:
-                out.labels_converted += 1
                 out.labels[place] = out.labels.get(place, 0) + 1
             if message:
                 notes.append((place, column_id, message))
