@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping, Sequence
 
-from scipy import stats as sps
 
 from connect_share_learn.spec.model import Item, ResponseFormat, Scale
 
@@ -32,6 +31,20 @@ STDEV_S = "_xlfn.STDEV.S"
 
 # Conventional effect-size bands (Cohen): small, medium, large.
 EFFECT_BANDS = {"small": 0.2, "medium": 0.5, "large": 0.8}
+
+
+def _t_quantile(df: int) -> float:
+    """The t value that leaves 2.5% in each tail (as T.INV.2T(0.05, df))."""
+    from scipy import stats as sps  # imported when first needed: it takes a second to load
+
+    return float(sps.t.ppf(0.975, df))
+
+
+def _two_tailed_p(t: float, df: int) -> float:
+    """Two-tailed p of a t statistic (as T.DIST.2T(ABS(t), df))."""
+    from scipy import stats as sps
+
+    return float(2 * sps.t.sf(abs(t), df))
 
 
 def _zero(sd: Number) -> bool:
@@ -210,7 +223,7 @@ def mean_ci_half(n: int, sd: Number) -> Number:
     """Half the width of the 95% confidence interval of a mean (drawn as error bars)."""
     if n < 2 or sd is None:
         return None
-    return float(sps.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    return _t_quantile(n - 1) * sd / math.sqrt(n)
 
 
 def mean_ci_half_formula(n: str, sd: str) -> str:
@@ -320,7 +333,7 @@ def paired_change(before: Mapping[str, float], after: Mapping[str, float]) -> Pa
     t, df, p = one_sample_t(n, mean, sd)
     ci_low = ci_high = None
     if n >= 2:
-        half = sps.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+        half = _t_quantile(n - 1) * sd / math.sqrt(n)
         ci_low, ci_high = mean - half, mean + half
     d = None
     if n >= 2:
@@ -371,7 +384,7 @@ def one_sample_t(n: int, mean: Number, sd: Number) -> tuple[Number, Number, Numb
     if n < 2 or _zero(sd):
         return None, (n - 1 if n >= 2 else None), None
     t = mean / (sd / math.sqrt(n))
-    return t, n - 1, float(2 * sps.t.sf(abs(t), n - 1))
+    return t, n - 1, _two_tailed_p(t, n - 1)
 
 
 # ---------------------------------------------------------------------------------------------

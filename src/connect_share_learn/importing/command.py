@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from connect_share_learn.cli_options import load_spec, report_errors, spec_options
-from connect_share_learn.importing.run import ImportReport
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connect_share_learn.importing.run import ImportReport
 
 
 @click.command("import")
