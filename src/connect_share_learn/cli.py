@@ -155,8 +155,10 @@ def export_xlsform(scales, courses, benchmarks, config, course_ids, out: Path) -
     click.echo(f"Wrote {len(written)} XLSForm files for {len(chosen)} course type(s) into {out}.")
 
 
-from connect_share_learn.letters_cli import letters_command  # noqa: E402 - a command in its own module
+from connect_share_learn.analyse.command import analyse_command  # noqa: E402 - commands in their own modules
+from connect_share_learn.letters_cli import letters_command  # noqa: E402
 
+cli.add_command(analyse_command)
 cli.add_command(letters_command)
 
 from connect_share_learn.importing.command import import_command  # noqa: E402 - a command in its own module

@@ -11,7 +11,6 @@ from __future__ import annotations
 from connect_share_learn.analyse.item_total import ItemTotal
 from connect_share_learn.analyse.matching import BaselineByFollowUp
 from connect_share_learn.analyse.pooled import GroupResult
-from connect_share_learn.spec.model import TIME_POINT_NAMES
 
 MIN_CELL = 5
 SUPPRESSED = "<5"
@@ -112,7 +111,3 @@ def item_total_rows(found: list[ItemTotal]) -> list[dict]:
                    flag="negative" if x.flagged else "")
         rows.append(_suppress(row, "n", _KEEP))
     return rows
-
-
-def time_point_name(tp: str) -> str:
-    return TIME_POINT_NAMES.get(tp, tp)

@@ -557,21 +557,6 @@ def _read_part(zf: zipfile.ZipFile, part: str) -> bytes:
         raise Refused("broken_zip", f"{part} is listed but missing") from None
 
 
-def _parse_bytes(data: bytes, part: str) -> None:
-    """Check ``data`` is sound XML with no document type, without building anything."""
-    parser = expat.ParserCreate()
-
-    def refuse_doctype(*_args):
-        raise Refused("unsafe_xml", f"{part} declares a document type")
-
-    parser.StartDoctypeDeclHandler = refuse_doctype
-    parser.EntityDeclHandler = refuse_doctype
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise Refused("broken_xml", f"{part}: {exc}") from None
-
-
 def _cell_value(kind: str, text: str, formula: bool, shared: list[str]):
     if formula:
         return FormulaCell()

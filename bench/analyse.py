@@ -1,0 +1,206 @@
+"""Benchmark of `csl analyse`: N returned workbooks of 25 participants at three time points.
+
+    .venv/bin/python bench/analyse.py --files 1000            # the issue's target: < 30 s, < 1 GB
+    .venv/bin/python bench/analyse.py --files 250 500 1000     # how time grows with the files
+    .venv/bin/python bench/analyse.py --real --files 1000      # workbooks from the real generator
+
+Without --real the workbooks are small contract workbooks (tests/test_analyse_workbooks.py);
+with --real, 100 are written by ``workbook.build.write_workbook`` (every formula column and
+sheet) and each is copied ten times with a different creation date, so no two files are
+exact copies (an exact copy would be refused unread).
+
+Workbooks are made once (in parallel) into --cache and reused. Each run reads the first N
+of them with ``--workers`` processes, pools them and writes every output; the figures are
+wall time, CPU time (which does not depend on other load on the machine) and the peak
+memory (PSS: shared pages counted once) of this process and its workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from connect_share_learn.spec.load import load_toolkit  # noqa: E402
+
+PARTNERSHIPS = ["Northshire", "Southshire", "Eastshire", "Westshire"]
+
+
+def _make(args) -> None:
+    from test_analyse_workbooks import contract_workbook, simulate
+
+    index, folder, capacity = args
+    toolkit = load_toolkit()
+    course = toolkit.courses["foundation"]
+    path = folder / f"course_{index:05d}.xlsx"
+    if path.exists():
+        return
+    rows = simulate(toolkit, course, 25, seed=index, follow_up=1.0, end=1.0)
+    start = dt.date(2024, 4, 1) + dt.timedelta(days=(index * 7) % 700)
+    contract_workbook(path, toolkit, course, rows, capacity=capacity,
+                      details={"partnership": PARTNERSHIPS[index % 4], "start_date": start, "attended": 27})
+
+
+def _make_real(args) -> None:
+    from test_analyse_workbooks import simulate
+
+    from connect_share_learn.workbook.build import write_workbook
+
+    index, folder, capacity = args
+    toolkit = load_toolkit()
+    course = toolkit.courses["foundation"]
+    path = folder / f"course_{index:05d}.xlsx"
+    if not path.exists():
+        rows = simulate(toolkit, course, 25, seed=index, follow_up=1.0, end=1.0)
+        write_workbook(toolkit, course, path, capacity=capacity, rows=rows)
+
+
+def _copy_with_date(source: Path, target: Path, day: int) -> None:
+    """``source`` with another creation date in docProps/core.xml: same data, another file."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dcterms:created([^>]*)>[^<]*<", lambda m: m.group(0)[:-1].split(b">")[0] + b">"
+                              + f"2026-02-{1 + day % 28:02d}T{day // 28 % 24:02d}:00:00Z".encode() + b"<", data)
+            zout.writestr(info, data)
+
+
+def make_real_workbooks(folder: Path, count: int, capacity: int, workers: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    unique = min(count, 100)
+    missing = [(i, folder, capacity) for i in range(unique) if not (folder / f"course_{i:05d}.xlsx").exists()]
+    started = time.perf_counter()
+    if missing:
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_make_real, missing, chunksize=4))
+    for i in range(unique, count):
+        target = folder / f"course_{i:05d}.xlsx"
+        if not target.exists():
+            _copy_with_date(folder / f"course_{i % unique:05d}.xlsx", target, i)
+    print(f"real workbooks ready in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def make_workbooks(folder: Path, count: int, capacity: int, workers: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = [(i, folder, capacity) for i in range(count) if not (folder / f"course_{i:05d}.xlsx").exists()]
+    if missing:
+        started = time.perf_counter()
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_make, missing, chunksize=16))
+        print(f"made {len(missing)} workbooks in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+class PeakMemory:
+    """The peak of the summed proportional set size (PSS) of this process and its children,
+    sampled every 0.1 s from /proc (Linux): shared pages of forked workers count once."""
+
+    def __init__(self):
+        import os
+        import threading
+
+        self.peak = 0
+        self.stop = threading.Event()
+        self.pid = os.getpid()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _pids(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                try:
+                    todo += [int(x) for x in task.read_text().split()]
+                except OSError:
+                    pass
+        return pids
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.1):
+            total = 0
+            for pid in self._pids():
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                except (OSError, ValueError):
+                    pass
+            self.peak = max(self.peak, total)
+
+    def close(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return self.peak / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children: unlike wall time, it does not
+    depend on what else the machine is doing (cpu_s / workers ≈ wall time on idle cores)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run(folder: Path, count: int, workers: int) -> dict:
+    from connect_share_learn.analyse.run import analyse, write_outputs
+
+    toolkit = load_toolkit()
+    with tempfile.TemporaryDirectory() as scratch:
+        subset = Path(scratch) / "in"
+        subset.mkdir()
+        for i in range(count):
+            (subset / f"course_{i:05d}.xlsx").symlink_to(folder / f"course_{i:05d}.xlsx")
+        memory = PeakMemory()
+        cpu_before = _cpu_seconds()
+        started = time.perf_counter()
+        analysis = analyse(toolkit, [subset], workers=workers)
+        read = time.perf_counter() - started
+        write_outputs(analysis, Path(scratch) / "out")
+        total = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
+        peak = memory.close()
+        sizes = {p.name: p.stat().st_size for p in (Path(scratch) / "out").iterdir()}
+    acc = analysis.accounting
+    steps = {k: round(v, 2) for k, v in analysis.seconds.items()}
+    return dict(files=count, refused=acc.files_refused, participants=sum(1 for m in analysis.data.members if m.response.tp == "t1"),
+                rows=acc.rows_used, **{f"{k}_s": v for k, v in steps.items()}, write_s=round(total - read, 2),
+                total_s=round(total, 2), report_kb=sizes["report.html"] // 1024, results_kb=sizes["results.xlsx"] // 1024,
+                cpu_s=round(cpu, 1), peak_pss_mb=round(peak))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, nargs="+", default=[1000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--capacity", type=int, default=500, help="rows of each data-entry block")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "csl-bench-analyse")
+    parser.add_argument("--clean", action="store_true", help="remake the workbooks")
+    parser.add_argument("--real", action="store_true", help="workbooks from the real generator")
+    args = parser.parse_args()
+    folder = args.cache / f"{'real' if args.real else 'contract'}-capacity{args.capacity}"
+    if args.clean:
+        shutil.rmtree(folder, ignore_errors=True)
+    (make_real_workbooks if args.real else make_workbooks)(folder, max(args.files), args.capacity, args.workers)
+    for count in args.files:
+        figures = run(folder, count, args.workers)
+        print(figures, flush=True)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: this process {own:.0f} MB, largest worker {children:.0f} MB "
+          f"(workers={args.workers})")
+
+
+if __name__ == "__main__":
+    main()

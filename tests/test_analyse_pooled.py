@@ -1,0 +1,207 @@
+"""Pooled results equal stats.py computed directly on the data the workbooks were filled with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+
+import pytest
+
+from connect_share_learn import stats
+from connect_share_learn.analyse.run import analyse
+from connect_share_learn.analyse.tables import SUPPRESSED, change_rows, time_point_rows
+from test_analyse_workbooks import contract_workbook, simulate
+
+# (file, course, partnership, start date, participants, seed)
+COURSES = [
+    ("north_1.xlsx", "foundation", "Northshire", dt.date(2025, 9, 15), 24, 11),
+    ("north_2.xlsx", "foundation", "Northshire", dt.date(2026, 2, 2), 18, 12),
+    ("south_1.xlsx", "foundation", "Southshire ", dt.date(2025, 3, 3), 9, 13),
+    ("north_da.xlsx", "domestic_abuse", "northshire", dt.date(2025, 6, 1), 21, 14),
+    ("south_da.xlsx", "domestic_abuse", "Southshire", dt.date(2025, 5, 1), 16, 15),
+]
+
+
+def close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory, toolkit):
+    folder = tmp_path_factory.mktemp("returns")
+    data = []
+    for name, cid, partnership, start, n, seed in COURSES:
+        course = toolkit.courses[cid]
+        rows = simulate(toolkit, course, n, seed)
+        if name == "north_1.xlsx":
+            rows["t1"].append(dict(rows["t1"][0]))  # a duplicate code
+            rows["t2"].append({**rows["t2"][1], "code": None})  # a blank code
+            rows["t2"][2]["se_1"] = "lots"  # text in a number column
+        contract_workbook(folder / name, toolkit, course, rows, details={"partnership": partnership, "start_date": start})
+        data.append((name, course, partnership.strip(), start, rows))
+    # Two workers: the pooled groups are worked out in forked processes, as in real runs.
+    analysis = analyse(toolkit, [folder], workers=2)
+    return analysis, data
+
+
+def _expected_groups(toolkit, data):
+    """Group kind → label → list of (book index, tp, row dict, agency)."""
+    agency_q = toolkit.profile.agency
+    groups = defaultdict(lambda: defaultdict(list))
+    for b, (name, course, partnership, start, rows) in enumerate(data):
+        first = course.tp_ids[0]
+        codes = [r["code"] for r in rows[first]]
+        dupes = stats.duplicate_codes(codes)
+        agency_of = {stats.normalise_code(r["code"]): r.get(agency_q) for r in rows[first]
+                     if stats.normalise_code(r["code"]) and stats.normalise_code(r["code"]) not in dupes}
+        year = f"{start.year if start.month >= 4 else start.year - 1}"
+        for tp, tp_rows in rows.items():
+            for r in tp_rows:
+                code = stats.normalise_code(r.get("code"))
+                agency = r.get(agency_q) if tp == first else agency_of.get(code)
+                groups["all"]["All courses"].append((b, tp, r, agency))
+                groups["course_type"][course.id].append((b, tp, r, agency))
+                groups["partnership_year"][(partnership.casefold(), year)].append((b, tp, r, agency))
+                groups["agency"][agency].append((b, tp, r, agency))
+                groups["course"][b].append((b, tp, r, agency))
+    return groups
+
+
+def _result_for(analysis, kind, key, data):
+    for g in analysis.results:
+        if g.kind != kind:
+            continue
+        if kind == "course" and analysis.data.books[int(g.key)].file.endswith(data[key][0]):
+            return g
+        if kind == "course_type" and g.key == key:
+            return g
+        if kind == "all":
+            return g
+        if kind == "agency" and g.key == ("" if key is None else str(key)):
+            return g
+        if kind == "partnership_year" and g.key.split("\x1f")[0] == key[0] and g.key.split("\x1f")[1].startswith(key[1]):
+            return g
+    raise AssertionError(f"no result for {kind} {key}")
+
+
+def test_every_row_is_accounted_for(pooled):
+    analysis, data = pooled
+    acc = analysis.accounting
+    typed = sum(len(rs) for _, _, _, _, rows in data for rs in rows.values())
+    assert acc.files_read == 5 and acc.files_refused == 0
+    assert acc.rows_typed == typed == acc.rows_used + acc.rows_left_out
+
+
+def test_every_pooled_statistic_equals_stats_py_on_the_data(pooled, toolkit):
+    analysis, data = pooled
+    expected = _expected_groups(toolkit, data)
+    checked = 0
+    for kind, groups in expected.items():
+        for key, members in groups.items():
+            result = _result_for(analysis, kind, key, data)
+            tps = {(s.scale, s.tp): s for s in result.time_points}
+            scales = {sid for sid, _ in tps}
+            # Per time point: time_point_stats over the raw rows typed.
+            for sid in scales:
+                scale, fmt = toolkit.scales[sid], toolkit.format_of(toolkit.scales[sid])
+                for tp in ("t0", "t1", "t2", "t3"):
+                    raw = [[r.get(i.id) for i in scale.items] for b, t, r, _ in members
+                           if t == tp and sid in [s.id for s in toolkit.scales_at(data[b][1], tp)]]
+                    if not raw:
+                        assert (sid, tp) not in tps
+                        continue
+                    want = stats.time_point_stats(scale, fmt, raw)
+                    got = tps[(sid, tp)].stats
+                    assert got.n == want.n and close(got.mean, want.mean) and close(got.sd, want.sd), (kind, key, sid, tp)
+                    assert close(got.alpha, want.alpha), (kind, key, sid, tp)
+                    checked += 1
+            # Paired: unique_scores within each workbook (over all its rows), keys kept apart per workbook.
+            participants = {(b, stats.normalise_code(r.get("code"))) for b, _, r, _ in members}
+            for (sid, a, bt), got in result.changes.items():
+                maps = []
+                for tp in (a, bt):
+                    merged = {}
+                    for b, (_, course, _, _, rows) in enumerate(data):
+                        if tp not in rows or sid not in course.tp(tp).scales:
+                            continue
+                        scale, fmt = toolkit.scales[sid], toolkit.format_of(toolkit.scales[sid])
+                        scores = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in rows[tp]]
+                        for code, s in stats.unique_scores([r.get("code") for r in rows[tp]], scores).items():
+                            if (b, code) in participants:
+                                merged[f"{b}/{code}"] = s
+                    maps.append(merged)
+                want = stats.paired_change(*maps)
+                for field, value in want.as_dict().items():
+                    assert close(getattr(got, field), value), (kind, key, sid, a, bt, field)
+                checked += 1
+            for sid, got in result.contrasts.items():
+                maps = []
+                for tp in ("t0", "t1", "t2"):
+                    merged = {}
+                    for b, (_, course, _, _, rows) in enumerate(data):
+                        if not course.double_baseline:
+                            continue
+                        scale, fmt = toolkit.scales[sid], toolkit.format_of(toolkit.scales[sid])
+                        scores = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in rows[tp]]
+                        for code, s in stats.unique_scores([r.get("code") for r in rows[tp]], scores).items():
+                            if (b, code) in participants:
+                                merged[f"{b}/{code}"] = s
+                    maps.append(merged)
+                want = stats.baseline_contrast(*maps)
+                for field, value in want.as_dict().items():
+                    assert close(getattr(got, field), value), (kind, key, sid, field)
+                checked += 1
+    assert checked > 300
+
+
+def test_gps_are_a_group_of_their_own_and_listed_first(pooled, toolkit):
+    analysis, _ = pooled
+    agencies = [g for g in analysis.results if g.kind == "agency"]
+    assert agencies[0].key == str(toolkit.profile.gp_code)
+    assert agencies[0].label == "General practice (GP)"
+
+
+def test_small_cells_are_suppressed(pooled):
+    analysis, _ = pooled
+    rows = time_point_rows(analysis.results)
+    small = [r for r in rows if isinstance(r["n"], str)]
+    assert small, "the test data should include a group of fewer than 5"
+    for r in small:
+        assert r["n"] == SUPPRESSED and r["mean"] == SUPPRESSED and r["sd"] == SUPPRESSED
+    for r in rows:
+        if not isinstance(r["n"], str):
+            assert r["n"] == 0 or r["n"] >= 5
+    for r in change_rows(analysis.results):
+        assert r["n_pairs"] == SUPPRESSED or r["n_pairs"] == 0 or r["n_pairs"] >= 5
+
+
+def test_mean_intervals_are_the_t_intervals_of_the_means(pooled):
+    from scipy import stats as sps
+
+    analysis, _ = pooled
+    checked = 0
+    for g in analysis.results:
+        for s in g.time_points:
+            if s.stats.n >= 2 and s.stats.sd:
+                low, high = sps.t.interval(0.95, s.stats.n - 1, loc=s.stats.mean, scale=s.stats.sd / math.sqrt(s.stats.n))
+                assert close(s.ci_low, low) and close(s.ci_high, high)
+                checked += 1
+            else:
+                assert s.ci_low is None and s.ci_high is None
+    assert checked > 50
+
+
+def test_reading_in_worker_processes_gives_the_same_results(tmp_path, toolkit):
+    course = toolkit.courses["foundation"]
+    for i in range(9):  # enough files for the process pool
+        contract_workbook(tmp_path / f"c{i}.xlsx", toolkit, course, simulate(toolkit, course, 6, seed=200 + i),
+                          details={"partnership": f"P{i % 2}"})
+    one = analyse(toolkit, [tmp_path], workers=1)
+    two = analyse(toolkit, [tmp_path], workers=2)
+    assert [(g.kind, g.key) for g in one.results] == [(g.kind, g.key) for g in two.results]
+    for a, b in zip(one.results, two.results):
+        assert a.time_points == b.time_points and a.changes == b.changes and a.responses == b.responses
+    assert one.problems == two.problems

@@ -1,0 +1,436 @@
+"""Workbooks as partnerships return them, made to the workbook contract, and read back.
+
+``contract_workbook`` writes a small workbook with exactly the contract's features (the
+named data blocks with their header row of column ids, the course-detail names, the custom
+document properties, a scoring column beside the block); ``simulate`` makes plausible
+answers. Other analyse tests and ``bench/analyse.py`` import both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from connect_share_learn import __version__, stats
+from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, read_returned
+
+HEADER_ROW = 5  # 1-based: the column ids; the block starts on the row below
+
+
+def columns_at(toolkit, course, tp):
+    cols = ["code"]
+    if tp == course.tp_ids[0]:
+        cols += [q.id for q in toolkit.profile.questions]
+    for scale in toolkit.scales_at(course, tp):
+        cols += [i.id for i in scale.items]
+    return cols
+
+
+def contract_workbook(path: Path, toolkit, course, rows: dict, *, capacity: int = 30, details: dict | None = None,
+                      properties: bool = True, names: bool = True, spec_hash: str | None = None,
+                      version: str = __version__, extra=None) -> Path:
+    """Write a returned workbook; ``rows`` maps a time point to a list of {column id: value} (None = blank row)."""
+    details = {"partnership": "Northshire Safeguarding Children Partnership", "title": "Working Together",
+               "start_date": dt.date(2025, 9, 15), "end_date": dt.date(2025, 9, 15), "trainer": "A Trainer",
+               "attended": 22, **(details or {})}
+    capacity = max([capacity] + [len(v) for v in rows.values()])
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    if properties:
+        wb.set_custom_property("csl_toolkit", "connect-share-learn")
+        wb.set_custom_property("csl_version", version)
+        wb.set_custom_property("csl_spec_hash", spec_hash or toolkit.spec_hash)
+        wb.set_custom_property("csl_course", course.id)
+    date_format = wb.add_format({"num_format": "dd/mm/yyyy"})
+    start = wb.add_worksheet("Start here")
+    start.write(0, 0, "Course details")
+    for i, key in enumerate(("partnership", "title", "start_date", "end_date", "trainer", "attended")):
+        row = 2 + i
+        start.write(row, 0, key.replace("_", " ").capitalize())
+        value = details.get(key)
+        if isinstance(value, dt.date):
+            start.write_datetime(row, 1, dt.datetime.combine(value, dt.time()), date_format)
+        elif value is not None:
+            start.write(row, 1, value)
+        if names:
+            wb.define_name(f"course_{key}", f"='Start here'!$B${row + 1}")
+    for tp in course.tp_ids:
+        sheet_name = TIME_POINT_SHEETS[tp]
+        ws = wb.add_worksheet(sheet_name)
+        cols = columns_at(toolkit, course, tp)
+        ws.write(0, 0, f"{sheet_name}: type one questionnaire per row")
+        for c, cid in enumerate(cols):
+            ws.write(HEADER_ROW - 2, c, cid.replace("_", " "))
+            ws.write(HEADER_ROW - 1, c, cid)
+        last_col = xlsxwriter.utility.xl_col_to_name(len(cols) - 1)
+        score_col = len(cols) + 1
+        for r in range(capacity):
+            excel_row = HEADER_ROW + 1 + r
+            ws.write_formula(HEADER_ROW + r, score_col, f'=IF(COUNT(B{excel_row}:{last_col}{excel_row})=0,"",'
+                                                        f'AVERAGE(B{excel_row}:{last_col}{excel_row}))', None, 99)
+        for r, row in enumerate(rows.get(tp, [])):
+            if row is None:
+                continue
+            for cid, value in row.items():
+                if value is None:
+                    continue
+                c = cols.index(cid)
+                if isinstance(value, str):
+                    ws.write_string(HEADER_ROW + r, c, value)
+                elif isinstance(value, bool):
+                    ws.write_boolean(HEADER_ROW + r, c, value)
+                else:
+                    ws.write_number(HEADER_ROW + r, c, value)
+        if names:
+            wb.define_name(f"{tp}_data", f"='{sheet_name}'!$A${HEADER_ROW + 1}:${last_col}${HEADER_ROW + capacity}")
+        if extra:
+            extra(wb, ws, tp)
+    wb.close()
+    return path
+
+
+def simulate(toolkit, course, n: int, seed: int, *, follow_up: float = 0.6, end: float = 0.9, gain: float = 0.6):
+    """Plausible answers of ``n`` participants: {tp: [row dicts]}, codes unique in the course."""
+    rng = random.Random(seed)
+    rows = {tp: [] for tp in course.tp_ids}
+    first = course.tp_ids[0]
+    codes = set()
+    while len(codes) < n:
+        codes.add("".join(rng.choice("ABCDEFGHJKLMNPRSTW") for _ in range(2)) + f"{rng.randint(1, 28):02d}"
+                  + rng.choice("ABCDEFGHJKLMNPRSTW"))
+    agency_q = next(q for q in toolkit.profile.questions if q.id == toolkit.profile.agency)
+    for code in sorted(codes):
+        ability = rng.gauss(0, 1)
+        for k, tp in enumerate(course.tp_ids):
+            if tp == "t2" and rng.random() > end or tp == "t3" and rng.random() > follow_up:
+                continue
+            lift = gain * (1 if tp in ("t2", "t3") else 0) + 0.1 * k
+            row = {"code": code.lower() if rng.random() < 0.05 else code}
+            if tp == first:
+                for q in toolkit.profile.questions:
+                    row[q.id] = rng.choice(q.options).code
+                row[agency_q.id] = rng.choice(agency_q.options[:6]).code
+            for scale in toolkit.scales_at(course, tp):
+                fmt = toolkit.format_of(scale)
+                for item in scale.items:
+                    if rng.random() < 0.03:
+                        continue
+                    if scale.knowledge:
+                        right = rng.random() < 0.55 + 0.15 * (lift + ability) / 2
+                        wrong = [c for c in fmt.codes if c != item.key]
+                        row[item.id] = item.key if right else rng.choice(wrong)
+                    elif fmt.kind == "rating":
+                        points = fmt.points
+                        centre = (len(points) - 1) * (0.5 + 0.15 * (ability + lift + rng.gauss(0, 0.8)))
+                        idx = min(len(points) - 1, max(0, round(centre)))
+                        if item.reverse:
+                            idx = len(points) - 1 - idx
+                        row[item.id] = points[idx]
+                    else:
+                        if rng.random() < 0.3:
+                            row[item.id] = "Useful day"
+            rows[tp].append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one workbook
+
+
+@pytest.fixture
+def foundation(toolkit):
+    return toolkit.courses["foundation"]
+
+
+def test_reads_every_typed_row_and_recomputes_scores_with_stats(tmp_path, toolkit, foundation):
+    rows = simulate(toolkit, foundation, 12, seed=1)
+    rows["t1"].insert(3, None)  # a blank row is unused capacity, not a row
+    path = contract_workbook(tmp_path / "a.xlsx", toolkit, foundation, rows)
+    before = path.read_bytes()
+    book = read_returned(path, "a.xlsx", toolkit)
+    assert path.read_bytes() == before
+    assert not book.refused and book.course == "foundation"
+    assert book.details.partnership == "Northshire Safeguarding Children Partnership"
+    assert book.details.start_date == dt.date(2025, 9, 15) and book.details.attended == 22
+    assert book.details.year == "2025-26"
+    typed = {tp: [r for r in rs if r] for tp, rs in rows.items()}
+    assert len(book.responses) == sum(len(v) for v in typed.values())
+    for tp, tp_rows in typed.items():
+        got = [r for r in book.responses if r.tp == tp]
+        assert [r.code for r in got] == [stats.normalise_code(r["code"]) for r in tp_rows]
+        for scale in toolkit.scales_at(foundation, tp):
+            if not scale.scored:
+                continue
+            fmt = toolkit.format_of(scale)
+            expected = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in tp_rows]
+            assert [r.scores[scale.id] for r in got] == expected
+    first = [r for r in book.responses if r.tp == "t1"]
+    assert [r.profile["agency"] for r in first] == [r["agency"] for r in typed["t1"]]
+
+
+def test_bad_values_are_reported_and_read_as_missing(tmp_path, toolkit, foundation):
+    rows = {"t1": [
+        {"code": "AB01C", "agency": 3, "se_1": 70, "se_2": "seventy", "se_3": 250, "att_1": 6, "kf_1": 4, "kf_2": 9},
+        {"code": " ab01c ", "agency": 99, "se_1": 50},
+        {"agency": 1, "se_1": 10, "se_2": 10, "se_3": 10, "se_4": 10, "se_5": 10, "se_6": 10},
+        {"code": "ZZ99Z"},
+        {"code": "QQ11Q", "se_4": "zz99z"},  # someone's code typed into an answer column
+    ]}
+    path = contract_workbook(tmp_path / "b.xlsx", toolkit, foundation, rows)
+    book = read_returned(path, "b.xlsx", toolkit)
+    rules = sorted((p.rule, p.row, p.column.split(" ")[-1].strip("()")) for p in book.problems if p.row)
+    assert ("not_a_number", 6, "se_2") in rules
+    assert ("out_of_range", 6, "se_3") in rules
+    assert ("out_of_range", 6, "att_1") in rules
+    assert ("not_an_option", 6, "kf_1") in rules
+    assert not any(r[0] != "duplicate_code" and r[1] == 6 and r[2] == "kf_2" for r in rules)  # 9 = don't know is valid
+    assert ("not_an_option", 7, "agency") in rules
+    assert sum(1 for r in rules if r[0] == "duplicate_code") == 2
+    assert any(r[0] == "blank_code" and r[1] == 8 for r in rules)
+    assert any(r[0] == "row_no_answers" and r[1] == 9 for r in rules)
+    used = {r.row: r.used for r in book.responses}
+    assert used == {6: False, 7: False, 8: True, 9: False, 10: False}  # se needs 6 answers: row 6 has 1 valid
+    assert book.rows_used + book.rows_left_out == 5
+    assert all("AB01C" not in p.value.upper() and "ZZ99Z" not in p.value.upper() for p in book.problems)
+    assert any(p.row == 10 and p.rule == "not_a_number" and "not shown" in p.value for p in book.problems)
+
+
+def _zip(path: Path, members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("make, rule", [
+    (lambda p: p.write_bytes(b""), "empty_file"),
+    (lambda p: p.write_bytes(b"code,agency\nAB01C,3\n"), "not_a_workbook"),
+    (lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 200), "broken_zip"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 500),
+     "encrypted"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le") + b"\x00" * 500),
+     "legacy_xls"),
+    (lambda p: _zip(p, {"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\x00" * 60_000_000}), "zip_bomb"),
+    (lambda p: _zip(p, {f"f{i}.xml": b"" for i in range(2_500)}, zipfile.ZIP_STORED), "zip_bomb"),
+    (lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}), "ods"),
+    (lambda p: _zip(p, {"xl/workbook.xml": b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaa">]><workbook>&a;</workbook>'}),
+     "unsafe_xml"),
+    (lambda p: _zip(p, {"xl/workbook.xml": b"<workbook><sheets>"}), "broken_xml"),
+])
+def test_unreadable_files_are_refused_with_a_reason(tmp_path, toolkit, make, rule):
+    path = tmp_path / "bad.xlsx"
+    make(path)
+    book = read_returned(path, "bad.xlsx", toolkit)
+    assert book.refused and book.problems[0].rule == rule
+    assert not book.responses
+
+
+def test_an_empty_workbook_is_refused(tmp_path, toolkit):
+    path = tmp_path / "empty.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet()
+    wb.close()
+    book = read_returned(path, "empty.xlsx", toolkit)
+    assert book.refused and book.problems[0].rule == "not_this_toolkit"
+
+
+def test_a_value_in_the_last_cell_is_reported_and_the_block_still_read(tmp_path, toolkit, foundation):
+    rows = simulate(toolkit, foundation, 6, seed=2)
+    path = contract_workbook(tmp_path / "far.xlsx", toolkit, foundation, rows,
+                             extra=lambda wb, ws, tp: ws.write(1_048_575, 16_383, "x") if tp == "t1" else None)
+    book = read_returned(path, "far.xlsx", toolkit)
+    assert not book.refused
+    far = [p for p in book.problems if p.rule == "sheet_dimension"]
+    assert len(far) == 1 and far[0].sheet == "Start (t1)" and "XFD1048576" in far[0].detail
+    assert len(book.responses) == sum(len(v) for v in rows.values())
+
+
+def test_a_block_of_millions_of_rows_is_refused(tmp_path, toolkit, foundation):
+    def huge(wb, ws, tp):
+        if tp == "t1":
+            wb.define_name("t1_data", "='Start (t1)'!$A$6:$AF$1048576")
+    rows = simulate(toolkit, foundation, 3, seed=3)
+    path = contract_workbook(tmp_path / "huge.xlsx", toolkit, foundation, rows, names=False, extra=huge)
+    book = read_returned(path, "huge.xlsx", toolkit)
+    assert book.refused and book.problems[0].rule == "block_too_large"
+
+
+def test_answers_typed_below_the_block_are_reported_and_counted(tmp_path, toolkit, foundation):
+    rows = simulate(toolkit, foundation, 4, seed=8)
+
+    def below(wb, ws, tp):
+        if tp == "t1":
+            ws.write_string(HEADER_ROW + 10 + 3, 0, "LATE1")  # three rows under a 10-row block
+            ws.write_number(HEADER_ROW + 10 + 3, 5, 50)
+    path = contract_workbook(tmp_path / "below.xlsx", toolkit, foundation, rows, capacity=10, extra=below)
+    book = read_returned(path, "below.xlsx", toolkit)
+    late = [p for p in book.problems if p.rule == "below_block"]
+    assert [(p.sheet, p.row) for p in late] == [("Start (t1)", HEADER_ROW + 10 + 4)]
+    assert book.rows_left_out == 1 and book.rows_used == sum(len(v) for v in rows.values())
+
+
+def test_lost_properties_the_course_is_recognised_from_its_columns(tmp_path, toolkit):
+    course = toolkit.courses["domestic_abuse"]
+    rows = simulate(toolkit, course, 8, seed=4)
+    path = contract_workbook(tmp_path / "gs.xlsx", toolkit, course, rows, properties=False)
+    book = read_returned(path, "gs.xlsx", toolkit)
+    assert book.course == "domestic_abuse"
+    assert [p.rule for p in book.problems if p.row is None] == ["properties_missing"]
+
+
+def test_lost_names_the_blocks_are_found_by_their_header_rows(tmp_path, toolkit, foundation):
+    rows = simulate(toolkit, foundation, 8, seed=5)
+    path = contract_workbook(tmp_path / "nonames.xlsx", toolkit, foundation, rows, names=False, properties=False)
+    book = read_returned(path, "nonames.xlsx", toolkit)
+    assert not book.refused and book.course == "foundation"
+    assert len(book.responses) == sum(len(v) for v in rows.values())
+    assert sum(p.rule == "names_missing" for p in book.problems) == 3
+
+
+def test_another_toolkits_workbook_and_an_unknown_course_are_refused(tmp_path, toolkit, foundation):
+    path = contract_workbook(tmp_path / "x.xlsx", toolkit, foundation, {})
+    other = tmp_path / "other.xlsx"
+    wb = xlsxwriter.Workbook(str(other))
+    wb.set_custom_property("csl_toolkit", "something-else")
+    wb.add_worksheet()
+    wb.close()
+    assert read_returned(other, "other.xlsx", toolkit).problems[0].rule == "not_this_toolkit"
+    data = path.read_bytes()
+    assert read_returned(path, "x.xlsx", toolkit).problems[0].rule == "no_answers_in_file"
+    # An unknown course id in the properties.
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["docProps/custom.xml"] = parts["docProps/custom.xml"].replace(b">foundation<", b">basket_weaving<")
+    renamed = _zip(tmp_path / "unknown.xlsx", parts)
+    book = read_returned(renamed, "unknown.xlsx", toolkit)
+    assert book.refused and book.problems[0].rule == "unknown_course" and "basket_weaving" in book.problems[0].detail
+    assert path.read_bytes() == data
+
+
+def test_an_older_specification_is_read_and_reported(tmp_path, toolkit, foundation):
+    rows = simulate(toolkit, foundation, 5, seed=6)
+    path = contract_workbook(tmp_path / "old.xlsx", toolkit, foundation, rows, spec_hash="0" * 64, version="0.0.9")
+    book = read_returned(path, "old.xlsx", toolkit)
+    assert not book.refused
+    notes = [p for p in book.problems if p.rule == "spec_differs"]
+    assert len(notes) == 1 and "0.0.9" in notes[0].detail
+
+
+# ---------------------------------------------------------------------------------------------
+# The two ways of reading a sheet agree
+
+
+def _package(path: Path, sheet_xml: str) -> Path:
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
+         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "_rels/.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook {ns}><sheets><sheet name="Start (t1)" sheetId="1" r:id="rId1"/></sheets>'
+                           "<definedNames><definedName name=\"t1_data\">'Start (t1)'!$A$6:$E$20</definedName>"
+                           "</definedNames></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                                     f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                                     f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                                     "</Relationships>",
+        "xl/sharedStrings.xml": '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                "<si><t>code</t></si><si><t>agency</t></si><si><t>se_1</t></si>"
+                                "<si><r><t>se</t></r><r><t>_2</t></r><rPh><t>ignored</t></rPh></si>"
+                                "<si><t>se_3</t></si><si><t xml:space=\"preserve\"> 70 </t></si></sst>",
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    }
+    return _zip(path, {k: v.encode("utf-8") for k, v in parts.items()})
+
+
+SHEET = """<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<x:dimension ref="A5:E8"/><x:sheetData>
+<x:row r="5"><x:c r="A5" t="s"><x:v>0</x:v></x:c><x:c r="B5" t="s"><x:v>1</x:v></x:c><x:c r="C5" t="s"><x:v>2</x:v></x:c>
+<x:c r="D5" t="s"><x:v>3</x:v></x:c><x:c r="E5" t="s"><x:v>4</x:v></x:c></x:row>
+<x:row r="6"><x:c r="A6" t="inlineStr"><x:is><x:t>a&amp;b</x:t><x:rPh><x:t>no</x:t></x:rPh></x:is></x:c>
+<x:c r="B6"><x:v>3</x:v></x:c><x:c r="C6" t="s"><x:v>5</x:v></x:c><x:c r="D6"><x:f>1+1</x:f><x:v>2</x:v></x:c>
+<x:c r="E6" t="e"><x:v>#N/A</x:v></x:c><x:c r="F6"><x:v>99</x:v></x:c></x:row>
+<x:row r="7"><x:c r="A7" t="b"><x:v>1</x:v></x:c><x:c r="C7"><x:v>7E1</x:v></x:c><x:c r="D7" s="3"/><x:c r="E7" t="str"><x:v>&#x263A;</x:v></x:c></x:row>
+<x:row r="30"><x:c r="A30"><x:v>5</x:v></x:c></x:row>
+</x:sheetData></x:worksheet>"""
+
+EXPECTED_CELLS = {(5, 1): "code", (5, 2): "agency", (5, 3): "se_1", (5, 4): "se_2", (5, 5): "se_3",
+                  (6, 1): "a&b", (6, 2): 3.0, (6, 3): " 70 ", (7, 1): True, (7, 3): 70.0, (7, 5): "\u263a"}
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_both_sheet_readers_give_the_same_cells(tmp_path, monkeypatch, fast):
+    from connect_share_learn.analyse import xlsx
+
+    if not fast:
+        monkeypatch.setattr(xlsx, "FAST_PART_LIMIT", 0)
+    pkg = xlsx.open_package(_package(tmp_path / "hand.xlsx", SHEET))
+    try:
+        cells = pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    finally:
+        pkg.close()
+    assert isinstance(cells.pop((6, 4)), xlsx.FormulaCell)
+    assert str(cells.pop((6, 5))) == "#N/A"
+    assert cells == EXPECTED_CELLS
+
+
+def test_cells_without_references_are_read_by_the_streaming_reader(tmp_path):
+    from connect_share_learn.analyse import xlsx
+
+    sheet = SHEET.replace('<x:c r="C7">', "<x:c>").replace('<x:c r="A7" t="b">', '<x:c r="A7" t="b">')
+    sheet = sheet.replace('<x:c r="D7" s="3"/>', '<x:c s="3"/>').replace('<x:c r="E7" t="str">', '<x:c t="str">')
+    sheet = sheet.replace('<x:c r="C7">', "")
+    sheet = sheet.replace('<x:row r="7"><x:c r="A7" t="b"><x:v>1</x:v></x:c><x:c>', '<x:row r="7"><x:c r="A7" t="b"><x:v>1</x:v></x:c><x:c s="1"/><x:c>')
+    pkg = xlsx.open_package(_package(tmp_path / "noref.xlsx", sheet))
+    try:
+        cells = pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    finally:
+        pkg.close()
+    assert cells[(7, 1)] is True and cells[(7, 3)] == 70.0 and cells[(7, 5)] == "\u263a"
+
+
+def test_a_sheet_cut_short_is_refused_by_either_reader(tmp_path, toolkit, monkeypatch):
+    from connect_share_learn.analyse import xlsx
+
+    for limit in (xlsx.FAST_PART_LIMIT, 0):
+        monkeypatch.setattr(xlsx, "FAST_PART_LIMIT", limit)
+        path = _package(tmp_path / f"broken{limit}.xlsx", SHEET[:SHEET.index('<x:row r="7">')])
+        pkg = xlsx.open_package(path)
+        with pytest.raises(xlsx.Refused) as caught:
+            pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+        pkg.close()
+        assert caught.value.code == "broken_xml"
+
+
+def test_a_damaged_part_is_refused_not_crashed_on(tmp_path, toolkit, foundation):
+    path = contract_workbook(tmp_path / "crc.xlsx", toolkit, foundation, simulate(toolkit, foundation, 5, seed=9))
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet2.xml")
+        data = zf.read(info.filename)
+    with zipfile.ZipFile(tmp_path / "stored.xlsx", "w", zipfile.ZIP_STORED) as out, zipfile.ZipFile(path) as zf:
+        for i in zf.infolist():
+            out.writestr(i.filename, zf.read(i.filename), compress_type=zipfile.ZIP_STORED)
+    raw = bytearray((tmp_path / "stored.xlsx").read_bytes())
+    at = raw.find(data[200:240])
+    raw[at:at + 5] = b"XXXXX"  # same length: only the checksum can tell
+    (tmp_path / "stored.xlsx").write_bytes(bytes(raw))
+    book = read_returned(tmp_path / "stored.xlsx", "stored.xlsx", toolkit)
+    assert book.refused and book.problems[0].rule == "broken_zip" and "CRC" in book.problems[0].detail
+
+
+def test_thousands_of_unclosed_cells_are_refused_quickly(tmp_path):
+    import time
+
+    from connect_share_learn.analyse import xlsx
+
+    sheet = SHEET.replace("</x:sheetData>", '<x:row r="9">' + '<x:c r="A9"><x:v>1</x:v>' * 50_000 + "</x:sheetData>")
+    pkg = xlsx.open_package(_package(tmp_path / "unclosed.xlsx", sheet))
+    started = time.perf_counter()
+    with pytest.raises(xlsx.Refused) as caught:
+        pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    pkg.close()
+    assert caught.value.code == "broken_xml" and time.perf_counter() - started < 2
