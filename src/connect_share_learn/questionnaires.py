@@ -163,7 +163,7 @@ class QuestionnaireBuilder:
             return " ".join(self._env.from_string(str(value)).render(values).split())
         except TemplateError as exc:
             raise InputError(wording_file(), f"the wording '{key}' cannot be filled in ({exc})",
-                             f"use only the names listed at the top of the file") from exc
+                             "use only the names listed at the top of the file") from exc
 
     # -- the document --------------------------------------------------------------------------
 
