@@ -156,9 +156,11 @@ def export_xlsform(scales, courses, benchmarks, config, course_ids, out: Path) -
 
 
 from connect_share_learn.analyse.command import analyse_command  # noqa: E402 - commands in their own modules
+from connect_share_learn.export.command import export_command  # noqa: E402
 from connect_share_learn.letters_cli import letters_command  # noqa: E402
 
 cli.add_command(analyse_command)
+cli.add_command(export_command)
 cli.add_command(letters_command)
 
 from connect_share_learn.importing.command import import_command  # noqa: E402 - a command in its own module

@@ -82,6 +82,9 @@ class ReturnedWorkbook:
     details: CourseDetails = field(default_factory=CourseDetails)
     responses: list[Response] = field(default_factory=list)
     problems: list[QualityProblem] = field(default_factory=list)
+    # Only when asked for (``keep_answers``): (time point, row) of each used response → its raw
+    # answers by column id (profile questions and every item, free text included), blanks left out.
+    answers: dict[tuple[str, int], dict[str, object]] | None = None
 
     @property
     def rows_used(self) -> int:
@@ -104,9 +107,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None = None) -> ReturnedWorkbook:
-    """Read ``path`` (named ``display`` in every output); never raises, never writes."""
-    result = ReturnedWorkbook(display)
+def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None = None,
+                  keep_answers: bool = False) -> ReturnedWorkbook:
+    """Read ``path`` (named ``display`` in every output); never raises, never writes.
+
+    With ``keep_answers``, the raw answers of every used row are kept in ``answers`` too.
+    """
+    result = ReturnedWorkbook(display, answers={} if keep_answers else None)
     try:
         if path.name.startswith(("~$", ".~lock")):
             return _refuse(result, "lock_file")
@@ -135,6 +142,8 @@ def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None
 def _cleared(result: ReturnedWorkbook) -> ReturnedWorkbook:
     result.responses.clear()
     result.problems.clear()
+    if result.answers is not None:
+        result.answers.clear()
     return result
 
 
@@ -347,9 +356,16 @@ class _Reader:
             fmt = toolkit.format_of(scale)
             scales.append((scale, fmt, [header[i.id] for i in scale.items]))
         start = len(self.result.responses)
+        kept = self.result.answers
+        if kept is not None:
+            kept_cols = [(cid, header[cid]) for cid in [q.id for q in toolkit.profile.questions]
+                         + [i.id for s in toolkit.scales_at(course, tp) for i in s.items] if cid in header]
         for r in sorted(rows):
             values = rows[r]
-            self.result.responses.append(self._response(tp, sheet, r, values, code_col, profile_cols, scales))
+            response = self._response(tp, sheet, r, values, code_col, profile_cols, scales)
+            self.result.responses.append(response)
+            if kept is not None and response.used:
+                kept[(tp, r)] = {cid: values[col] for cid, col in kept_cols if col in values}
         block_responses = self.result.responses[start:]
         dupes = stats.duplicate_codes(x.code for x in block_responses)
         code_letter = xlsx.column_letters(code_col)

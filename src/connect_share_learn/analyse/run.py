@@ -118,21 +118,25 @@ def _init_worker(toolkit: Toolkit) -> None:
     _worker_toolkit = toolkit
 
 
-def _read_in_worker(job: tuple[Path, str, str]) -> tuple[ReturnedWorkbook, GroupResult | None]:
+def _read_in_worker(job: tuple) -> tuple[ReturnedWorkbook, GroupResult | None]:
     return _read_one(_worker_toolkit, *job)
 
 
-def _read_one(toolkit: Toolkit, path: Path, display: str, sha: str) -> tuple[ReturnedWorkbook, GroupResult | None]:
-    """Read one file and, when it is readable, work out its own course's results there too."""
-    book = read_returned(path, display, toolkit, sha)
-    return book, (None if book.refused else course_result(toolkit, book))
+def _read_one(toolkit: Toolkit, path: Path, display: str, sha: str,
+              keep_answers: bool = False) -> tuple[ReturnedWorkbook, GroupResult | None]:
+    """Read one file and, when it is readable, work out its own course's results there too
+    (not when the raw answers are kept: that reading is for an export, not an analysis)."""
+    book = read_returned(path, display, toolkit, sha, keep_answers=keep_answers)
+    return book, (None if book.refused or keep_answers else course_result(toolkit, book))
 
 
 def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
-             progress: Callable[[int], None] | None = None) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
+             progress: Callable[[int], None] | None = None,
+             keep_answers: bool = False) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
     """Every file as a ReturnedWorkbook with its course's results, in order.
 
-    Exact copies of an earlier file are refused unread.
+    Exact copies of an earlier file are refused unread. With ``keep_answers`` each book keeps
+    its used rows' raw answers and no course results are worked out (all are None).
     """
     books: list[ReturnedWorkbook | None] = [None] * len(files)
     own: list[GroupResult | None] = [None] * len(files)
@@ -142,7 +146,7 @@ def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
         try:
             size = path.stat().st_size
             if size > xlsx.MAX_FILE_BYTES:
-                books[i] = read_returned(path, display, toolkit)  # refused on size, without hashing
+                books[i] = read_returned(path, display, toolkit, keep_answers=keep_answers)  # refused on size, without hashing
                 continue
             sha = file_sha256(path)
         except OSError as exc:
@@ -154,7 +158,7 @@ def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
                                         problems=[QualityProblem(display, "duplicate_file", detail=first_of[sha])])
             continue
         first_of[sha] = display
-        jobs.append((i, (path, display, sha)))
+        jobs.append((i, (path, display, sha, keep_answers) if keep_answers else (path, display, sha)))
     done = len(files) - len(jobs)
     if progress and done:
         progress(done)

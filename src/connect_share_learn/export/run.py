@@ -1,0 +1,167 @@
+"""``csl export`` as a library call: read returned workbooks as ``csl analyse`` does, write the data.
+
+Reading, the quality rules and the accounting are analyse's (:func:`analyse.run.read_all`
+with the raw answers kept). The files are written into a temporary folder inside ``out``
+and moved into place only when all of them are complete. Inputs are only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connect_share_learn import __version__
+from connect_share_learn.analyse.quality import QualityProblem
+from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, ReturnedWorkbook
+from connect_share_learn.analyse.run import (
+    Accounting,
+    analysis_date,
+    find_files,
+    read_all,
+)
+from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.export import FORMATS, tidy, writers
+from connect_share_learn.export.pseudonyms import Pseudonyms
+from connect_share_learn.spec.load import Toolkit
+
+# The files each format adds; codebook.csv, README.txt and quality.csv come with every export.
+FILES = {"csv": ("data.csv",), "r": ("data.csv", "read_data.R"), "spss": ("data.sav",), "stata": ("data.dta",)}
+ALWAYS = ("codebook.csv", "README.txt", "quality.csv")
+DESCRIPTIONS = {
+    "data.csv": "the data table (one row per participant and time point), UTF-8 CSV",
+    "read_data.R": "an R script that reads data.csv with the right types and labels",
+    "data.sav": "the data table for SPSS, with variable labels, value labels and missing values",
+    "data.dta": "the data table for Stata (version 15 format), with variable and value labels",
+    "codebook.csv": "every column of the data table: label, type, allowed values, scale",
+    "README.txt": "this file",
+    "quality.csv": "every file not read and every row or answer left out, with the reason",
+}
+
+
+@dataclass
+class Export:
+    books: list[ReturnedWorkbook]
+    table: tidy.TidyTable | None
+    problems: list[QualityProblem]
+    accounting: Accounting
+    files_by_rule: dict[str, int] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def output_names(formats: list[str]) -> list[str]:
+    names: list[str] = []
+    for f in formats:
+        names += [n for n in FILES[f] if n not in names]
+    return names + list(ALWAYS)
+
+
+def check_out(inputs: list[Path], out: Path, formats: list[str]) -> None:
+    """Refuse an output folder whose files would overwrite a file given as input."""
+    targets = {(out / name).resolve() for name in output_names(formats)}
+    for given in inputs:
+        if given.is_file() and given.resolve() in targets:
+            raise UsageError(f"{given}: this returned file would be overwritten by the export — "
+                             "choose another --out folder")
+
+
+def read(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: int = 2,
+         progress: Callable[[int], None] | None = None,
+         on_found: Callable[[int], None] | None = None) -> tuple[list[ReturnedWorkbook], Accounting, list[QualityProblem], dict[str, int]]:
+    """Every file under ``paths`` read with its raw answers, analyse's accounting and quality problems."""
+    files = find_files(paths, exclude=out)
+    if on_found:
+        on_found(len(files))
+    books, _ = read_all(toolkit, files, workers, progress, keep_answers=True)
+    readable = [b for b in books if not b.refused]
+    acc = Accounting(files_found=len(books), files_read=len(readable), files_refused=len(books) - len(readable),
+                     rows_typed=sum(len(b.responses) for b in readable),
+                     rows_used=sum(b.rows_used for b in readable),
+                     rows_left_out=sum(b.rows_left_out for b in readable))
+    order = {b.file: i for i, b in enumerate(books)}
+    sheets = {name: i for i, name in enumerate(["", "Start here", *TIME_POINT_SHEETS.values()])}
+    problems = sorted((p for b in books for p in b.problems),
+                      key=lambda p: (order.get(p.file, len(order)), sheets.get(p.sheet, len(sheets)), p.row or 0))
+    by_rule: dict[str, int] = {}
+    for b in books:
+        if b.refused:
+            by_rule[b.problems[0].rule] = by_rule.get(b.problems[0].rule, 0) + 1
+    return books, acc, problems, by_rule
+
+
+def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *, keep_codes: bool = False,
+           include_text: bool = False, workers: int = 2, progress: Callable[[int], None] | None = None,
+           on_found: Callable[[int], None] | None = None, today: dt.date | None = None) -> Export:
+    """Read, build the table and write every file of ``formats`` into ``out`` (all or nothing).
+
+    When no file could be read only quality.csv is written (and the result has no table).
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format {', '.join(map(repr, unknown))}: choose from {', '.join(FORMATS)}")
+    check_out(paths, out, formats)
+    clock = time.perf_counter()
+    books, acc, problems, by_rule = read(toolkit, paths, out, workers, progress, on_found)
+    result = Export(books, None, problems, acc, by_rule)
+    result.seconds["read"] = time.perf_counter() - clock
+    if acc.files_found == 0:
+        raise WorkFailed("no workbooks were found in " + ", ".join(map(str, paths))
+                         + " — give .xlsx files or folders holding them")
+    if acc.files_read:
+        result.table = tidy.build(toolkit, books, None if keep_codes else Pseudonyms(), include_text)
+    result.seconds["table"] = time.perf_counter() - clock - result.seconds["read"]
+    result.written = _write(result, out, formats, keep_codes, include_text, today or analysis_date())
+    result.seconds["write"] = time.perf_counter() - clock - result.seconds["read"] - result.seconds["table"]
+    return result
+
+
+def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, include_text: bool,
+           today: dt.date) -> list[Path]:
+    from connect_share_learn.analyse import quality
+
+    names = output_names(formats) if result.table is not None else ["quality.csv"]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".csl-export-", dir=out))
+    except OSError as exc:
+        raise WorkFailed(f"{out}: the export folder cannot be made or written to ({exc.strerror or exc}) — "
+                         "choose another --out folder") from None
+    try:
+        (scratch / "quality.csv").write_bytes(quality.to_csv(result.problems))
+        table = result.table
+        if table is not None:
+            label = f"connect-share-learn {__version__} export, {today.isoformat()}"
+            if "data.csv" in names:
+                writers.write_csv(table, scratch / "data.csv")
+            if "read_data.R" in names:
+                writers.write_r(table, scratch / "read_data.R", "data.csv")
+            if "data.sav" in names:
+                writers.write_sav(table, scratch / "data.sav", label)
+            if "data.dta" in names:
+                writers.write_dta(table, scratch / "data.dta", label)
+            writers.write_codebook(table, scratch / "codebook.csv")
+            writers.write_readme(scratch / "README.txt", version=__version__, date=today.isoformat(),
+                                 files=[(n, DESCRIPTIONS[n]) for n in names], accounting=result.accounting,
+                                 keep_codes=keep_codes, include_text=include_text)
+        written = []
+        for name in names:
+            os.replace(scratch / name, out / name)
+            written.append(out / name)
+        return written
+    except OSError as exc:
+        raise WorkFailed(f"{out}: the export could not be written ({exc.strerror or exc}) — check the folder "
+                         "can be written to and has space") from None
+    except Exception as exc:
+        if not type(exc).__module__.startswith("pyreadstat"):
+            raise
+        # pyreadstat reports a full disk or an unwritable file as its own error, not OSError.
+        raise WorkFailed(f"{out}: the SPSS or Stata file could not be written ({exc}) — check the folder "
+                         "can be written to and has space") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
