@@ -130,3 +130,22 @@ def test_a_rebuild_never_loses_a_workbook_with_data_typed_into_it(run, tmp_path)
     assert workbook.read_bytes().endswith(b"typed")
     result = run(*args, "--force")
     assert result.exit_code == 0 and not workbook.read_bytes().endswith(b"typed")
+
+
+def test_a_partnerships_templates_are_laid_over_the_defaults(run, tmp_path, project):
+    import openpyxl
+    import yaml
+
+    from connect_share_learn.defaults import default_dir
+
+    wording = yaml.safe_load((default_dir("templates") / "workbook" / "wording.yaml").read_text("utf-8"))
+    wording["results_title"] = "Our results"
+    root = project({"templates/workbook/wording.yaml": yaml.safe_dump(wording, allow_unicode=True)})
+    result = run("build", "--out", tmp_path / "out", "--course", "foundation", "--capacity", "20", "--no-zip",
+                 "--templates", root / "templates")
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "out" / pack_name() / "workbooks" / "foundation.xlsx")["Results"]
+    assert sheet["A2"].value.startswith("Our results")
+    assert (tmp_path / "out" / pack_name() / "letters" / "foundation" / "invitation.docx").is_file()
+    # The defaults are untouched for the next build.
+    assert "Our results" not in (default_dir("templates") / "workbook" / "wording.yaml").read_text("utf-8")

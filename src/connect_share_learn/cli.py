@@ -63,11 +63,13 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--no-zip", "no_zip", is_flag=True, help="Do not write the pack's zip file.")
 @click.option("--pdf", is_flag=True, help="Also convert the questionnaires and letters to PDF (needs LibreOffice).")
 @click.option("--large-print", is_flag=True, help="Also build 16 pt large-print questionnaires and letters.")
+@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of your own templates (letters, guide, workbook wording) laid over the defaults.")
 @click.option("--force", is_flag=True,
               help="Replace the previous pack even if files in it were changed or added (they are lost).")
 @report_errors
 def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, password, no_zip, pdf,
-          large_print, force) -> None:
+          large_print, templates, force) -> None:
     """Build the toolkit pack: codebook, workbooks and documents.
 
     \b
@@ -81,7 +83,7 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
     started = time.perf_counter()
     toolkit = load_spec(scales, courses, benchmarks, config)
     options = BuildOptions(capacity=capacity, courses=tuple(course_ids), password=password, zip=not no_zip,
-                           pdf=pdf, large_print=large_print, force=force)
+                           pdf=pdf, large_print=large_print, force=force, templates=templates)
     progress = (lambda part: click.echo(f"  building {part}…", err=True)) if sys.stderr.isatty() else None
     result = build_pack(toolkit, out, options, progress)
     click.echo(f"Built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) into {result.folder} "

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 KINDS = ("scales", "courses", "benchmarks", "templates")
+# Set while a pack is built with --templates: the folder holding the defaults with the
+# user's templates laid over them. An environment variable reaches the worker processes.
+TEMPLATES_VARIABLE = "CSL_TEMPLATES"
 
 
 def default_root() -> Path:
@@ -20,4 +24,6 @@ def default_root() -> Path:
 
 
 def default_dir(kind: str) -> Path:
+    if kind == "templates" and os.environ.get(TEMPLATES_VARIABLE):
+        return Path(os.environ[TEMPLATES_VARIABLE])
     return default_root() / kind

@@ -8,6 +8,7 @@ zip with sorted entries, fixed timestamps and fixed permissions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from connect_share_learn import __version__
+from connect_share_learn.defaults import TEMPLATES_VARIABLE, default_dir
 from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
@@ -41,6 +43,7 @@ class BuildOptions:
     zip: bool = True
     large_print: bool = False
     force: bool = False
+    templates: Path | None = None
 
     @property
     def created(self) -> dt.datetime:
@@ -164,7 +167,8 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
     try:
         folder = staging / pack_name()
         folder.mkdir()
-        _render_parts(BuildContext(toolkit, options, folder, courses), progress)
+        with _templates_laid_over(options.templates, staging):
+            _render_parts(BuildContext(toolkit, options, folder, courses), progress)
         files = _manifest(folder, toolkit)
         staged_zip = staging / zip_target.name
         if options.zip:
@@ -180,6 +184,37 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
                          "the previous pack was left as it was") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _templates_laid_over(user: Path | None, scratch: Path):
+    """While building, the templates are the defaults with the user's files laid over them."""
+    if user is None:
+        yield
+        return
+    if not user.is_dir():
+        raise UsageError(f"{user}: there is no such templates folder; give the folder that holds your "
+                         "changed templates (laid out like the toolkit's templates/ folder)")
+    merged = scratch / "templates"
+    shutil.copytree(default_dir("templates"), merged)
+    shutil.copytree(user, merged, dirs_exist_ok=True)
+    before = os.environ.get(TEMPLATES_VARIABLE)
+    os.environ[TEMPLATES_VARIABLE] = str(merged)
+    _forget_cached_wording()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(TEMPLATES_VARIABLE, None)
+        else:
+            os.environ[TEMPLATES_VARIABLE] = before
+        _forget_cached_wording()
+
+
+def _forget_cached_wording() -> None:
+    from connect_share_learn.workbook.sheets import wording
+
+    wording.cache_clear()
 
 
 def changed_since_built(folder: Path) -> list[str]:
