@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,11 +24,13 @@ from connect_share_learn.errors import UsageError
 @click.option("--check", is_flag=True, help="List every template's variables and where each comes from; write nothing.")
 @click.option("--pdf", is_flag=True, help="Also convert the letters to PDF (needs LibreOffice).")
 @click.option("--large-print", is_flag=True, help="Print the letters in 16 pt (headings larger in proportion).")
+@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder of your own templates (e.g. letters/invitation.docx) laid over the defaults.")
 @spec_options
 @click.pass_context
 @report_errors
-def letters_command(ctx, letter, participants, course_id, out, check, pdf, large_print, scales, courses, benchmarks,
-                    config):
+def letters_command(ctx, letter, participants, course_id, out, check, pdf, large_print, templates, scales, courses,
+                    benchmarks, config):
     """Merge a letter with a participant list: one .docx per person and one combined file.
 
     LETTER is a template's file name without .docx: invitation, thank_you,
@@ -43,34 +46,36 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
         csl letters --check
     """
     from connect_share_learn import letters
-    from connect_share_learn.pack import BuildOptions
+    from connect_share_learn.pack import BuildOptions, templates_laid_over
 
-    toolkit = load_spec(scales, courses, benchmarks, config)
-    course = _course(toolkit, course_id)
-    if check:
-        report = letters.check(toolkit, course, letter)
-        for name, variables, error in report:
-            click.echo(f"{name}.docx")
-            for variable, source in variables:
-                click.echo(f"  {variable:<20} {source}")
-            if error:
-                click.echo(f"  error: {error}")
-        if any(error for _, _, error in report):
-            ctx.exit(2)
-        return
-    if not letter:
-        raise UsageError("name the LETTER to merge (e.g. 'csl letters invitation --participants list.csv'); "
-                         "'csl letters --check' lists the letters")
-    if participants is None:
-        raise UsageError("give the participant list with --participants FILE (CSV or XLSX)")
-    started = time.perf_counter()
-    result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
-                           large_print=large_print)
-    for warning in result.warnings + _placeholder_warnings(toolkit.settings, letter, participants) + _manager_warnings(letter, participants):
-        click.echo(f"warning: {warning}", err=True)
-    extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""
-    click.echo(f"Wrote {_count(len(result.letters), 'letter')}, the combined {result.combined.name}{extra} "
-               f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
+    with tempfile.TemporaryDirectory(prefix="csl-templates-") as scratch, templates_laid_over(templates, Path(scratch)):
+        toolkit = load_spec(scales, courses, benchmarks, config)
+        course = _course(toolkit, course_id)
+        if check:
+            report = letters.check(toolkit, course, letter)
+            for name, variables, error in report:
+                click.echo(f"{name}.docx")
+                for variable, source in variables:
+                    click.echo(f"  {variable:<20} {source}")
+                if error:
+                    click.echo(f"  error: {error}")
+            if any(error for _, _, error in report):
+                ctx.exit(2)
+            return
+        if not letter:
+            raise UsageError("name the LETTER to merge (e.g. 'csl letters invitation --participants list.csv'); "
+                             "'csl letters --check' lists the letters")
+        if participants is None:
+            raise UsageError("give the participant list with --participants FILE (CSV or XLSX)")
+        started = time.perf_counter()
+        result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
+                               large_print=large_print)
+        for warning in result.warnings + _placeholder_warnings(toolkit.settings, letter, participants) + _manager_warnings(letter, participants):
+            click.echo(f"warning: {warning}", err=True)
+        extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""
+        click.echo(f"Wrote {_count(len(result.letters), 'letter')}, the combined {result.combined.name}{extra} "
+                   f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
+
 
 
 def _placeholder_warnings(settings, letter: str, participants: Path) -> list[str]:
@@ -113,7 +118,6 @@ def _manager_warnings(letter: str, participants: Path) -> list[str]:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
 
 def _course(toolkit, course_id: str | None):
     if course_id is None:

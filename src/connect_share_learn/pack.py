@@ -167,7 +167,7 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
     try:
         folder = staging / pack_name()
         folder.mkdir()
-        with _templates_laid_over(options.templates, staging):
+        with templates_laid_over(options.templates, staging):
             _render_parts(BuildContext(toolkit, options, folder, courses), progress)
         files = _manifest(folder, toolkit)
         staged_zip = staging / zip_target.name
@@ -187,7 +187,7 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
 
 
 @contextlib.contextmanager
-def _templates_laid_over(user: Path | None, scratch: Path):
+def templates_laid_over(user: Path | None, scratch: Path):
     """While building, the templates are the defaults with the user's files laid over them."""
     if user is None:
         yield
