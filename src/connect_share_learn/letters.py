@@ -326,9 +326,16 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
             raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
     author = text(toolkit.settings.partnership, toolkit.settings.language)
     title = _title(template, course, toolkit)
-    out.mkdir(parents=True, exist_ok=True)
     target = out / (safe_file_name(template.name) + ("-large-print" if large_print else ""))
-    staging = Path(tempfile.mkdtemp(prefix=".merging-", dir=out))
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: a file of that name is in the way of the letters' folder; "
+                         "move it or choose another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".merging-", dir=out))
+    except OSError as exc:
+        raise UsageError(f"{out}: the folder for the letters cannot be made or written to "
+                         f"({exc.strerror or exc}); choose another --out") from exc
     try:
         folder = staging / target.name
         folder.mkdir()

@@ -199,10 +199,13 @@ class _Reader:
                 self._read_block(course, block, headers[block.tp], cells_by_sheet[block.area.sheet])
         if not self.result.responses:
             self.note("no_answers_in_file")
-        # A participant code typed into an answer column must not reach quality.csv either.
+        # A participant code typed into an answer column must not reach quality.csv either:
+        # neither one of this file's codes nor anything shaped like a code.
         codes = {r.code for r in self.result.responses if r.code}
+        shaped = re.compile(self.toolkit.profile.code.pattern)
         self.result.problems = [dataclasses.replace(p, value=HIDDEN_VALUE)
-                                if p.value and stats.normalise_code(p.value) in codes else p
+                                if p.value and (stats.normalise_code(p.value) in codes
+                                                or shaped.match(str(p.value).strip())) else p
                                 for p in self.result.problems]
 
     # -- where the data is ----------------------------------------------------------------
@@ -236,7 +239,8 @@ class _Reader:
             for (r, c), v in sorted(cells.items()):
                 if isinstance(v, str) and v.strip() == "code":
                     right = c
-                    while _is_id(cells.get((r, right + 1))):
+                    # The typed columns end where the workbook's own columns begin, at 'status'.
+                    while _is_id(cells.get((r, right + 1))) and cells[(r, right + 1)].strip() != "status":
                         right += 1
                     if right > c and (best is None or right - c >= best[2] - best[1]):
                         best = (r, c, right)

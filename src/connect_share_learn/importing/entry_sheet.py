@@ -522,8 +522,12 @@ def _force_full_recalculation(xml: str) -> str:
 def _write_zip(pkg: Package, replaced: dict[str, bytes], out: Path) -> None:
     """Every member in its order, unchanged but for ``replaced``; written beside ``out``, then renamed."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, staged_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, staged_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    except OSError as exc:
+        raise WorkFailed(f"{out}: the folder for the workbook cannot be made or written to "
+                         f"({exc.strerror or exc}); choose another --out") from exc
     staged = Path(staged_name)
     try:
         with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zout:
