@@ -7,6 +7,7 @@ the command group itself.
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 import click
@@ -72,3 +73,25 @@ def load_spec(scales, courses, benchmarks, config):
     for warning in toolkit.warnings:
         click.echo(f"warning: {warning}", err=True)
     return toolkit
+
+
+class ProgressBar:
+    """A progress bar on a terminal; silent when output is piped or captured."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total > 1:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def step(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None

@@ -8,13 +8,13 @@ output folder that would overwrite an input, a bad specification).
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import click
 
-from connect_share_learn.errors import CslError, SpecError, WorkFailed
+from connect_share_learn.cli_options import ProgressBar, report_errors
+from connect_share_learn.errors import WorkFailed
 
 
 @click.command("analyse")
@@ -29,6 +29,7 @@ from connect_share_learn.errors import CslError, SpecError, WorkFailed
               help="The partnership's settings file (for the report's language).")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
+@report_errors
 def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config, workers: int) -> None:
     """Read returned workbooks back: data quality, pooled results and a report.
 
@@ -46,38 +47,14 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
         csl analyse returns/2025-26/ --out analysis/2025-26
         csl analyse north.xlsx south.xlsx --courses my-partnership/courses --out pooled
     """
-    ctx = click.get_current_context()
-    debug = ctx.find_root().params.get("debug", False)
-    try:
-        _run(list(paths), out, scales, courses, config, workers)
-    except CslError as exc:
-        if debug:
-            raise
-        if isinstance(exc, SpecError):
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-        else:
-            click.echo(f"error: {exc}", err=True)
-        ctx.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Stopped; the returned files were not changed and no result was half-written.", err=True)
-        ctx.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for a user
-        if debug:
-            raise
-        click.echo(f"error: an unexpected problem stopped the analysis ({type(exc).__name__}: {exc}). "
-                   "The returned files were not changed. Run again with --debug and report the output.", err=True)
-        ctx.exit(1)
-
-
-def _run(paths, out, scales, courses, config, workers) -> None:
     from connect_share_learn.analyse.run import analyse, check_out, write_outputs
     from connect_share_learn.spec.load import load_toolkit
 
     started = time.perf_counter()
+    paths = list(paths)
     check_out(paths, out)
     toolkit = load_toolkit(scales=scales, courses=courses, config=config)
-    bar = _Progress()
+    bar = ProgressBar("Reading workbooks")
     try:
         analysis = analyse(toolkit, paths, out=out, workers=workers, progress=bar.step, on_found=bar.start)
     finally:
@@ -96,23 +73,3 @@ def _run(paths, out, scales, courses, config, workers) -> None:
     if acc.files_read == 0:
         raise WorkFailed("none of the files could be read: quality.csv and report.html say why")
 
-
-class _Progress:
-    """A progress bar on a terminal; silent when output is piped or captured."""
-
-    def __init__(self):
-        self.bar = None
-
-    def start(self, total: int) -> None:
-        if sys.stderr.isatty() and total > 1:
-            self.bar = click.progressbar(length=total, label="Reading workbooks", file=sys.stderr)
-            self.bar.__enter__()
-
-    def step(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None

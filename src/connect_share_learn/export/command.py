@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.analyse.command import _Progress
-from connect_share_learn.cli_options import report_errors
+from connect_share_learn.cli_options import ProgressBar, report_errors
 from connect_share_learn.errors import WorkFailed
 from connect_share_learn.export import FORMATS
 
@@ -65,7 +64,7 @@ def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     if keep_codes:
         click.echo("warning: --keep-codes: the export holds participant codes, so it is personal data — "
                    "store and share it as such.", err=True)
-    bar = _Progress()
+    bar = ProgressBar("Reading workbooks")
     try:
         result = export(toolkit, list(paths), out, chosen, keep_codes=keep_codes, include_text=include_text,
                         workers=workers, progress=bar.step, on_found=bar.start)
