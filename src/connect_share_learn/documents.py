@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from connect_share_learn.reproducible import write_entries
+
 CORE_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -44,15 +46,11 @@ def write_docx(entries: dict[str, bytes] | list[tuple[str, bytes]], path: Path, 
 
 def zip_bytes(entries: list[tuple[str, bytes]], created: dt.datetime) -> bytes:
     """The zip of ``entries`` with fixed timestamps, as bytes (a base to add entries to)."""
-    stamp = max(created, dt.datetime(1980, 1, 1)).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+        write_entries(archive, entries, created)
     return buffer.getvalue()
+
 
 
 def add_to_zip(base: bytes, entries: list[tuple[str, bytes]], path: Path, created: dt.datetime) -> None:
@@ -61,15 +59,10 @@ def add_to_zip(base: bytes, entries: list[tuple[str, bytes]], path: Path, create
     The mail merge writes hundreds of letters that differ in one part; compressing the
     styles, theme and fonts once instead of per letter makes it several times faster.
     """
-    stamp = max(created, dt.datetime(1980, 1, 1)).timetuple()[:6]
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+        write_entries(archive, entries, created)
     path.write_bytes(buffer.getvalue())
 
 

@@ -25,6 +25,7 @@ from typing import Callable
 from connect_share_learn import __version__
 from connect_share_learn.defaults import TEMPLATES_VARIABLE, default_dir
 from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.reproducible import write_entries
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
 
@@ -267,10 +268,7 @@ def _manifest(folder: Path, toolkit: Toolkit) -> dict[str, dict]:
 
 
 def _write_zip(folder: Path, zip_path: Path, created: dt.datetime) -> None:
-    stamp = max(created, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+        write_entries(archive, ((f"{folder.name}/{p.relative_to(folder).as_posix()}", p.read_bytes()) for p in files),
+                      created)
