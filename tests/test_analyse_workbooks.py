@@ -324,7 +324,15 @@ def test_an_older_specification_is_read_and_reported(tmp_path, toolkit, foundati
 # The two ways of reading a sheet agree
 
 
-def _package(path: Path, sheet_xml: str) -> Path:
+RICH_STRINGS = ("<si><t>code</t></si><si><t>agency</t></si><si><t>se_1</t></si>"
+                "<si><r><t>se</t></r><r><t>_2</t></r><rPh><t>ignored</t></rPh></si>"
+                "<si><t>se_3</t></si><si><t xml:space=\"preserve\"> 70 </t></si>")
+# The same strings, each one plain run: read whole by one regular expression.
+PLAIN_STRINGS = ("<si><t>code</t></si><si><t>agency</t></si><si><t>se_1</t></si><si><t>se_2</t></si>"
+                 "<si><t>se_3</t></si><si><t xml:space=\"preserve\"> 70 </t></si>")
+
+
+def _package(path: Path, sheet_xml: str, strings: str = RICH_STRINGS) -> Path:
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -339,9 +347,7 @@ def _package(path: Path, sheet_xml: str) -> Path:
                                      f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
                                      "</Relationships>",
         "xl/sharedStrings.xml": '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                "<si><t>code</t></si><si><t>agency</t></si><si><t>se_1</t></si>"
-                                "<si><r><t>se</t></r><r><t>_2</t></r><rPh><t>ignored</t></rPh></si>"
-                                "<si><t>se_3</t></si><si><t xml:space=\"preserve\"> 70 </t></si></sst>",
+                                + strings + "</sst>",
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
     return _zip(path, {k: v.encode("utf-8") for k, v in parts.items()})
@@ -376,6 +382,96 @@ def test_both_sheet_readers_give_the_same_cells(tmp_path, monkeypatch, fast):
     assert isinstance(cells.pop((6, 4)), xlsx.FormulaCell)
     assert str(cells.pop((6, 5))) == "#N/A"
     assert cells == EXPECTED_CELLS
+
+
+# Every ordinary form of a cell: each is matched whole, so the sheet is read by _plain_cells.
+PLAIN_SHEET = SHEET.replace("<x:rPh><x:t>no</x:t></x:rPh>", "").replace(
+    '<x:row r="30">',
+    '<x:row r="8"><x:c r="A8"><x:v/></x:c><x:c r="B8"></x:c><x:c r="C8" t="s"><x:f t="shared" si="0"/><x:v></x:v></x:c>'
+    '<x:c r="D8" t="inlineStr"><x:is><x:t xml:space="preserve"> x&lt;y </x:t></x:is></x:c><x:c r="E8"><x:v>&#51;</x:v></x:c>'
+    '</x:row><x:row r="9"><x:c r="A9" t="s"><x:v>99</x:v></x:c><x:c r="B9"><x:v>abc</x:v></x:c><x:c r="C9" t="b"/>'
+    '<x:c r="D9" t="e"><x:v>#DIV/0!</x:v></x:c><x:c r="E9" t="s"><x:v>-1</x:v></x:c></x:row><x:row r="10">'
+    '<x:c r="A10" t="s"/><x:c r="B10" t="e"/><x:c r="C10" t="str"><x:v></x:v></x:c></x:row><x:row r="30">')
+PLAIN_EXPECTED = {**EXPECTED_CELLS, (8, 4): " x<y ", (8, 5): 3.0}
+
+
+def _cells_both_ways(tmp_path, monkeypatch, sheet, strings, limit):
+    """(cells, how many parts were read element by element) with the sheet reader chosen by ``limit``."""
+    from connect_share_learn.analyse import xlsx
+
+    monkeypatch.setattr(xlsx, "FAST_PART_LIMIT", limit)
+    by_element = []
+    original = xlsx._cells_by_element
+    monkeypatch.setattr(xlsx, "_cells_by_element", lambda *a: by_element.append(1) or original(*a))
+    pkg = xlsx.open_package(_package(tmp_path / f"hand{limit}.xlsx", sheet, strings))
+    try:
+        cells = pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    finally:
+        pkg.close()
+    shown = {k: (type(v).__name__, str(v)) for k, v in cells.items()}
+    return shown, len(by_element)
+
+
+@pytest.mark.parametrize("strings", [PLAIN_STRINGS, RICH_STRINGS])
+def test_ordinary_cells_matched_whole_read_as_the_streaming_reader_reads_them(tmp_path, monkeypatch, strings):
+    from connect_share_learn.analyse import xlsx
+
+    whole, by_element = _cells_both_ways(tmp_path, monkeypatch, PLAIN_SHEET, strings, xlsx.FAST_PART_LIMIT)
+    streamed, _ = _cells_both_ways(tmp_path, monkeypatch, PLAIN_SHEET, strings, 0)
+    assert by_element == 0  # every cell was ordinary
+    assert whole == streamed
+    assert whole[(8, 3)] == ("FormulaCell", "(a formula)") and whole[(9, 1)] == ("ErrorValue", "#BAD-STRING")
+    assert whole[(9, 2)] == ("ErrorValue", "#BAD-NUMBER") and whole[(9, 4)] == ("ErrorValue", "#DIV/0!")
+    # Cells without a value are not read, whatever their type says.
+    assert not {(8, 1), (8, 2), (9, 3), (10, 1), (10, 2), (10, 3)} & set(whole)
+    assert whole[(9, 5)] == ("ErrorValue", "#BAD-STRING")  # not the last string: no negative index
+    for key, value in PLAIN_EXPECTED.items():
+        assert whole[key] == (type(value).__name__, str(value))
+
+
+@pytest.mark.parametrize("unusual", [
+    ('<x:c r="B6"><x:v>3</x:v></x:c>', '<x:c r="B6"><x:v>3</x:v><x:extLst/></x:c>'),  # an unknown child
+    ('<x:c r="B6"><x:v>3</x:v>', '<x:c r="B6"><x:v xml:space="preserve">3</x:v>'),  # a value with attributes
+])
+def test_a_cell_not_matched_whole_sends_the_part_to_the_element_reader(tmp_path, monkeypatch, unusual):
+    from connect_share_learn.analyse import xlsx
+
+    sheet = PLAIN_SHEET.replace(*unusual)
+    assert sheet != PLAIN_SHEET
+    whole, by_element = _cells_both_ways(tmp_path, monkeypatch, sheet, PLAIN_STRINGS, xlsx.FAST_PART_LIMIT)
+    streamed, _ = _cells_both_ways(tmp_path, monkeypatch, sheet, PLAIN_STRINGS, 0)
+    assert by_element == 1 and whole == streamed and whole[(6, 2)] == ("float", "3.0")
+
+
+def test_shared_strings_matched_whole_or_by_element_are_the_same(tmp_path):
+    from connect_share_learn.analyse import xlsx
+
+    found = []
+    for strings in (PLAIN_STRINGS, RICH_STRINGS):
+        pkg = xlsx.open_package(_package(tmp_path / f"s{len(found)}.xlsx", SHEET, strings))
+        try:
+            pkg._load_shared()
+            found.append(pkg.shared)
+        finally:
+            pkg.close()
+    assert found[0] == found[1] == ["code", "agency", "se_1", "se_2", "se_3", " 70 "]
+    assert xlsx._plain_strings(RICH_STRINGS.encode(), b"") is None
+
+
+@pytest.mark.parametrize("damage", [
+    '<x:row r="9"><x:c r="A9"><x:f>SUM(' + "1," * 100_000,  # a formula never closed
+    '<x:row r="9">' + '<x:c r="A9"><x:v>' * 20_000,  # values never closed
+    '<x:row r="9">' + '<x:c r="A9" t="inlineStr"><x:is><x:t>' + "x" * 100_000,  # an inline string never closed
+])
+def test_damaged_cells_are_refused_by_the_whole_cell_reader(tmp_path, damage):
+    from connect_share_learn.analyse import xlsx
+
+    sheet = PLAIN_SHEET.replace("</x:sheetData>", damage + "</x:sheetData>")
+    pkg = xlsx.open_package(_package(tmp_path / "damaged.xlsx", sheet, PLAIN_STRINGS))
+    with pytest.raises(xlsx.Refused) as caught:
+        pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    pkg.close()
+    assert caught.value.code == "broken_xml"
 
 
 def test_cells_without_references_are_read_by_the_streaming_reader(tmp_path):

@@ -1,10 +1,14 @@
 """A guarded, streaming reader of the few parts of an .xlsx file that analysis needs.
 
 Returned workbooks are untrusted. Before any XML is parsed the file is checked as a zip
-(member count, total and per-member uncompressed size, compression ratio, encryption);
-every part is decompressed in bounded chunks, fed to expat with document types refused
-(so no entity expansion), and only the cells inside the wanted ranges are kept. A sheet's
-``<dimension>`` is checked before its cells are read. Nothing is ever written.
+(member count, total and per-member uncompressed size, compression ratio, encryption).
+Small parts (shared strings and sheets up to :data:`FAST_PART_LIMIT`) are read whole and
+searched with bounded regular expressions — an ordinary cell or string item is matched whole
+by one expression, anything unusual is read element by element; larger parts are fed to
+expat in bounded chunks. Either way document types are refused (so no entity expansion), a
+part cut short or an element never closed is reported as damaged, and only the cells inside
+the wanted ranges are kept. A sheet's ``<dimension>`` is checked before its cells are read.
+Nothing is ever written.
 
 Every refusal is a :class:`Refused` carrying a problem code of the quality catalogue.
 """
@@ -30,7 +34,7 @@ RATIO_APPLIES_ABOVE = 5_000_000
 MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLUMNS = 1_000
 CHUNK = 1 << 16
-# Sheet parts up to this size are checked by expat and then read with regular expressions.
+# Parts up to this size are read whole with regular expressions; larger ones are streamed.
 FAST_PART_LIMIT = 40_000_000
 PROLOG_BYTES = 4096
 
@@ -319,6 +323,10 @@ class Package:
                 raise Refused("unsafe_xml", f"{part} declares a document type")
             root = _SHARED_ROOT.search(data)
             prefix = root.group(1) or b"" if root else b""
+            plain = _plain_strings(data, prefix)
+            if plain is not None:
+                strings += plain
+                return
             opening = re.compile(b"<" + re.escape(prefix) + rb"si(?:\s[^>]{0,2000}?)?(/?)>")
             for _m, inner in _elements(data, 0, len(data), opening, b"</" + prefix + b"si>", part):
                 if not inner:
@@ -424,6 +432,28 @@ def _patterns(prefix: bytes, boxes) -> tuple[re.Pattern, re.Pattern, re.Pattern]
     return found
 
 
+def _plain_strings(data: bytes, prefix: bytes) -> list[str] | None:
+    """Every string item of a shared-strings part when each is one plain run (``<si><t>…</t></si>``),
+    matched whole by one regular expression; None when some item is anything else (rich text,
+    phonetic guides), for the element-by-element reader. ``[^<]`` is exact: XML text escapes ``<``."""
+    key = (b"si", prefix)
+    pattern = _WHOLE.get(key)
+    if pattern is None:
+        p = re.escape(prefix)
+        pattern = _WHOLE[key] = re.compile(
+            b"<" + p + rb"si(?:\s[^>]{0,2000}?)?(?:(/)>|>(?:<" + p + rb"t(?:\s[^>]{0,2000}?)?>([^<]*)</" + p + rb"t>|<"
+            + p + rb"t/>)?(</" + p + rb"si>)?)")
+    out = []
+    for slash, text, close in pattern.findall(data):
+        if not close and not slash:
+            return None
+        out.append(_unescape(text) if text else "")
+    return out
+
+
+_WHOLE: dict[tuple, re.Pattern] = {}
+
+
 def _elements(data: bytes, start: int, stop: int, opening: re.Pattern, closing: bytes, part: str):
     """(start-tag match, content) of each element ``opening`` finds; content b"" when empty.
 
@@ -450,7 +480,8 @@ def _elements(data: bytes, start: int, stop: int, opening: re.Pattern, closing: 
 def _read_cells_fast(zf: zipfile.ZipFile, part: str, boxes, shared: list[str]) -> dict | None:
     """:meth:`Package.read_cells` for a part small enough to hold in memory.
 
-    Regular expressions find the cells of the wanted columns; every writer we know (Excel,
+    Regular expressions find the cells of the wanted columns, whole (:func:`_plain_cells`) or
+    else element by element (:func:`_cells_by_element`); every writer we know (Excel,
     LibreOffice, Google Sheets, XlsxWriter, openpyxl) puts a cell's reference first. Returns
     None when some cell does not (allowed, rare), for the streaming reader to handle. The part
     is not validated as a whole (that would double the time): a document type is refused,
@@ -471,10 +502,109 @@ def _read_cells_fast(zf: zipfile.ZipFile, part: str, boxes, shared: list[str]) -
     if finish < begin.end():
         raise Refused("broken_xml", f"{part}: the sheet's data is cut short")
     start = begin.end()
-    tag = b"<" + prefix + b"c"
-    if (data.count(tag + b" ", start, finish) != data.count(tag + b' r="', start, finish)
-            or data.find(tag + b">", start, finish) >= 0 or data.find(tag + b"/>", start, finish) >= 0):
+    if _unreferenced(prefix).search(data, start, finish):
         return None
+    found = _plain_cells(data, start, finish, prefix, boxes, shared)
+    if found is not None:
+        return found
+    return _cells_by_element(data, start, finish, prefix, boxes, shared, part)
+
+
+def _plain_cells(data: bytes, start: int, finish: int, prefix: bytes, boxes, shared: list[str]) -> dict | None:
+    """The wanted cells when each is an ordinary one, matched whole by one regular expression.
+
+    An ordinary cell is self-closing, or holds in order an optional formula (``<f …/>`` or
+    ``<f …>…</f>``) and an optional value (``<v>…</v>``, ``<v/>`` or a one-run inline string
+    ``<is><t …>…</t></is>``) and nothing else; ``[^<]`` is exact as XML text escapes ``<``.
+    The start tag is the one :func:`_cells_by_element` looks for, with the rest optional, so
+    every wanted cell is matched; when one is not ordinary (rich text, a phonetic guide, an
+    unknown child, an end tag missing) this returns None and the element reader does the part.
+    """
+    pattern = _cell_pattern(prefix, boxes)
+    out: dict[tuple[int, int], object] = {}
+    columns = _COLUMN_CACHE
+    kinds: dict[bytes, str] = {}
+    row = -1
+    row_boxes: list = []
+    single = None
+    for letters, digits, attrs, slash, body, formula, value, inline, close in pattern.findall(data, start, finish):
+        if not close:
+            if slash:
+                continue
+            return None
+        if not body:
+            continue
+        r = int(digits)
+        if r != row:
+            row = r
+            row_boxes = [b for b in boxes if b[0] <= r <= b[1]]
+            single = (row_boxes[0][2], row_boxes[0][3]) if len(row_boxes) == 1 else None
+        if not row_boxes:
+            continue
+        c = columns.get(letters)
+        if c is None:
+            c = columns[letters] = column_number(letters.decode("ascii"))
+        if single is not None:
+            if not single[0] <= c <= single[1]:
+                continue
+        elif not any(left <= c <= right for _t, _b, left, right in row_boxes):
+            continue
+        if formula:
+            out[(r, c)] = FormulaCell()
+            continue
+        kind = kinds.get(attrs)
+        if kind is None:
+            found = _TYPE_ATTR.search(attrs) if b't="' in attrs else None
+            kind = kinds[attrs] = found.group(1).decode("ascii") if found else "n"
+        if kind == "n" and value:
+            try:  # the usual case, a plain number: no need to decode it first
+                out[(r, c)] = float(value)
+                continue
+            except ValueError:
+                pass
+        elif kind == "s":
+            try:
+                index = int(value)
+                if index >= 0:
+                    out[(r, c)] = shared[index]
+                    continue
+            except (ValueError, IndexError):
+                pass
+        cell = _cell_value(kind, _unescape(inline if kind == "inlineStr" else value), False, shared)
+        if cell is not None:
+            out[(r, c)] = cell
+    return out
+
+
+def _unreferenced(prefix: bytes) -> re.Pattern:
+    """A cell start tag whose first attribute is not its reference ``r="…"`` (or that has none)."""
+    key = (b"unreferenced", prefix)
+    found = _WHOLE.get(key)
+    if found is None:
+        found = _WHOLE[key] = re.compile(b"<" + re.escape(prefix) + rb'c(?![^\s/>]| r=")')
+    return found
+
+
+def _cell_pattern(prefix: bytes, boxes) -> re.Pattern:
+    """The whole ordinary cell of a wanted column, for :func:`_plain_cells`; groups: letters,
+    row, attributes, "/" when self-closing, the content, the formula, the value, the inline
+    string's text, the end tag (empty when the cell is not ordinary)."""
+    key = (b"c", prefix, tuple(sorted({(left, right) for _t, _b, left, right in boxes})))
+    found = _WHOLE.get(key)
+    if found is None:
+        letters = sorted({column_letters(c) for left, right in key[2] for c in range(left, right + 1)})
+        p = re.escape(prefix)
+        found = _WHOLE[key] = re.compile(
+            b"<" + p + rb'c\s+r="(' + _letters_pattern(letters) + rb')([0-9]{1,7})"([^>]{0,2000}?)(?:(/)>|>('
+            + rb"(<" + p + rb"f(?:\s[^>]{0,2000}?)?(?:/>|>[^<]*</" + p + rb"f>))?"
+            + rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>|<" + p + rb"v/>"
+            + rb"|<" + p + rb"is><" + p + rb"t(?:\s[^>]{0,2000}?)?>([^<]*)</" + p + rb"t></" + p + rb"is>)?"
+            + rb")(</" + p + rb"c>)?)")
+    return found
+
+
+def _cells_by_element(data: bytes, start: int, finish: int, prefix: bytes, boxes, shared: list[str], part: str) -> dict:
+    """The wanted cells, element by element: any content, a cell never closed refused."""
     opening, formula_tag, value_tag = _patterns(prefix, boxes)
     v_open, v_close = b"<" + prefix + b"v>", b"</" + prefix + b"v>"
     out: dict[tuple[int, int], object] = {}
@@ -560,21 +690,24 @@ def _read_part(zf: zipfile.ZipFile, part: str) -> bytes:
 def _cell_value(kind: str, text: str, formula: bool, shared: list[str]):
     if formula:
         return FormulaCell()
-    if kind == "s":
-        try:
-            return shared[int(text)]
-        except (ValueError, IndexError):
-            return ErrorValue("#BAD-STRING")
     if kind in ("str", "inlineStr"):
         return text if text != "" else None
+    if not text.strip():
+        return None  # no value, whatever its type says (as a self-closing cell has none)
+    if kind == "s":
+        try:
+            index = int(text)
+            if index >= 0:
+                return shared[index]
+        except (ValueError, IndexError):
+            pass
+        return ErrorValue("#BAD-STRING")
     if kind == "b":
         return text.strip() in ("1", "true")
     if kind == "e":
-        return ErrorValue(text.strip() or "#ERROR")
+        return ErrorValue(text.strip())
     if kind == "d":
         return text
-    if text.strip() == "":
-        return None
     try:
         return float(text)
     except ValueError:
