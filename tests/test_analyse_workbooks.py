@@ -172,6 +172,40 @@ def test_reads_every_typed_row_and_recomputes_scores_with_stats(tmp_path, toolki
     assert [r.profile["agency"] for r in first] == [r["agency"] for r in typed["t1"]]
 
 
+def test_scores_of_messy_answers_are_those_of_stats_score(tmp_path, toolkit, foundation):
+    """Each answer is recoded once while reading: the score must still be stats.score's."""
+    from connect_share_learn.analyse import returned
+
+    rng = random.Random(7)
+    junk = [0, -1, 999, 2.5, "x", True, False, 1e300, 3, 3, 9]
+    rows = simulate(toolkit, foundation, 30, seed=3)
+    for tp_rows in rows.values():
+        for row in tp_rows:
+            for key in list(row):
+                if key not in ("code", "agency") and rng.random() < 0.15:
+                    row[key] = rng.choice(junk)
+    path = contract_workbook(tmp_path / "messy.xlsx", toolkit, foundation, rows)
+    book = read_returned(path, "messy.xlsx", toolkit)
+    checked = 0
+    for tp, tp_rows in rows.items():
+        got = [r for r in book.responses if r.tp == tp]
+        for scale in toolkit.scales_at(foundation, tp):
+            if scale.scored:
+                fmt = toolkit.format_of(scale)
+                expected = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in tp_rows]
+                assert [r.scores[scale.id] for r in got] == expected
+                checked += sum(1 for x in expected if x is not None)
+    assert checked > 100
+    for scale in toolkit.scales.values():
+        if scale.scored:
+            fmt = toolkit.format_of(scale)
+            for _ in range(200):
+                typical = list(fmt.codes) if scale.knowledge else [fmt.min, fmt.max, (fmt.min + fmt.max) / 2]
+                answers = [rng.choice(junk + typical + [None]) for _ in scale.items]
+                values = [stats.item_value(scale, fmt, i, a) for i, a in enumerate(answers)]
+                assert returned._score(scale, values) == stats.score(scale, fmt, answers)
+
+
 def test_bad_values_are_reported_and_read_as_missing(tmp_path, toolkit, foundation):
     rows = {"t1": [
         {"code": "AB01C", "agency": 3, "se_1": 70, "se_2": "seventy", "se_3": 250, "att_1": 6, "kf_1": 4, "kf_2": 9},

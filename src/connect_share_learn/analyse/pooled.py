@@ -10,7 +10,7 @@ a partnership's courses in one reporting year, or everything. Within a group:
   95% interval of the mean is ``mean ± stats.mean_ci_half``;
 - per scale and pair of time points, :func:`stats.paired_change` over the participants
   matched *within their own workbook* (codes are only unique inside one course), with
-  duplicates found by :func:`stats.unique_scores` over the whole workbook's time point;
+  duplicates left out as :func:`stats.unique_scores` does, over the whole workbook's time point;
 - the double-baseline contrast, :func:`stats.baseline_contrast`, where t0, t1 and t2 exist.
 """
 
@@ -94,17 +94,18 @@ class PooledData:
             for r in book.responses:
                 by_tp[r.tp].append(r)
             for tp, rows in by_tp.items():
-                codes = [r.code for r in rows]
-                dupes = stats.duplicate_codes(codes)
-                self.codes[(b, tp)] = {r.code for r in rows if r.code and r.code not in dupes and r.used}
+                # Response codes are already normalised: stats.unique_scores, with the duplicates
+                # found once per time point rather than once per scale, and each key made once.
+                dupes = stats.duplicate_codes([r.code for r in rows])
+                keyed = [(participant_key(b, r.code), r) for r in rows if r.code and r.code not in dupes]
+                self.codes[(b, tp)] = {r.code for _k, r in keyed if r.used}
                 for scale in toolkit.scales_at(course, tp):
                     if scale.scored:
-                        found = stats.unique_scores(codes, [r.scores.get(scale.id) for r in rows])
-                        self.unique[(b, tp, scale.id)] = {participant_key(b, c): s for c, s in found.items()}
+                        sid = scale.id
+                        self.unique[(b, tp, sid)] = {k: s for k, r in keyed if (s := r.scores.get(sid)) is not None}
                 if tp == first:
-                    for r in rows:
-                        if r.code and r.code not in dupes:
-                            self.agency_of[participant_key(b, r.code)] = r.profile.get(agency_q)
+                    for k, r in keyed:
+                        self.agency_of[k] = r.profile.get(agency_q)
             for r in book.responses:
                 if not r.used:
                     continue
@@ -117,6 +118,12 @@ class PooledData:
     # -- groups ---------------------------------------------------------------------------
 
     def agency_label(self, code: int | None) -> str:
+        labels = self.__dict__.setdefault("_agency_labels", {})
+        if code not in labels:
+            labels[code] = self._agency_label(code)
+        return labels[code]
+
+    def _agency_label(self, code: int | None) -> str:
         if code is None:
             return NOT_KNOWN
         q = next(q for q in self.toolkit.profile.questions if q.id == self.toolkit.profile.agency)
@@ -133,17 +140,24 @@ class PooledData:
                 g = out[(kind, key)] = Group(kind, key, label)
             g.members.append(m)
 
+        of_book: dict[int, tuple] = {}  # a workbook's groups other than its agencies, worked out once
         for m in self.members:
-            book = self.books[m.book]
-            d = book.details
-            course = toolkit.courses[book.course]
+            keys = of_book.get(m.book)
+            if keys is None:
+                book = self.books[m.book]
+                d = book.details
+                course = toolkit.courses[book.course]
+                partnership = d.partnership or NOT_KNOWN
+                year = d.year or "year not known"
+                keys = of_book[m.book] = (
+                    ("course_type", course.id, text(course.title, toolkit.settings.language)),
+                    ("partnership_year", f"{partnership.casefold()}\x1f{year}", f"{partnership}, {year}"),
+                    ("course", str(m.book), course_label(book, toolkit)))
             add("all", "all", "All courses", m)
-            add("course_type", course.id, text(course.title, toolkit.settings.language), m)
+            add(*keys[0], m)
             add("agency", str(m.agency) if m.agency is not None else "", self.agency_label(m.agency), m)
-            partnership = d.partnership or NOT_KNOWN
-            year = d.year or "year not known"
-            add("partnership_year", f"{partnership.casefold()}\x1f{year}", f"{partnership}, {year}", m)
-            add("course", str(m.book), course_label(book, toolkit), m)
+            add(*keys[1], m)
+            add(*keys[2], m)
         kinds = {k: i for i, k in enumerate(GROUP_KINDS)}
         gp = toolkit.profile.gp_code
 

@@ -176,6 +176,12 @@ class _Reader:
         self.toolkit = toolkit
         self.result = result
         self.file = result.file
+        self.recoded: dict[str, list[dict[float, float | None]]] = {}
+
+    def _recoders(self, scale) -> list[dict[float, float | None]]:
+        """Per item of ``scale``, typed number → :func:`stats.item_value` of it, filled as answers
+        are met: the same few numbers recur in every row of the file."""
+        return self.recoded.setdefault(scale.id, [{} for _ in scale.items])
 
     def note(self, rule: str, **kw) -> None:
         self.result.problems.append(QualityProblem(self.file, rule, **kw))
@@ -358,7 +364,7 @@ class _Reader:
                           detail=f"the scale '{scale.id}' (items {', '.join(missing[:5])}{'…' if len(missing) > 5 else ''})")
                 continue
             fmt = toolkit.format_of(scale)
-            scales.append((scale, fmt, [header[i.id] for i in scale.items]))
+            scales.append((scale, fmt, [header[i.id] for i in scale.items], self._recoders(scale)))
         start = len(self.result.responses)
         kept = self.result.answers
         if kept is not None:
@@ -403,29 +409,37 @@ class _Reader:
                                     f"{min(codes)} to {max(codes)}")
         scores: dict[str, float | None] = {}
         complete: dict[str, array] = {}
-        for scale, fmt, cols in scales:
-            answers = []
-            for col in cols:
-                raw = values.get(col)
-                if isinstance(raw, (xlsx.ErrorValue, xlsx.FormulaCell)):
-                    self._bad_value(sheet, r, col, "", raw, "", "")
-                    raw = None
-                answers.append(raw)
-            item_values = [stats.item_value(scale, fmt, i, raw) for i, raw in enumerate(answers)]
-            for i, (raw, v) in enumerate(zip(answers, item_values)):
-                if raw is not None and v is None:
+        get = values.get
+        for scale, fmt, cols, recoders in scales:
+            item_values = []
+            for i, col in enumerate(cols):
+                raw = get(col)
+                if raw is None:
+                    item_values.append(None)
+                    continue
+                v = recoders[i].get(raw, _UNKNOWN) if type(raw) is float else _UNKNOWN
+                if v is _UNKNOWN:
+                    if isinstance(raw, (xlsx.ErrorValue, xlsx.FormulaCell)):
+                        self._bad_value(sheet, r, col, "", raw, "", "")
+                        item_values.append(None)
+                        continue
+                    v = stats.item_value(scale, fmt, i, raw)
+                    if type(raw) is float and raw and raw == raw and len(recoders[i]) < _RECODED_VALUES:  # not ±0, NaN
+                        recoders[i][raw] = v
+                item_values.append(v)
+                if v is None:
                     if scale.knowledge:
-                        self._bad_value(sheet, r, cols[i], scale.items[i].id, raw, "not_an_option",
+                        self._bad_value(sheet, r, col, scale.items[i].id, raw, "not_an_option",
                                         ", ".join(str(c) for c in fmt.codes))
                     else:
-                        self._bad_value(sheet, r, cols[i], scale.items[i].id, raw, "out_of_range",
+                        self._bad_value(sheet, r, col, scale.items[i].id, raw, "out_of_range",
                                         f"{fmt.min} to {fmt.max}")
-            scores[scale.id] = stats.score(scale, fmt, answers)
-            if all(v is not None for v in item_values):
+            scores[scale.id] = _score(scale, item_values)
+            if None not in item_values:
                 complete[scale.id] = array("d", item_values)
-                if fmt.kind == "rating" and len(item_values) >= 3 and len({float(a) for a in answers}) == 1:
+                if fmt.kind == "rating" and len(item_values) >= 3 and len({get(col) for col in cols}) == 1:
                     self.note("straight_lining_reversed" if any(i.reverse for i in scale.items) else "straight_lining",
-                              sheet=sheet, row=r, column=scale.id, detail=shown_value(stats.as_number(answers[0])))
+                              sheet=sheet, row=r, column=scale.id, detail=shown_value(stats.as_number(get(cols[0]))))
         used = any(s is not None for s in scores.values())
         return Response(tp, sheet, r, code, used, profile, scores, complete)
 
@@ -440,6 +454,25 @@ class _Reader:
         self.result.problems.append(QualityProblem(
             self.file, rule, sheet=sheet, row=r, column=f"{letter} ({column_id})" if column_id else letter,
             value=shown_value(raw), detail=detail))
+
+
+_UNKNOWN = object()
+# Typed answers are a handful of numbers per item; a hostile file cannot grow a cache past this.
+_RECODED_VALUES = 64
+
+
+def _score(scale, values: list[float | None]) -> float | None:
+    """:func:`stats.score` from the items' scored values (:func:`stats.item_value` of each answer),
+    so each answer is recoded once; the same arithmetic in the same order."""
+    valid = [v for v in values if v is not None]
+    if len(valid) < scale.min_answered:
+        return None
+    if scale.scoring == "percent_correct":
+        return 100.0 * sum(valid) / len(scale.items)
+    mean = sum(valid) / len(valid)
+    if scale.scoring == "sum":
+        return mean * len(scale.items)
+    return mean
 
 
 _SPEC_HASHES: dict[int, tuple[Toolkit, str]] = {}
