@@ -37,6 +37,7 @@ class Member:
     book: int
     response: Response
     agency: int | None
+    key: str | None = None  # participant_key(book, code), made once; None without a code
 
 
 @dataclass
@@ -91,13 +92,16 @@ class PooledData:
             course = toolkit.courses[book.course]
             first = course.tp_ids[0]
             by_tp: dict[str, list[Response]] = defaultdict(list)
+            key_of: dict[str, str] = {}  # code → participant key, one string per participant
             for r in book.responses:
                 by_tp[r.tp].append(r)
+                if r.code and r.code not in key_of:
+                    key_of[r.code] = participant_key(b, r.code)
             for tp, rows in by_tp.items():
                 # Response codes are already normalised: stats.unique_scores, with the duplicates
-                # found once per time point rather than once per scale, and each key made once.
+                # found once per time point rather than once per scale.
                 dupes = stats.duplicate_codes([r.code for r in rows])
-                keyed = [(participant_key(b, r.code), r) for r in rows if r.code and r.code not in dupes]
+                keyed = [(key_of[r.code], r) for r in rows if r.code and r.code not in dupes]
                 self.codes[(b, tp)] = {r.code for _k, r in keyed if r.used}
                 for scale in toolkit.scales_at(course, tp):
                     if scale.scored:
@@ -109,11 +113,12 @@ class PooledData:
             for r in book.responses:
                 if not r.used:
                     continue
+                key = key_of[r.code] if r.code else None
                 if r.tp == first:
                     agency = r.profile.get(agency_q)
                 else:
-                    agency = self.agency_of.get(participant_key(b, r.code)) if r.code else None
-                self.members.append(Member(b, r, agency))
+                    agency = self.agency_of.get(key) if key else None
+                self.members.append(Member(b, r, agency, key))
 
     # -- groups ---------------------------------------------------------------------------
 
@@ -189,8 +194,8 @@ class PooledData:
         for m in group.members:
             r = m.response
             responses[r.tp] += 1
-            if r.code:
-                participants.add(participant_key(m.book, r.code))
+            if m.key:
+                participants.add(m.key)
             for sid in r.scores:
                 by_scale_tp[(sid, r.tp)].append(r)
         responses = {tp: n for tp, n in responses.items() if n or any(tp in c.tp_ids for c in courses)}
