@@ -104,6 +104,31 @@ def test_hand_made_edge_cases(tmp_path):
     check_workbooks(cases, tmp_path)
 
 
+AWKWARD_CODES = ["AB-12", "N/A", "1234567890", "A*", "A1", "?", "~", ">5", "=X", "ÉCOLE1", "ABCDEFGHI",
+                 "ABCDEFGHIJ", "A B", "0", "00", "7", "ZZZZZZZZZ"]
+
+
+def test_awkward_codes_match_exactly(tmp_path):
+    """Codes that take the text path of the key (punctuation, wildcards, operators, accents,
+    more than nine characters) and codes at the edges of the number path match exactly as
+    stats.py says, and each row's key is stats.code_key's."""
+    se = lambda v: {f"se_{i}": v for i in range(1, 10)}  # noqa: E731
+    t1 = [{"code": c, **se(10 + 3 * k)} for k, c in enumerate(AWKWARD_CODES)]
+    t1.append({"code": "A  B ", **se(50)})  # the same code as "A B" once spaces are trimmed: a duplicate
+    t2 = [{"code": c.lower() if k % 2 else f" {c} ", **se(60 + 2 * k)} for k, c in enumerate(AWKWARD_CODES) if k % 3]
+    t2 += [{"code": "A2", **se(70)}, {"code": "AB-13", **se(70)}, {"code": "1234567891", **se(70)}]
+    rows = {"t1": t1, "t2": t2, "t3": [{"code": "a*", **se(90)}, {"code": "n/a", **se(90)}]}
+    check_workbooks([("foundation", rows)], tmp_path)
+    expected = course_results(TOOLKIT, TOOLKIT.courses["foundation"], rows)
+    assert expected["self_efficacy_t1_t2_n_pairs"] >= 8 and expected["self_efficacy_t1_t3_n_pairs"] == 2
+    layouts = layout_course(TOOLKIT, TOOLKIT.courses["foundation"], CAPACITY)
+    wb = openpyxl.load_workbook(tmp_path / "recalculated" / "case00_foundation.xlsx", data_only=True, read_only=True)
+    for tp, typed in rows.items():
+        sheet, col = wb[layouts[tp].sheet], layouts[tp].helpers["key"]
+        got = [r[col] for r in sheet.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(typed), values_only=True)]
+        assert got == [stats.code_key(r["code"]) for r in typed], tp
+
+
 LONG_SUM_SCALE = "\n".join(
     ["id: long_scale", "title: A long summed scale", "construct: Testing", "level: 2a",
      "instructions: Tick one.", "format: agree5", "scoring: sum", "min_answered: 20",

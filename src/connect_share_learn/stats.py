@@ -263,32 +263,68 @@ def normalise_code(raw) -> str | None:
     return code or None
 
 
-def normalise_code_formula(cell: str) -> str:
-    return f"=UPPER(TRIM({cell}))"
+# The workbook matches codes through a key. A code of letters and digits only, up to
+# KEY_LENGTH characters (the codes the guide suggests are five or six), becomes an exact
+# whole number: each character counts 1–36 in base 37, so "7", "07" and "70" differ. Any
+# other code becomes the text "_" + code, which no number equals and no criterion reads as a
+# number, a date or an error. Matching is the only work in the workbook that grows with the
+# square of the rows, and spreadsheets compare numbers several times faster than text
+# (LibreOffice compares text through a slow case-insensitive path).
+KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+KEY_LENGTH = 9  # 37**9 < 2**48: keys stay exact, and distinct in 15 significant digits
+_KEY_WEIGHTS = [37 ** (KEY_LENGTH - 1 - i) for i in range(KEY_LENGTH)]
 
 
-def lookup_key(code: str) -> str:
-    """A normalised code made safe as a MATCH/COUNTIF criterion: wildcards escaped."""
-    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({code},"~","~~"),"*","~*"),"?","~?")'
+def code_key(raw) -> float | str | None:
+    """The matching key of a typed code (twin of :func:`code_key_formula`); None when blank.
+
+    Two codes have the same key exactly when they are the same after normalising.
+    """
+    code = normalise_code(raw)
+    if code is None:
+        return None
+    if len(code) <= KEY_LENGTH and all(ch in KEY_ALPHABET for ch in code):
+        return float(sum((KEY_ALPHABET.index(ch) + 1) * w for ch, w in zip(code, _KEY_WEIGHTS)))
+    return "_" + code
 
 
-def first_row_formula(code: str, codes: str) -> str:
-    """Where the row's code first appears among its time point's codes (1-based), or blank."""
-    return match_formula(code, codes)
+def code_key_formula(cell: str) -> str:
+    """The key of the code typed in ``cell``: blank, a whole number, or "_" and the code."""
+    code = f"UPPER(TRIM({cell}))"
+    positions = "{" + ",".join(str(i + 1) for i in range(KEY_LENGTH)) + "}"
+    weights = "{" + ",".join(str(w) for w in _KEY_WEIGHTS) + "}"
+    # Characters past the end are padded with "0" (found, so no error) and weighted 0.
+    number = (f'SUMPRODUCT(FIND(MID({code}&"{"0" * KEY_LENGTH}",{positions},1),"{KEY_ALPHABET}")'
+              f"*({positions}<=LEN({code}))*{weights})")
+    return (f'=IF({code}="","",IF(LEN({code})>{KEY_LENGTH},"_"&{code},'
+            f'IFERROR({number},"_"&{code})))')
 
 
-def duplicate_formula(code: str, first: str, firsts: str) -> str:
+def _escaped(key: str) -> str:
+    """A text key made safe as a MATCH or COUNTIF criterion: wildcards escaped."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({key},"~","~~"),"*","~*"),"?","~?")'
+
+
+def duplicate_formula(key: str, keys: str) -> str:
     """1 when the row's code appears more than once at its time point, 0 once, blank if none.
 
-    Rows typed with the same code share their first row; counting those numbers avoids
-    COUNTIF on the codes themselves, which Excel would read "0007" and "7" as one number.
+    A number key is counted as a number; a text key through "=" so that no code is read as
+    an operator, and with its wildcards escaped.
     """
-    return f'=IF({code}="","",IF(COUNTIF({firsts},{first})>1,1,0))'
+    criterion = f'IF(ISNUMBER({key}),{key},"="&{_escaped(key)})'
+    return f'=IF({key}="","",IF(COUNTIF({keys},{criterion})>1,1,0))'
 
 
-def match_formula(code: str, codes: str) -> str:
-    """The position of the row's code among another time point's codes, or blank."""
-    return f'=IF({code}="","",IFERROR(MATCH({lookup_key(code)},{codes},0),""))'
+def match_formula(key: str, keys: str, offset: int = 0) -> str:
+    """The position of the row's code among another time point's keys (plus ``offset``), or blank."""
+    lookup = f"IF(ISNUMBER({key}),{key},{_escaped(key)})"
+    plus = f"+{offset}" if offset else ""
+    return f'=IF({key}="","",IFERROR(MATCH({lookup},{keys},0){plus},""))'
+
+
+def coded_count_formula(keys: str) -> str:
+    """How many rows of a time point have a code (number keys and text keys)."""
+    return f'(COUNT({keys})+COUNTIF({keys},"?*"))'
 
 
 def duplicate_codes(codes: Iterable) -> set[str]:

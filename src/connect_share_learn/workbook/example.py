@@ -79,8 +79,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
         def put(col: int, values: list, sheet: str = lay.sheet) -> None:
             columns[(sheet, col)] = _column(values)
 
-        put(lay.helpers["norm"], norms)
-        put(lay.helpers["first"], [first_index[n] + 1 if n else None for n in norms])
+        put(lay.helpers["key"], [stats.code_key(r.get("code")) for r in tp_rows])
         put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
         for scale in lay.scales:
             if not scale.scored:
@@ -105,15 +104,16 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             status_pair = status_pair or (a, match)
             columns[(lay.sheet, lay.helpers[f"match:{a}"])] = _column(
                 [None if m is None else m + 1 for m in match])
+            pair = [m if (m is not None and norms[i] not in dupes and a_norms[m] not in a_dupes) else None
+                    for i, m in enumerate(match)]
+            columns[(lay.sheet, lay.helpers[f"pair:{a}"])] = _column([None if m is None else m + 1 for m in pair])
             for scale in paired_scales(toolkit, course, a, b):
                 before, change = [], []
-                for i, m in enumerate(match):
+                for i, m in enumerate(pair):
                     mine = scores[scale.id][i]
-                    theirs = a_scores[scale.id][m] if m is not None else None
-                    ok = (m is not None and norms[i] not in dupes and a_norms[m] not in a_dupes
-                          and mine is not None and theirs is not None)
-                    before.append(theirs if ok else None)
-                    change.append(mine - theirs if ok else None)
+                    theirs = a_scores[scale.id][m] if m is not None and mine is not None else None
+                    before.append(theirs)
+                    change.append(mine - theirs if theirs is not None else None)
                 for part, values in (("before", before), ("change", change)):
                     columns[(lay.sheet, lay.helpers[f"{part}:{a}:{scale.id}"])] = _column(values)
                 changes[(a, scale.id)] = (match, change)
@@ -141,6 +141,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             else:
                 contrast.append(None)
         columns[(lay2.sheet, lay2.helpers[f"contrast:{scale.id}"])] = _column(contrast)
+    matched_sheet = _matched(toolkit, course, layouts, info, w["status_duplicate"])
     named = course_results(toolkit, course, rows)
     for tp in layouts:
         norms, dupes = info[tp][:2]
@@ -153,7 +154,44 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             matched = sum(1 for n in norms if n and n in a_first)
             named[f"{tp}_matched"] = matched
             named[f"{tp}_unmatched"] = sum(1 for n in norms if n) - matched
-    return {"columns": columns, "named": {k: ("" if v is None else v) for k, v in named.items()}}
+    return {"columns": columns, "matched": matched_sheet, "named": {k: ("" if v is None else v) for k, v in named.items()}}
+
+
+def _matched(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], info: dict, repeated: str) -> dict:
+    """The Matched sheet's values by meaning — ("code",), ("repeated",), ("row", tp),
+    ("score", scale, tp), ("change", scale, a, b) — each a column by row (first row 0)."""
+    first = course.tp_ids[0]
+    norms, dupes, scores, _first_index = info[first][:4]
+    out: dict[tuple, dict[int, object]] = {("code",): _rows(n or None for n in norms),
+                                           ("repeated",): _rows(repeated if n and n in dupes else None for n in norms)}
+    position: dict[str, list] = {}
+    for tp in course.tp_ids[1:]:
+        at = info[tp][3]
+        position[tp] = [at.get(n) if n else None for n in norms]
+        out[("row", tp)] = _rows(None if p is None else p + 1 + FIRST_ROW for p in position[tp])
+    for scale in toolkit.course_scales(course):
+        if not scale.scored or len(toolkit.time_points_of(course, scale)) < 2:
+            continue
+        shown = {}
+        for tp in course.tp_ids:
+            if scale.id not in layouts[tp].score_cols:
+                continue
+            if tp == first:
+                shown[tp] = list(scores[scale.id])
+            else:
+                tp_norms, tp_dupes, tp_scores = info[tp][:3]
+                shown[tp] = [None if p is None or tp_norms[p] in tp_dupes else tp_scores[scale.id][p] for p in position[tp]]
+            out[("score", scale.id, tp)] = _rows(shown[tp])
+        for a, b in course.pairs:
+            if a in shown and b in shown:
+                out[("change", scale.id, a, b)] = _rows(
+                    y - x if x is not None and y is not None and not (n and n in dupes) else None
+                    for n, x, y in zip(norms, shown[a], shown[b]))
+    return out
+
+
+def _rows(values) -> dict[int, object]:
+    return {i: ("" if v is None else v) for i, v in enumerate(values)}
 
 
 def _typed(row: dict) -> bool:

@@ -91,7 +91,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
         for scale in lay.scales:
             if scale.scored:
                 lay.score_cols[scale.id] = lay.next_col
-        for helper in ("norm", "first", "dup"):
+        for helper in ("key", "dup"):
             lay.add_helper(helper)
         for scale in lay.scales:
             if scale.scored and len(scale.items) >= 2:
@@ -100,6 +100,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
     for a, b in course.pairs:
         lay_b = layouts[b]
         lay_b.add_helper(f"match:{a}")
+        lay_b.add_helper(f"pair:{a}")
         for scale in paired_scales(toolkit, course, a, b):
             for part in ("before", "change"):
                 lay_b.add_helper(f"{part}:{a}:{scale.id}")

@@ -305,11 +305,10 @@ class Book:
         tk, st, w = self.tk, self.st, self.w
         h = lay.helpers
         L = xl_col_to_name
-        norm, first, dup = f"{L(h['norm'])}§", f"{L(h['first'])}§", f"{L(h['dup'])}§"
+        key, dup = f"{L(h['key'])}§", f"{L(h['dup'])}§"
         templates: list[tuple[int, str, object]] = [
-            (h["norm"], stats.normalise_code_formula("A§"), st.helper),
-            (h["first"], stats.first_row_formula(norm, lay.column_range(h["norm"], sheet=False)), st.helper),
-            (h["dup"], stats.duplicate_formula(norm, first, lay.column_range(h["first"], sheet=False)), st.helper),
+            (h["key"], stats.code_key_formula("A§"), st.helper),
+            (h["dup"], stats.duplicate_formula(key, lay.column_range(h["key"], sheet=False)), st.helper),
         ]
         score_ref = {}
         for scale in lay.scales:
@@ -324,23 +323,24 @@ class Book:
             if f"total:{scale.id}" in h:
                 templates.append((h[f"total:{scale.id}"], stats.complete_total_formula(scale, fmt, rng, score_ref[scale.id]),
                                   st.helper))
-        # Matching with earlier time points: one MATCH per pair, reused by INDEX.
+        # Matching with earlier time points: one MATCH per pair, reused by INDEX. The pair's
+        # position is kept only when the code is typed once at each time point.
         status_pair = None
         for a, b in self.course.pairs:
             if b != lay.tp:
                 continue
             lay_a = self.layouts[a]
-            m = f"{L(h[f'match:{a}'])}§"
+            m, ok = f"{L(h[f'match:{a}'])}§", f"{L(h[f'pair:{a}'])}§"
             status_pair = status_pair or (a, m)
-            templates.append((h[f"match:{a}"], stats.match_formula(norm, lay_a.column_range(lay_a.helpers["norm"])), st.helper))
-            a_dup = lay_a.column_range(lay_a.helpers["dup"])
+            templates.append((h[f"match:{a}"], stats.match_formula(key, lay_a.column_range(lay_a.helpers["key"])), st.helper))
+            templates.append((h[f"pair:{a}"], f'=IF(ISNUMBER({m}),IF(AND({dup}=0,INDEX({lay_a.column_range(lay_a.helpers["dup"])},{m})=0),'
+                                              f'{m},""),"")', st.helper))
             for scale in paired_scales(tk, self.course, a, b):
                 a_score = lay_a.column_range(lay_a.score_cols[scale.id])
                 mine = score_ref[scale.id]
                 before, change = h[f"before:{a}:{scale.id}"], h[f"change:{a}:{scale.id}"]
-                # Paired only when the code is found once at each time point and both scores exist.
-                templates.append((before, f'=IF(ISNUMBER({m}),IF(AND({dup}=0,INDEX({a_dup},{m})=0,ISNUMBER({mine}),'
-                                          f'ISNUMBER(INDEX({a_score},{m}))),INDEX({a_score},{m}),""),"")', st.helper))
+                # A score cell holds a number or "", so INDEX brings the earlier score or "".
+                templates.append((before, f'=IF(AND(ISNUMBER({ok}),ISNUMBER({mine})),INDEX({a_score},{ok}),"")', st.helper))
                 templates.append((change, f'=IF(ISNUMBER({L(before)}§),{mine}-{L(before)}§,"")', st.helper))
         for scale in baseline_scales(tk, self.course) if lay.tp == "t2" else []:
             lay1 = self.layouts["t1"]
@@ -358,7 +358,7 @@ class Book:
                      f'"{w["status_matched"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}"))')
         else:
             coded = f'IF({dup}=1,"{w["status_duplicate"]}","")'
-        status = f'=IF({norm}="",IF(COUNTA({inputs})=0,"","{w["status_no_code"]}"),{coded})'
+        status = f'=IF({key}="",IF(COUNTA({inputs})=0,"","{w["status_no_code"]}"),{coded})'
         templates.append((lay.status_col, status, st.status))
         for c, tpl, fmt in templates:
             sh.write_shared_column(FIRST_ROW, lay.last_row, c, tpl, fmt, self.column_values(sh.name, c))
@@ -413,43 +413,56 @@ class Book:
         header = 4
         sh.freeze_panes(header + 1, 1)
         L = xl_col_to_name
-        columns = []  # (header, template, format)
-        norm_cell = lambda r: f"{first.ref()}{L(first.helpers['norm'])}{r}"  # noqa: E731
-        dup_cell = lambda r: f"{first.ref()}{L(first.helpers['dup'])}{r}"  # noqa: E731
+        # Each template is written for the first data row: "§" is that row on the entry
+        # sheets (FIRST_ROW), ``own`` the same row here; shared formulas shift both alike.
+        own = header + 2
+        columns = []  # (header, template, format, meaning: the key of its example values)
+        key = f"{first.ref()}{L(first.helpers['key'])}§"
         code_head, repeated_head, row_head = self.w["headings"]["matched"]
-        columns.append((code_head, f'=IF({norm_cell("§")}="","",{norm_cell("§")})', st.calc_text))
-        columns.append((repeated_head, f'=IF({dup_cell("§")}=1,"{self.w["status_duplicate"]}","")', st.calc_text))
-        match_col = {}
+        columns.append((code_head, f'=IF({key}="","",UPPER(TRIM({first.ref()}A§)))', st.calc_text, ("code",)))
+        columns.append((repeated_head, f'=IF({first.ref()}{L(first.helpers["dup"])}§=1,"{self.w["status_duplicate"]}","")',
+                        st.calc_text, ("repeated",)))
+        row_col = {}
         for tp in later:
             lay = self.layouts[tp]
-            idx = len(columns)
-            match_col[tp] = idx
-            columns.append((row_head.format(tp=tp), stats.match_formula(norm_cell("§"), lay.column_range(lay.helpers["norm"])),
-                            st.calc_int))
+            row_col[tp] = len(columns)
+            # The row of the sheet, as the user sees it, where the code is typed.
+            columns.append((row_head.format(tp=tp), stats.match_formula(key, lay.column_range(lay.helpers["key"]),
+                                                                        offset=FIRST_ROW), st.calc_int, ("row", tp)))
         # Scales asked at two or more time points: the ones whose change matching is for.
         repeated = [s for s in tk.course_scales(self.course) if s.scored and len(tk.time_points_of(self.course, s)) > 1]
         for scale in repeated:
+            score_col = {}
             for tp in self.course.tp_ids:
                 lay = self.layouts[tp]
                 if scale.id not in lay.score_cols:
                     continue
                 if tp == self.first:
-                    tpl = f'={first.ref()}{L(first.score_cols[scale.id])}§'
+                    mine = f"{first.ref()}{L(first.score_cols[scale.id])}§"
+                    tpl = f'=IF(ISNUMBER({mine}),{mine},"")'
                 else:
-                    m = f"{L(match_col[tp])}§"
-                    tpl = f'=IF(ISNUMBER({m}),IF(INDEX({lay.column_range(lay.helpers["dup"])},{m})=0,INDEX({lay.column_range(lay.score_cols[scale.id])},{m}),""),"")'
-                columns.append((f"{self.scale_title(scale)} — {TIME_POINT_SHORT[tp]}", tpl, st.calc))
-        for c, (title, _, _) in enumerate(columns):
+                    at = f"{L(row_col[tp])}{own}-{FIRST_ROW}"
+                    tpl = (f'=IF(ISNUMBER({L(row_col[tp])}{own}),IF(INDEX({lay.column_range(lay.helpers["dup"])},{at})=0,'
+                           f'INDEX({lay.column_range(lay.score_cols[scale.id])},{at}),""),"")')
+                score_col[tp] = len(columns)
+                columns.append((f"{self.scale_title(scale)} — {TIME_POINT_SHORT[tp]}", tpl, st.calc, ("score", scale.id, tp)))
+            # Changes as the paired results count them: never for a repeated code.
+            for a, b in self.course.pairs:
+                if a in score_col and b in score_col:
+                    x, y = f"{L(score_col[a])}{own}", f"{L(score_col[b])}{own}"
+                    columns.append((self.w["matched_change"].format(scale=self.scale_title(scale), a=TIME_POINT_SHORT[a],
+                                                                    b=TIME_POINT_SHORT[b]),
+                                    f'=IF(AND(B{own}="",ISNUMBER({x}),ISNUMBER({y})),{y}-{x},"")', st.calc,
+                                    ("change", scale.id, a, b)))
+        for c, (title, *_) in enumerate(columns):
             sh.write_string(header, c, title, st.head)
             sh.set_column(c, c, 12 if c > 1 else 14)
-        sh.set_row(header, 60)
+        sh.set_row(header, 80)  # five lines: "Confidence in working with other agencies — change start → end"
         last_out = header + first.capacity
-        for c, (_, tpl, fmt) in enumerate(columns):
-            if tpl.startswith("='") and "IF(" not in tpl:
-                tpl = f'=IF(ISNUMBER({tpl[1:]}),{tpl[1:]},"")'
-            # Row header + 1 of this sheet reads row FIRST_ROW of the first entry sheet.
-            sh.write_shared_column(header + 1, last_out, c, tpl, fmt, self.column_values(sh.name, c),
-                                   row_offset=FIRST_ROW - header - 1)
+        example = self.example.get("matched", {})
+        for c, (_, tpl, fmt, meaning) in enumerate(columns):
+            values = {header + 1 + i: v for i, v in example.get(meaning, {}).items()}
+            sh.write_shared_column(header + 1, last_out, c, tpl, fmt, values, row_offset=FIRST_ROW - header - 1)
         sh.conditional_format(header + 1, 0, last_out, 1, {"type": "formula", "criteria": f'=$B{header + 2}<>""',
                                                            "format": st.problem})
         sh.autofilter(header, 0, last_out, len(columns) - 1)
@@ -475,11 +488,11 @@ class Book:
         sh.set_row(row, 30)
         for tp, lay in self.layouts.items():
             row += 1
-            norm = lay.column_range(lay.helpers["norm"])
+            coded = stats.coded_count_formula(lay.column_range(lay.helpers["key"]))
             sh.write_string(row, 0, f"{TIME_POINT_NAMES[tp]} ({tp})", st.plain)
             # A questionnaire is entered when its row has a code, or anything typed and no code.
             no_code = f'COUNTIF({lay.column_range(lay.status_col)},"{w["status_no_code"]}")'
-            self.formula(sh, row, 1, f'=COUNTIF({norm},"?*")+{no_code}', st.calc_int)
+            self.formula(sh, row, 1, f'={coded}+{no_code}', st.calc_int)
             self.define(f"{tp}_entered", sh, row, 1, f"questionnaires entered at {tp}")
             self.formula(sh, row, 2, f"={no_code}", st.calc_int)
             self.define(f"{tp}_no_code", sh, row, 2, f"questionnaires entered at {tp} without a code")
@@ -490,7 +503,7 @@ class Book:
                 m = lay.column_range(lay.helpers[f"match:{pair[0]}"])
                 self.formula(sh, row, 4, f"=COUNT({m})", st.calc_int)
                 self.define(f"{tp}_matched", sh, row, 4, f"codes at {tp} found at {pair[0]}")
-                self.formula(sh, row, 5, f'=COUNTIF({norm},"?*")-COUNT({m})', st.calc_int)
+                self.formula(sh, row, 5, f'={coded}-COUNT({m})', st.calc_int)
                 self.define(f"{tp}_unmatched", sh, row, 5, f"codes at {tp} not found at {pair[0]}")
         row += 2
         # Per scale and time point.
@@ -937,7 +950,7 @@ class Book:
         time_cost = f"SUM({cell(top, 4)}:{cell(row, 4)})"
         row += 2
         attended = "course_attended"
-        n_first = f"COUNTIF({self.layouts[self.first].column_range(self.layouts[self.first].helpers['norm'])},\"?*\")"
+        n_first = stats.coded_count_formula(self.layouts[self.first].column_range(self.layouts[self.first].helpers["key"]))
         people = f'IF(ISNUMBER({attended}),{attended},{n_first})'
         total = (f"N({cells['cost_trainer_days']})*N({cells['cost_trainer_rate']})+N({cells['cost_venue']})"
                  f"+N({cells['cost_materials']})+N({cells['cost_other']})+{time_cost}")
