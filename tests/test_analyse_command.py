@@ -205,3 +205,21 @@ def test_a_workbook_resaved_by_libreoffice_gives_the_same_results(tmp_path, tool
         assert [s.stats for s in ga.time_points] == [s.stats for s in gb.time_points]
         assert ga.changes == gb.changes and ga.contrasts == gb.contrasts
     assert b.books[0].details.start_date == a.books[0].details.start_date
+
+
+def test_the_garbage_collector_is_left_as_it_was(returns, toolkit, tmp_path):
+    """Analysis pauses Python's cyclic garbage collector for speed, and must give it back."""
+    import gc
+
+    from connect_share_learn.analyse.run import analyse, write_outputs
+
+    folder, _ = returns
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            analysis = analyse(toolkit, [folder], workers=2)
+            write_outputs(analysis, tmp_path / f"out_{enabled}")
+            assert gc.isenabled() is enabled
+            assert analysis.accounting.files_read == 3
+    finally:
+        gc.enable()

@@ -91,20 +91,31 @@ def baseline_by_follow_up(data: PooledData, groups) -> list[BaselineByFollowUp]:
             for s in toolkit.scales_at(course, base):
                 if s.scored and s.id not in scales:
                     scales.append(s.id)
+        # One pass over the members: each baseline score into its (scale, later time point) lists.
+        found: dict[tuple[str, str, str], tuple[list, list]] = {
+            (sid, base, later): ([], []) for sid in scales for base, later in later_tps}
+        of_book: dict[int, tuple] = {}
+        for m in group.members:
+            r = m.response
+            if not r.code and not r.scores:
+                continue
+            known = of_book.get(m.book)
+            if known is None:
+                asked = toolkit.courses[data.books[m.book].course].tp_ids
+                known = of_book[m.book] = [(base, later, data.codes.get((m.book, base), set()),
+                                            data.codes.get((m.book, later), set()))
+                                           for base, later in later_tps if later in asked]
+            for base, later, codes, later_codes in known:
+                if r.tp != base or (r.code and r.code not in codes):
+                    continue  # a duplicate code: neither matched nor clearly unmatched
+                is_matched = bool(r.code) and r.code in later_codes
+                for sid, score in r.scores.items():
+                    lists = found.get((sid, base, later)) if score is not None else None
+                    if lists is not None:
+                        lists[0 if is_matched else 1].append(score)
         for sid in scales:
             for base, later in later_tps:
-                matched, unmatched = [], []
-                for m in group.members:
-                    r = m.response
-                    if r.tp != base or r.scores.get(sid) is None:
-                        continue
-                    codes = data.codes.get((m.book, base), set())
-                    if r.code and r.code not in codes:
-                        continue  # a duplicate code: neither matched nor clearly unmatched
-                    asked = later in toolkit.courses[data.books[m.book].course].tp_ids
-                    if not asked:
-                        continue
-                    (matched if r.code and r.code in data.codes.get((m.book, later), set()) else unmatched).append(r.scores[sid])
+                matched, unmatched = found[(sid, base, later)]
                 if matched or unmatched:
                     out.append(BaselineByFollowUp(group.label, sid, base, later,
                                                   stats.mean_sd(matched), stats.mean_sd(unmatched)))

@@ -189,7 +189,7 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
             place += 16
             row = last + 2
     # Effect size d, start to end, by course type, with the conventional bands as text.
-    bars = [r for r in tables.change_rows(analysis.results) if r["group_kind"] == "course_type" and r["pair"] == "t1_t2"]
+    bars = [r for r in tables.change_rows([g for g in analysis.results if g.kind == "course_type"]) if r["pair"] == "t1_t2"]
     if bars:
         data.write_string(row, 0, words["charts"]["effect_sizes"], bold)
         data.write_string(row + 1, 0, "Course type and scale", bold)
