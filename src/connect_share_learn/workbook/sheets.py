@@ -420,6 +420,7 @@ class Book:
         key = f"{first.ref()}{L(first.helpers['key'])}§"
         code_head, repeated_head, row_head = self.w["headings"]["matched"]
         columns.append((code_head, f'=IF({key}="","",UPPER(TRIM({first.ref()}A§)))', st.calc_text, ("code",)))
+        repeated_at = f"{L(len(columns))}{own}"
         columns.append((repeated_head, f'=IF({first.ref()}{L(first.helpers["dup"])}§=1,"{self.w["status_duplicate"]}","")',
                         st.calc_text, ("repeated",)))
         row_col = {}
@@ -452,7 +453,7 @@ class Book:
                     x, y = f"{L(score_col[a])}{own}", f"{L(score_col[b])}{own}"
                     columns.append((self.w["matched_change"].format(scale=self.scale_title(scale), a=TIME_POINT_SHORT[a],
                                                                     b=TIME_POINT_SHORT[b]),
-                                    f'=IF(AND(B{own}="",ISNUMBER({x}),ISNUMBER({y})),{y}-{x},"")', st.calc,
+                                    f'=IF(AND({repeated_at}="",ISNUMBER({x}),ISNUMBER({y})),{y}-{x},"")', st.calc,
                                     ("change", scale.id, a, b)))
         for c, (title, *_) in enumerate(columns):
             sh.write_string(header, c, title, st.head)
