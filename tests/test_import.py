@@ -424,6 +424,35 @@ def test_the_workbook_must_be_the_courses(tmp_path):
     assert "no course type 'nope'" in out
 
 
+def without_properties(path: Path) -> Path:
+    """``path`` as a program that drops the custom document properties would save it."""
+    out = path.with_name(f"bare_{path.name}")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/custom.xml":
+                continue
+            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
+                data = re.sub(rb"<(Relationship|Override)[^>]*custom[.]xml[^>]*/>", b"", data)
+            zout.writestr(info, data)
+    return out
+
+
+def test_a_workbook_that_lost_its_properties_is_recognised_by_its_columns(tmp_path):
+    book = without_properties(make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []}))
+    header, records, expected = online_responses(FOUNDATION, "t1", ["AB01C", "CD02E"], seed=5)
+    src = write_csv(tmp_path / "r.csv", header, records)
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "lost its document properties" in result.output
+    assert [r[0] for r in sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t1", 0, 2)] == ["AB01C", "CD02E"]
+    # The columns of another course type's time point are not these: refused, nothing written.
+    out = refused(tmp_path, src, "--course", "domestic_abuse", "--time-point", "t1", "--workbook", book,
+                  "--out", tmp_path / "o2.xlsx")
+    assert "lost its document properties" in out and "not those of the course type 'domestic_abuse'" in out
+    assert not (tmp_path / "o2.xlsx").exists()
+
+
 def test_out_must_not_be_the_input(tmp_path):
     book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
     src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])

@@ -90,12 +90,14 @@ def open_workbook(path: Path, tp: str) -> tuple[Package, Workbook]:
     pkg = Package(path, "workbook")
     try:
         props = custom_properties(pkg)
-        if "csl_course" not in props:
-            raise InputError(path, "this workbook was not made by connect-share-learn (it has no csl_course property)",
-                             "import into the data-entry workbook of the course, from the pack's workbooks/ folder")
         main = pkg.main_part()
         sheets, names = _workbook_parts(pkg, main)
         name = f"{tp}_data"
+        if "csl_course" not in props and not any(re.fullmatch(r"t[0-9]_data", n) for n in names):
+            # Programs that drop the document properties on saving keep the defined names: a
+            # workbook with neither is not one of ours. (One with names is checked by its columns.)
+            raise InputError(path, "this workbook was not made by connect-share-learn (it has no csl_course property)",
+                             "import into the data-entry workbook of the course, from the pack's workbooks/ folder")
         if name not in names:
             found = sorted(n[:-5] for n in names if re.fullmatch(r"t[0-9]_data", n))
             raise InputError(path, f"the workbook has no entry sheet for time point '{tp}' (no defined name {name}); "

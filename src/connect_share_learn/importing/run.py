@@ -93,6 +93,18 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
     with pkg:
         warnings = []
         made_for = book.properties.get("csl_course")
+        if made_for is None:
+            # Saved by a program that dropped the document properties: recognised by its columns.
+            expected = {"code"} | {i.id for s in toolkit.scales_at(course, tp) for i in s.items}
+            missing = sorted(expected - set(book.block.ids))
+            if missing:
+                raise InputError(workbook, f"this workbook has lost its document properties and its {tp} columns are "
+                                 f"not those of the course type '{course_id}' (no {', '.join(missing[:3])}"
+                                 f"{'…' if len(missing) > 3 else ''})",
+                                 "give the --course the workbook was built for, or use its own copy from the pack")
+            warnings.append(f"this workbook has lost its document properties (saved by another program?); its {tp} "
+                            f"columns are those of the course type '{course_id}', so the responses were imported")
+            made_for = course_id
         if made_for != course_id:
             raise InputError(workbook, f"this workbook is for the course type '{made_for}', not '{course_id}'",
                              f"give --course {made_for}, or the workbook of the '{course_id}' course")
