@@ -6,8 +6,10 @@
 
 Without --real the workbooks are small contract workbooks (tests/test_analyse_workbooks.py);
 with --real, 100 are written by ``workbook.build.write_workbook`` (every formula column and
-sheet) and each is copied ten times with a different creation date, so no two files are
-exact copies (an exact copy would be refused unread).
+sheet) and each is copied as other courses: another creation date, and every participant
+code changed the same way on every sheet (its letters and digits shifted). A copy is thus
+neither an exact copy (refused unread) nor the same course returned twice (left out after
+reading); its scores are those of its original.
 
 Workbooks are made once (in parallel) into --cache and reused. Each run reads the first N
 of them with ``--workers`` processes, pools them and writes every output; the figures are
@@ -66,14 +68,32 @@ def _make_real(args) -> None:
         write_workbook(toolkit, course, path, capacity=capacity, rows=rows)
 
 
-def _copy_with_date(source: Path, target: Path, day: int) -> None:
-    """``source`` with another creation date in docProps/core.xml: same data, another file."""
+def _shift_code(code: bytes, k: int) -> bytes:
+    """A participant code with its letters shifted by k (case kept) and digits by k // 26."""
+    out = bytearray()
+    for ch in code:
+        if 65 <= ch <= 90 or 97 <= ch <= 122:
+            base = 65 if ch <= 90 else 97
+            out.append(base + (ch - base + k) % 26)
+        else:
+            out.append(48 + (ch - 48 + k // 26) % 10)
+    return bytes(out)
+
+
+_CODE_TEXT = re.compile(rb"<t>([A-Za-z]{2}[0-9]{2}[A-Za-z])</t>")
+
+
+def _copy_as_another_course(source: Path, target: Path, copy: int, day: int) -> None:
+    """``source`` with another creation date in docProps/core.xml and its participant codes (shared
+    strings shaped like a code) shifted by ``copy``: the same answers, another course."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"<dcterms:created([^>]*)>[^<]*<", lambda m: m.group(0)[:-1].split(b">")[0] + b">"
                               + f"2026-02-{1 + day % 28:02d}T{day // 28 % 24:02d}:00:00Z".encode() + b"<", data)
+            elif info.filename == "xl/sharedStrings.xml":
+                data = _CODE_TEXT.sub(lambda m: b"<t>" + _shift_code(m.group(1), copy) + b"</t>", data)
             zout.writestr(info, data)
 
 
@@ -85,10 +105,16 @@ def make_real_workbooks(folder: Path, count: int, capacity: int, workers: int) -
     if missing:
         with ProcessPoolExecutor(workers) as pool:
             list(pool.map(_make_real, missing, chunksize=4))
+    marker = folder / "copies-shift-codes"  # copies made before codes were shifted are remade
+    if not marker.exists():
+        for old in folder.glob("course_*.xlsx"):
+            if int(old.stem.split("_")[1]) >= unique:
+                old.unlink()
+        marker.touch()
     for i in range(unique, count):
         target = folder / f"course_{i:05d}.xlsx"
         if not target.exists():
-            _copy_with_date(folder / f"course_{i % unique:05d}.xlsx", target, i)
+            _copy_as_another_course(folder / f"course_{i % unique:05d}.xlsx", target, i // unique, i)
     print(f"real workbooks ready in {time.perf_counter() - started:.1f} s", flush=True)
 
 
