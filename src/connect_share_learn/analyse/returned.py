@@ -85,6 +85,10 @@ class ReturnedWorkbook:
     # Only when asked for (``keep_answers``): (time point, row) of each used response → its raw
     # answers by column id (profile questions and every item, free text included), blanks left out.
     answers: dict[tuple[str, int], dict[str, object]] | None = None
+    # What the course's first time point holds (codes with their answers and scores), hashed, so
+    # the same course returned twice in different files (re-saved, say) is found; "" when no
+    # used row there has a code.
+    fingerprint: str = ""
 
     @property
     def rows_used(self) -> int:
@@ -205,6 +209,8 @@ class _Reader:
                 self._read_block(course, block, headers[block.tp], cells_by_sheet[block.area.sheet])
         if not self.result.responses:
             self.note("no_answers_in_file")
+        self._check_details(course)
+        self.result.fingerprint = _fingerprint(course, self.result.responses)
         # A participant code typed into an answer column must not reach quality.csv either:
         # neither one of this file's codes nor anything shaped like a code.
         codes = {r.code for r in self.result.responses if r.code}
@@ -326,6 +332,23 @@ class _Reader:
                 self.note("course_details", sheet=area.sheet if area else "", detail=name.replace("_", " "),
                           row=area.top if area else None,
                           column=xlsx.column_letters(area.left) if area else "")
+
+    def _check_details(self, course: Course) -> None:
+        """Course details that contradict each other or the rows typed: noted, the file still read."""
+        d = self.result.details
+        if d.start_date and d.end_date and d.end_date < d.start_date:
+            area = self.detail_cells.get("end_date")
+            self.note("end_before_start", sheet=area.sheet if area else "", row=area.top if area else None,
+                      column=xlsx.column_letters(area.left) if area else "",
+                      detail=f"{d.end_date:%d/%m/%Y}, before the start date {d.start_date:%d/%m/%Y}")
+        if d.attended:
+            area = self.detail_cells.get("attended")
+            for tp in course.tp_ids:
+                n = sum(1 for r in self.result.responses if r.tp == tp and r.used)
+                if n > d.attended:
+                    self.note("response_rate_over_100", sheet=area.sheet if area else "",
+                              row=area.top if area else None, column=xlsx.column_letters(area.left) if area else "",
+                              detail=f"{n} questionnaires used on {TIME_POINT_SHEETS[tp]}, {d.attended} attended")
 
     # -- one time point's rows ------------------------------------------------------------
 
@@ -454,6 +477,17 @@ class _Reader:
         self.result.problems.append(QualityProblem(
             self.file, rule, sheet=sheet, row=r, column=f"{letter} ({column_id})" if column_id else letter,
             value=shown_value(raw), detail=detail))
+
+
+def _fingerprint(course: Course, responses: list[Response]) -> str:
+    """A hash of the used rows of the course's first time point — each row's code, profile answers
+    and scale scores, in no particular order — or "" when none of them has a code."""
+    first = course.tp_ids[0]
+    rows = sorted(repr((r.code or "", sorted(r.profile.items()), sorted(r.scores.items())))
+                  for r in responses if r.tp == first and r.used)
+    if not any(r.code for r in responses if r.tp == first and r.used):
+        return ""
+    return hashlib.sha256(repr((course.id, rows)).encode("utf-8")).hexdigest()
 
 
 _UNKNOWN = object()

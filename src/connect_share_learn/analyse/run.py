@@ -156,7 +156,8 @@ def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
              keep_answers: bool = False) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
     """Every file as a ReturnedWorkbook with its course's results, in order.
 
-    Exact copies of an earlier file are refused unread. With ``keep_answers`` each book keeps
+    Exact copies of an earlier file are refused unread, and a file holding the same course as an
+    earlier one is left out after reading (:func:`_leave_out_repeated_courses`). With ``keep_answers`` each book keeps
     its used rows' raw answers and no course results are worked out (all are None).
     """
     with collector_paused():
@@ -204,7 +205,27 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
             books[i], own[i] = _read_one(toolkit, *job)
             if progress:
                 progress(1)
+    _leave_out_repeated_courses(books, own)  # type: ignore[arg-type]
     return books, own  # type: ignore[return-value]
+
+
+def _leave_out_repeated_courses(books: list[ReturnedWorkbook], own: list[GroupResult | None]) -> None:
+    """A file holding the same course as an earlier one — the same course type, and the same
+    coded rows with the same answers at its first time point — is left out, naming the one kept.
+
+    Exact copies are caught by their bytes before reading; this catches the same course saved
+    again (by another program, or after a detail was changed), whose bytes differ.
+    """
+    first_with: dict[str, str] = {}
+    for i, book in enumerate(books):
+        if book.refused or not book.fingerprint:
+            continue
+        kept = first_with.setdefault(book.fingerprint, book.file)
+        if kept != book.file:
+            books[i] = ReturnedWorkbook(book.file, sha256=book.sha256, refused=True, course=book.course,
+                                        version=book.version, details=book.details, fingerprint=book.fingerprint,
+                                        problems=[QualityProblem(book.file, "duplicate_course", detail=kept)])
+            own[i] = None
 
 
 # ---------------------------------------------------------------------------------------------
