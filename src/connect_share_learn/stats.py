@@ -91,7 +91,12 @@ def item_value(scale: Scale, fmt: ResponseFormat, item_index: int, raw) -> float
 
 def score(scale: Scale, fmt: ResponseFormat, answers: Sequence) -> float | None:
     """One participant's score on ``scale`` from raw answers in item order."""
-    values = [item_value(scale, fmt, i, raw) for i, raw in enumerate(answers)]
+    return score_of_values(scale, [item_value(scale, fmt, i, raw) for i, raw in enumerate(answers)])
+
+
+def score_of_values(scale: Scale, values: Sequence[float | None]) -> float | None:
+    """The score from the items' scored values (:func:`item_value` of each answer, in order),
+    for a reader that has recoded the answers already."""
     valid = [v for v in values if v is not None]
     if len(valid) < scale.min_answered:
         return None

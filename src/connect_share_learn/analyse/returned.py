@@ -457,7 +457,7 @@ class _Reader:
                     else:
                         self._bad_value(sheet, r, col, scale.items[i].id, raw, "out_of_range",
                                         f"{fmt.min} to {fmt.max}")
-            scores[scale.id] = _score(scale, item_values)
+            scores[scale.id] = stats.score_of_values(scale, item_values)
             if None not in item_values:
                 complete[scale.id] = array("d", item_values)
                 if fmt.kind == "rating" and len(item_values) >= 3 and len({get(col) for col in cols}) == 1:
@@ -493,20 +493,6 @@ def _fingerprint(course: Course, responses: list[Response]) -> str:
 _UNKNOWN = object()
 # Typed answers are a handful of numbers per item; a hostile file cannot grow a cache past this.
 _RECODED_VALUES = 64
-
-
-def _score(scale, values: list[float | None]) -> float | None:
-    """:func:`stats.score` from the items' scored values (:func:`stats.item_value` of each answer),
-    so each answer is recoded once; the same arithmetic in the same order."""
-    valid = [v for v in values if v is not None]
-    if len(valid) < scale.min_answered:
-        return None
-    if scale.scoring == "percent_correct":
-        return 100.0 * sum(valid) / len(scale.items)
-    mean = sum(valid) / len(valid)
-    if scale.scoring == "sum":
-        return mean * len(scale.items)
-    return mean
 
 
 _SPEC_HASHES: dict[int, tuple[Toolkit, str]] = {}
