@@ -65,6 +65,21 @@ def spec_options(func):
     return func
 
 
+def built_with_options(func):
+    """--scales, --courses and --config, for the commands that read returned workbooks: the
+    specification the workbooks were built with."""
+    for option in reversed([
+        click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
+                     help="Folder of scale files the workbooks were built with, laid over the default scales."),
+        click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
+                     help="Folder of course files the workbooks were built with, laid over the default courses."),
+        click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                     help="The partnership's settings file (for the language of the outputs)."),
+    ]):
+        func = option(func)
+    return func
+
+
 def load_spec(scales, courses, benchmarks, config):
     """Load the toolkit from the spec options and print its warnings."""
     from connect_share_learn.spec.load import load_toolkit

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, report_errors
+from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors
 from connect_share_learn.errors import WorkFailed
 
 
@@ -21,12 +21,7 @@ from connect_share_learn.errors import WorkFailed
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("analysis"), show_default=True,
               help="Folder for report.html, results.xlsx, quality.csv and benchmarks.yaml (other files in it are left alone).")
-@click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of scale files the workbooks were built with, laid over the default scales.")
-@click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of course files the workbooks were built with, laid over the default courses.")
-@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="The partnership's settings file (for the report's language).")
+@built_with_options
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
 @report_errors
@@ -48,12 +43,11 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
         csl analyse north.xlsx south.xlsx --courses my-partnership/courses --out pooled
     """
     from connect_share_learn.analyse.run import analyse, check_out, write_outputs
-    from connect_share_learn.spec.load import load_toolkit
 
     started = time.perf_counter()
     paths = list(paths)
     check_out(paths, out)
-    toolkit = load_toolkit(scales=scales, courses=courses, config=config)
+    toolkit = load_spec(scales, courses, None, config)
     bar = ProgressBar("Reading workbooks")
     try:
         analysis = analyse(toolkit, paths, out=out, workers=workers, progress=bar.step, on_found=bar.start)

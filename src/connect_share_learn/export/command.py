@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, report_errors
+from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors
 from connect_share_learn.errors import WorkFailed
 from connect_share_learn.export import FORMATS
 
@@ -26,12 +26,7 @@ from connect_share_learn.export import FORMATS
 @click.option("--keep-codes", is_flag=True,
               help="Keep the participant codes instead of pseudonyms: the output is then personal data.")
 @click.option("--include-text", is_flag=True, help="Include free-text answers (comments); left out by default.")
-@click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of scale files the workbooks were built with, laid over the default scales.")
-@click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              help="Folder of course files the workbooks were built with, laid over the default courses.")
-@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="The partnership's settings file (for the language of the labels).")
+@built_with_options
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
 @report_errors
@@ -56,11 +51,10 @@ def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path,
         csl export north.xlsx south.xlsx --format csv --format r --out for-university
     """
     from connect_share_learn.export.run import export
-    from connect_share_learn.spec.load import load_toolkit
 
     started = time.perf_counter()
     chosen = list(FORMATS) if "all" in formats else list(dict.fromkeys(formats))
-    toolkit = load_toolkit(scales=scales, courses=courses, config=config)
+    toolkit = load_spec(scales, courses, None, config)
     if keep_codes:
         click.echo("warning: --keep-codes: the export holds participant codes, so it is personal data — "
                    "store and share it as such.", err=True)
