@@ -51,6 +51,15 @@ def test_the_same_course_saved_again_is_pooled_once(tmp_path, toolkit, foundatio
     all_group = next(r for r in analysis.results if r.kind == "all")
     assert all_group.courses == 2
 
+    # Sent again after the end-of-course questionnaires were typed: that later copy is kept.
+    early = {tp: (tp_rows if tp == foundation.tp_ids[0] else []) for tp, tp_rows in rows.items()}
+    contract_workbook(folder / "0_early_copy.xlsx", toolkit, foundation, early)
+    again_analysis = analyse(toolkit, [folder], workers=1)
+    left_out = sorted(b.file for b in again_analysis.books if b.refused)
+    assert left_out == [str(folder / "0_early_copy.xlsx"), again]
+    assert {p.detail for p in _rules(again_analysis, "duplicate_course")} == {str(folder / "a_course.xlsx")}
+    (folder / "0_early_copy.xlsx").unlink()
+
     out = tmp_path / "out"
     write_outputs(analysis, out)
     lines = list(csv.DictReader(io.StringIO((out / "quality.csv").read_text(encoding="utf-8-sig"))))

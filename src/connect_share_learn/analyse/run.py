@@ -210,22 +210,31 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
 
 
 def _leave_out_repeated_courses(books: list[ReturnedWorkbook], own: list[GroupResult | None]) -> None:
-    """A file holding the same course as an earlier one — the same course type, and the same
-    coded rows with the same answers at its first time point — is left out, naming the one kept.
+    """Of files holding the same course — the same course type, and the same coded rows with
+    the same answers at its first time point — one is kept: the one with the most rows used
+    (a copy sent again after more questionnaires were typed), the first of those if several.
+    The others are left out, naming the one kept.
 
     Exact copies are caught by their bytes before reading; this catches the same course saved
-    again (by another program, or after a detail was changed), whose bytes differ.
+    again (by another program, after a detail was changed, or with later time points added).
     """
-    first_with: dict[str, str] = {}
+    same: dict[str, list[int]] = {}
     for i, book in enumerate(books):
-        if book.refused or not book.fingerprint:
+        if not book.refused and book.fingerprint:
+            same.setdefault(book.fingerprint, []).append(i)
+    for indices in same.values():
+        if len(indices) < 2:
             continue
-        kept = first_with.setdefault(book.fingerprint, book.file)
-        if kept != book.file:
-            books[i] = ReturnedWorkbook(book.file, sha256=book.sha256, refused=True, course=book.course,
-                                        version=book.version, details=book.details, fingerprint=book.fingerprint,
-                                        problems=[QualityProblem(book.file, "duplicate_course", detail=kept)])
-            own[i] = None
+        used = {i: sum(1 for r in books[i].responses if r.used) for i in indices}
+        kept = max(indices, key=lambda i: (used[i], -i))
+        for i in indices:
+            if i != kept:
+                book = books[i]
+                books[i] = ReturnedWorkbook(book.file, sha256=book.sha256, refused=True, course=book.course,
+                                            version=book.version, details=book.details, fingerprint=book.fingerprint,
+                                            problems=[QualityProblem(book.file, "duplicate_course",
+                                                                     detail=books[kept].file)])
+                own[i] = None
 
 
 # ---------------------------------------------------------------------------------------------
