@@ -81,6 +81,7 @@ class PooledData:
     def __init__(self, toolkit: Toolkit, books: list[ReturnedWorkbook]):
         self.toolkit = toolkit
         self.books = books
+        self._agency_labels: dict[int | None, str] = {}
         agency_q = toolkit.profile.agency
         self.members: list[Member] = []
         # (book, tp, scale) → {participant key → score}, duplicates and blank codes removed
@@ -123,7 +124,7 @@ class PooledData:
     # -- groups ---------------------------------------------------------------------------
 
     def agency_label(self, code: int | None) -> str:
-        labels = self.__dict__.setdefault("_agency_labels", {})
+        labels = self._agency_labels
         if code not in labels:
             labels[code] = self._agency_label(code)
         return labels[code]
