@@ -49,35 +49,37 @@ def report_errors(func):
     return wrapper
 
 
-def spec_options(func):
-    """--scales, --courses, --benchmarks and --config, for every command that reads the specification."""
-    for option in reversed([
-        click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                     help="Folder of scale files laid over the default scales (same id replaces)."),
-        click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                     help="Folder of course files laid over the default courses."),
-        click.option("--benchmarks", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                     help="Folder of benchmark files added to the research benchmarks."),
-        click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                     help="The partnership's settings file (name, contact, capacity …)."),
-    ]):
+_FOLDER = click.Path(path_type=Path, exists=True, file_okay=False)
+_FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
+
+
+def _with_options(func, options: list):
+    for option in reversed(options):
         func = option(func)
     return func
+
+
+def spec_options(func):
+    """--scales, --courses, --benchmarks and --config, for every command that reads the specification."""
+    return _with_options(func, [
+        click.option("--scales", type=_FOLDER,
+                     help="Folder of scale files laid over the default scales (same id replaces)."),
+        click.option("--courses", type=_FOLDER, help="Folder of course files laid over the default courses."),
+        click.option("--benchmarks", type=_FOLDER, help="Folder of benchmark files added to the research benchmarks."),
+        click.option("--config", type=_FILE, help="The partnership's settings file (name, contact, capacity …)."),
+    ])
 
 
 def built_with_options(func):
     """--scales, --courses and --config, for the commands that read returned workbooks: the
     specification the workbooks were built with."""
-    for option in reversed([
-        click.option("--scales", type=click.Path(path_type=Path, exists=True, file_okay=False),
+    return _with_options(func, [
+        click.option("--scales", type=_FOLDER,
                      help="Folder of scale files the workbooks were built with, laid over the default scales."),
-        click.option("--courses", type=click.Path(path_type=Path, exists=True, file_okay=False),
+        click.option("--courses", type=_FOLDER,
                      help="Folder of course files the workbooks were built with, laid over the default courses."),
-        click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                     help="The partnership's settings file (for the language of the outputs)."),
-    ]):
-        func = option(func)
-    return func
+        click.option("--config", type=_FILE, help="The partnership's settings file (for the language of the outputs)."),
+    ])
 
 
 def load_spec(scales, courses, benchmarks, config):
@@ -88,6 +90,17 @@ def load_spec(scales, courses, benchmarks, config):
     for warning in toolkit.warnings:
         click.echo(f"warning: {warning}", err=True)
     return toolkit
+
+
+def report_reading(accounting, files_by_rule: dict[str, int], notes: int, used: str) -> None:
+    """What reading returned workbooks came to (``csl analyse``, ``csl export``): a warning per
+    kind of file not read, then one line of files and rows; ``used`` names what rows became."""
+    for rule, n in sorted(files_by_rule.items()):
+        click.echo(f"warning: {n} file(s) not read ({rule.replace('_', ' ')}); see quality.csv", err=True)
+    acc = accounting
+    click.echo(f"Read {acc.files_read} of {acc.files_found} file(s) ({acc.files_refused} not read); "
+               f"{acc.rows_typed} row(s) typed: {acc.rows_used} {used}, {acc.rows_left_out} left out; "
+               f"{notes} data-quality note(s).")
 
 
 class ProgressBar:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors
+from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors, report_reading
 from connect_share_learn.errors import WorkFailed
 
 
@@ -58,11 +58,7 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
         raise WorkFailed("no workbooks were found in " + ", ".join(map(str, paths))
                          + " — give .xlsx files or folders holding them")
     written = write_outputs(analysis, out, inputs=paths)
-    for rule, n in sorted(analysis.files_by_rule.items()):
-        click.echo(f"warning: {n} file(s) not read ({rule.replace('_', ' ')}); see quality.csv", err=True)
-    click.echo(f"Read {acc.files_read} of {acc.files_found} file(s) ({acc.files_refused} not read); "
-               f"{acc.rows_typed} row(s) typed: {acc.rows_used} used, {acc.rows_left_out} left out; "
-               f"{len(analysis.problems)} data-quality note(s).")
+    report_reading(acc, analysis.files_by_rule, len(analysis.problems), "used")
     click.echo(f"Wrote {', '.join(p.name for p in written)} into {out} in {time.perf_counter() - started:.1f} s.")
     if acc.files_read == 0:
         raise WorkFailed("none of the files could be read: quality.csv and report.html say why")

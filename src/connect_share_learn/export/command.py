@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors
+from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors, report_reading
 from connect_share_learn.errors import WorkFailed
 from connect_share_learn.export import FORMATS
 
@@ -65,11 +65,7 @@ def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     finally:
         bar.close()
     acc = result.accounting
-    for rule, n in sorted(result.files_by_rule.items()):
-        click.echo(f"warning: {n} file(s) not read ({rule.replace('_', ' ')}); see quality.csv", err=True)
-    click.echo(f"Read {acc.files_read} of {acc.files_found} file(s) ({acc.files_refused} not read); "
-               f"{acc.rows_typed} row(s) typed: {acc.rows_used} exported, {acc.rows_left_out} left out; "
-               f"{len(result.problems)} data-quality note(s).")
+    report_reading(acc, result.files_by_rule, len(result.problems), "exported")
     click.echo(f"Wrote {', '.join(p.name for p in result.written)} into {out} in {time.perf_counter() - started:.1f} s.")
     if acc.files_read == 0:
         raise WorkFailed("none of the files could be read, so no data was exported: quality.csv says why")
