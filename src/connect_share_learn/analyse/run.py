@@ -14,8 +14,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import shutil
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,8 +31,9 @@ from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, c
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, ReturnedWorkbook, file_sha256, read_returned
 from connect_share_learn.defaults import default_dir
-from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.errors import UsageError
 from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.staging import staged
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
@@ -372,13 +371,8 @@ def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None) -> 
 
     check_out(inputs or [], out)
     words = wording()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".csl-analyse-", dir=out))
-    except OSError as exc:
-        raise WorkFailed(f"{out}: the results folder cannot be made or written to ({exc.strerror or exc}) — "
-                         "choose another --out folder") from None
-    try:
+    with staged(out, "results", ".csl-analyse-") as stage:
+        scratch = stage.folder
         (scratch / "quality.csv").write_bytes(quality.to_csv(analysis.problems))
         bench = pooled_benchmarks(analysis.results, words["benchmarks"]["citation"].format(
             files=analysis.accounting.files_read, date=analysis.analysed_on.isoformat(), version=__version__),
@@ -386,13 +380,4 @@ def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None) -> 
         (scratch / "benchmarks.yaml").write_bytes(to_yaml(bench, words["benchmarks"]["header"]))
         write_results(analysis, scratch / "results.xlsx")
         (scratch / "report.html").write_text(render_report(analysis), encoding="utf-8")
-        written = []
-        for name in OUTPUTS:
-            os.replace(scratch / name, out / name)
-            written.append(out / name)
-        return written
-    except OSError as exc:
-        raise WorkFailed(f"{out}: the results could not be written ({exc.strerror or exc}) — check the folder "
-                         "can be written to and has space") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        return stage.publish(OUTPUTS)

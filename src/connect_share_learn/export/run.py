@@ -8,9 +8,6 @@ and moved into place only when all of them are complete. Inputs are only ever re
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +26,7 @@ from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.export import FORMATS, tidy, writers
 from connect_share_learn.export.pseudonyms import Pseudonyms
 from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.staging import staged
 
 # The files each format adds; codebook.csv, README.txt and quality.csv come with every export.
 FILES = {"csv": ("data.csv",), "r": ("data.csv", "read_data.R"), "spss": ("data.sav",), "stata": ("data.dta",)}
@@ -126,42 +124,29 @@ def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, incl
     from connect_share_learn.analyse import quality
 
     names = output_names(formats) if result.table is not None else ["quality.csv"]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".csl-export-", dir=out))
-    except OSError as exc:
-        raise WorkFailed(f"{out}: the export folder cannot be made or written to ({exc.strerror or exc}) — "
-                         "choose another --out folder") from None
-    try:
-        (scratch / "quality.csv").write_bytes(quality.to_csv(result.problems))
-        table = result.table
-        if table is not None:
-            label = f"connect-share-learn {__version__} export, {today.isoformat()}"
-            if "data.csv" in names:
-                writers.write_csv(table, scratch / "data.csv")
-            if "read_data.R" in names:
-                writers.write_r(table, scratch / "read_data.R", "data.csv")
-            if "data.sav" in names:
-                writers.write_sav(table, scratch / "data.sav", label)
-            if "data.dta" in names:
-                writers.write_dta(table, scratch / "data.dta", label)
-            writers.write_codebook(table, scratch / "codebook.csv")
-            writers.write_readme(scratch / "README.txt", version=__version__, date=today.isoformat(),
-                                 files=[(n, DESCRIPTIONS[n]) for n in names], accounting=result.accounting,
-                                 keep_codes=keep_codes, include_text=include_text)
-        written = []
-        for name in names:
-            os.replace(scratch / name, out / name)
-            written.append(out / name)
-        return written
-    except OSError as exc:
-        raise WorkFailed(f"{out}: the export could not be written ({exc.strerror or exc}) — check the folder "
-                         "can be written to and has space") from None
-    except Exception as exc:
-        if not type(exc).__module__.startswith("pyreadstat"):
-            raise
-        # pyreadstat reports a full disk or an unwritable file as its own error, not OSError.
-        raise WorkFailed(f"{out}: the SPSS or Stata file could not be written ({exc}) — check the folder "
-                         "can be written to and has space") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with staged(out, "export", ".csl-export-") as stage:
+        scratch = stage.folder
+        try:
+            (scratch / "quality.csv").write_bytes(quality.to_csv(result.problems))
+            table = result.table
+            if table is not None:
+                label = f"connect-share-learn {__version__} export, {today.isoformat()}"
+                if "data.csv" in names:
+                    writers.write_csv(table, scratch / "data.csv")
+                if "read_data.R" in names:
+                    writers.write_r(table, scratch / "read_data.R", "data.csv")
+                if "data.sav" in names:
+                    writers.write_sav(table, scratch / "data.sav", label)
+                if "data.dta" in names:
+                    writers.write_dta(table, scratch / "data.dta", label)
+                writers.write_codebook(table, scratch / "codebook.csv")
+                writers.write_readme(scratch / "README.txt", version=__version__, date=today.isoformat(),
+                                     files=[(n, DESCRIPTIONS[n]) for n in names], accounting=result.accounting,
+                                     keep_codes=keep_codes, include_text=include_text)
+        except Exception as exc:
+            if not type(exc).__module__.startswith("pyreadstat"):
+                raise
+            # pyreadstat reports a full disk or an unwritable file as its own error, not OSError.
+            raise WorkFailed(f"{out}: the SPSS or Stata file could not be written ({exc}) — check the folder "
+                             "can be written to and has space") from None
+        return stage.publish(names)
