@@ -14,10 +14,16 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
 
 from connect_share_learn.reproducible import write_entries
+
+FONT = "Arial"  # LibreOffice shows it with the metric-compatible Liberation Sans
+HEADING_COLOUR = RGBColor(0x1F, 0x3A, 0x5F)
+_THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 CORE_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -86,6 +92,29 @@ def save_document(document, path: Path, title: str, author: str, created: dt.dat
 
 # ---------------------------------------------------------------------------------------------
 # Page furniture python-docx has no API for
+
+
+def a4_portrait(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+
+
+def body_font(style, size: float) -> None:
+    """``style`` (Normal) in :data:`FONT` at ``size`` points, East Asian text included."""
+    style.font.name, style.font.size = FONT, Pt(size)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+
+def heading_font(style, size: float, space_before: float) -> None:
+    """A heading style in :data:`FONT` and the toolkit's blue; the theme fonts Word's default
+    headings carry are removed, as they would win over the font named."""
+    style.font.name, style.font.size = FONT, Pt(size)
+    style.font.color.rgb = HEADING_COLOUR
+    rfonts = style.element.rPr.rFonts
+    for attr in _THEME_FONTS:
+        rfonts.attrib.pop(qn(attr), None)
+    style.paragraph_format.space_before = Pt(space_before)
+    style.paragraph_format.space_after = Pt(6)
 
 
 def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:

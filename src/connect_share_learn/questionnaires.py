@@ -13,7 +13,6 @@ from pathlib import Path
 
 import yaml
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -25,13 +24,13 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from connect_share_learn.codebook import course_rows
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.documents import (
-    add_field, keep_row_together, save_document, set_cell_borders, shade_cell, to_pdf,
+    a4_portrait, add_field, body_font, heading_font, keep_row_together, save_document, set_cell_borders,
+    shade_cell, to_pdf,
 )
 from connect_share_learn.errors import InputError
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, ResponseFormat, Scale, text
 
-FONT = "Arial"  # LibreOffice shows it with the metric-compatible Liberation Sans
 BOX = "\u25a1"  # WHITE SQUARE: in Arial and Liberation Sans, so it prints everywhere
 # Below this width (cm) a statement is laid out above its answers instead of beside them.
 MIN_STATEMENT_WIDTH = 5.5
@@ -184,28 +183,20 @@ class QuestionnaireBuilder:
     def _page_and_styles(self) -> None:
         layout = self.layout
         section = self.document.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        a4_portrait(section)
         for side in ("left_margin", "right_margin"):
             setattr(section, side, Cm(layout.margin))
         section.top_margin, section.bottom_margin = Cm(1.6), Cm(1.6)
         section.footer_distance = Cm(0.8)
         styles = self.document.styles
         normal = styles["Normal"]
-        normal.font.name, normal.font.size = FONT, Pt(layout.body)
-        normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+        body_font(normal, layout.body)
         normal.paragraph_format.space_after = Pt(4)
         normal.paragraph_format.space_before = Pt(0)
         for name, size in (("Heading 1", layout.heading1 + 4), ("Heading 2", layout.heading2),
                            ("Subtitle", layout.heading2)):
             style = styles[name]
-            style.font.name, style.font.size = FONT, Pt(size)
-            style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-            rfonts = style.element.rPr.rFonts
-            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                rfonts.attrib.pop(qn(attr), None)
-            style.paragraph_format.space_before = Pt(12 if name == "Heading 2" else 0)
-            style.paragraph_format.space_after = Pt(6)
+            heading_font(style, size, space_before=12 if name == "Heading 2" else 0)
             style.paragraph_format.keep_with_next = True
         styles["Subtitle"].font.italic = False
         item_id = styles.add_style("Item id", WD_STYLE_TYPE.CHARACTER)

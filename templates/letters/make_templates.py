@@ -21,17 +21,14 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
-from connect_share_learn.documents import add_field, keep_row_together, save_document
+from connect_share_learn.documents import a4_portrait, add_field, body_font, heading_font, keep_row_together, save_document
 
 HERE = Path(__file__).resolve().parent
 CREATED = dt.datetime(2026, 1, 1)
-FONT = "Arial"
 TITLES = {
     "invitation": "Invitation to the evaluation",
     "thank_you": "Thank you",
@@ -79,25 +76,16 @@ def add_text(paragraph, value: str) -> None:
 
 def style_document(document, size: float = 12) -> None:
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    a4_portrait(section)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     styles = document.styles
     normal = styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(size)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    body_font(normal, size)
     normal.paragraph_format.space_after = Pt(8)
     normal.paragraph_format.line_spacing = 1.1
     for name, size in (("Heading 1", 16), ("Heading 2", 13)):
-        style = styles[name]
-        style.font.name, style.font.size = FONT, Pt(size)
-        style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-        rfonts = style.element.rPr.rFonts
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            rfonts.attrib.pop(qn(attr), None)
-        style.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
-        style.paragraph_format.space_after = Pt(6)
+        heading_font(styles[name], size, space_before=14 if name == "Heading 1" else 10)
     bullet = styles["List Bullet"]
     bullet.paragraph_format.space_after = Pt(3)
     footer = section.footer.paragraphs[0]
