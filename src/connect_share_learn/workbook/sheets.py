@@ -102,6 +102,14 @@ class Book:
         if self.example:
             sheet.write_string(row, col, self.w["example_banner"], self.st.example)
 
+    def heading(self, sh, title: str, intro: str, last_col: int, height: float) -> None:
+        """The example banner, the sheet's title, and its introduction merged across columns
+        A to ``last_col`` on a row ``height`` points high."""
+        self.banner(sh)
+        sh.write_string(1, 0, title, self.st.title)
+        sh.merge_range(2, 0, 2, last_col, intro.strip(), self.st.text)
+        sh.set_row(2, height)
+
     def t(self, value) -> str:
         return text(value, self.lang)
 
@@ -404,12 +412,9 @@ class Book:
 
     def _write_matched(self, sh):
         st, tk = self.st, self.tk
-        self.banner(sh)
+        self.heading(sh, self.w["matched_title"], self.w["matched_intro"], 8, 45)
         first = self.layouts[self.first]
         later = [tp for tp in self.course.tp_ids if tp != self.first]
-        sh.write_string(1, 0, self.w["matched_title"], st.title)
-        sh.merge_range(2, 0, 2, 8, self.w["matched_intro"].strip(), st.text)
-        sh.set_row(2, 45)
         header = 4
         sh.freeze_panes(header + 1, 1)
         L = xl_col_to_name
@@ -473,13 +478,10 @@ class Book:
 
     def _write_results(self, sh):
         st, tk, w = self.st, self.tk, self.w
-        self.banner(sh)
+        self.heading(sh, w["results_title"] + " — " + self.t(self.course.title), w["results_intro"], 12, 45)
         sh.set_column(0, 0, 46)
         sh.set_column(1, 13, 9)
         sh.set_column(14, 14, 70)
-        sh.write_string(1, 0, w["results_title"] + " — " + self.t(self.course.title), st.title)
-        sh.merge_range(2, 0, 2, 12, w["results_intro"].strip(), st.text)
-        sh.set_row(2, 45)
         row = 4
         # Counts per time point.
         sh.write_string(row, 0, w["counts_title"], st.subtitle)
@@ -726,10 +728,7 @@ class Book:
 
     def _write_items(self, sh):
         st, tk, w = self.st, self.tk, self.w
-        self.banner(sh)
-        sh.write_string(1, 0, w["items_title"], st.title)
-        sh.merge_range(2, 0, 2, 7, w["items_intro"].strip(), st.text)
-        sh.set_row(2, 32)
+        self.heading(sh, w["items_title"], w["items_intro"], 7, 32)
         sh.set_column(0, 0, 10)
         sh.set_column(1, 1, 110)
         tps = self.course.tp_ids
@@ -828,10 +827,7 @@ class Book:
 
     def _write_research(self, sh):
         st, tk, w = self.st, self.tk, self.w
-        self.banner(sh)
-        sh.write_string(1, 0, w["research_title"], st.title)
-        sh.merge_range(2, 0, 2, 7, w["research_intro"].strip(), st.text)
-        sh.set_row(2, 60)
+        self.heading(sh, w["research_title"], w["research_intro"], 7, 60)
         sh.set_column(0, 0, 34)
         sh.set_column(1, 5, 12)
         sh.set_column(6, 6, 90)
@@ -914,10 +910,7 @@ class Book:
 
     def _write_costs(self, sh):
         st, tk, w = self.st, self.tk, self.w
-        self.banner(sh)
-        sh.write_string(1, 0, w["costs_title"], st.title)
-        sh.merge_range(2, 0, 2, 4, w["costs_intro"].strip(), st.text)
-        sh.set_row(2, 45)
+        self.heading(sh, w["costs_title"], w["costs_intro"], 4, 45)
         sh.set_column(0, 0, 44)
         sh.set_column(1, 4, 14)
         row = 4
