@@ -179,15 +179,21 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def first_workbooks(folder: Path, count: int, scratch: Path) -> Path:
+    """A folder in ``scratch`` holding links to the first ``count`` workbooks of ``folder``."""
+    subset = scratch / "in"
+    subset.mkdir()
+    for i in range(count):
+        (subset / f"course_{i:05d}.xlsx").symlink_to(folder / f"course_{i:05d}.xlsx")
+    return subset
+
+
 def run(folder: Path, count: int, workers: int) -> dict:
     from connect_share_learn.analyse.run import analyse, write_outputs
 
     toolkit = load_toolkit()
     with tempfile.TemporaryDirectory() as scratch:
-        subset = Path(scratch) / "in"
-        subset.mkdir()
-        for i in range(count):
-            (subset / f"course_{i:05d}.xlsx").symlink_to(folder / f"course_{i:05d}.xlsx")
+        subset = first_workbooks(folder, count, Path(scratch))
         memory = PeakMemory()
         cpu_before = _cpu_seconds()
         started = time.perf_counter()

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from analyse import PeakMemory, _cpu_seconds, make_real_workbooks, make_workbooks
+from analyse import PeakMemory, _cpu_seconds, first_workbooks, make_real_workbooks, make_workbooks
 
 from connect_share_learn.spec.load import load_toolkit
 
@@ -31,10 +31,7 @@ def run(folder: Path, count: int, workers: int) -> dict:
 
     toolkit = load_toolkit()
     with tempfile.TemporaryDirectory() as scratch:
-        subset = Path(scratch) / "in"
-        subset.mkdir()
-        for i in range(count):
-            (subset / f"course_{i:05d}.xlsx").symlink_to(folder / f"course_{i:05d}.xlsx")
+        subset = first_workbooks(folder, count, Path(scratch))
         memory = PeakMemory()
         cpu_before = _cpu_seconds()
         started = time.perf_counter()
