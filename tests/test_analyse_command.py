@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from connect_share_learn import stats
 from connect_share_learn.analyse.command import analyse_command
 from connect_share_learn.cli import cli
-from connect_share_learn.office import soffice
 from connect_share_learn.spec.load import load_toolkit
+from recalc import needs_libreoffice
 from test_analyse_workbooks import contract_workbook, simulate
 
 
@@ -184,10 +184,7 @@ def test_help_has_an_example(csl):
 
 @pytest.mark.libreoffice
 def test_a_workbook_resaved_by_libreoffice_gives_the_same_results(tmp_path, toolkit):
-    import os
-
-    if soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1":
-        pytest.skip("LibreOffice (soffice) is not installed")
+    needs_libreoffice()
     from connect_share_learn.analyse.run import analyse
     from connect_share_learn.office import convert
 

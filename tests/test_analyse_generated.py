@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from connect_share_learn.analyse.run import analyse
-from connect_share_learn.office import soffice
+from recalc import needs_libreoffice
 from test_analyse_workbooks import simulate
 
 build = pytest.importorskip("connect_share_learn.workbook.build", reason="the workbook generator is not there yet")
@@ -87,8 +87,7 @@ def test_generated_workbooks_give_the_workbooks_own_results(generated, toolkit):
 
 @pytest.mark.libreoffice
 def test_generated_workbooks_resaved_by_libreoffice_give_the_same_results(generated, toolkit, tmp_path):
-    if soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1":
-        pytest.skip("LibreOffice (soffice) is not installed")
+    needs_libreoffice()
     from connect_share_learn.office import convert
 
     folder, typed = generated

@@ -95,6 +95,24 @@ def test_every_row_is_accounted_for(pooled):
     assert acc.rows_typed == typed == acc.rows_used + acc.rows_left_out
 
 
+def _unique_scores(toolkit, data, participants, sid: str, tp: str, double_baseline: bool = False) -> dict:
+    """Participant key → score on ``sid`` at ``tp`` over the workbooks of ``data`` (of the
+    double-baseline courses only, if asked): stats.unique_scores within each workbook, kept
+    for the group's ``participants``."""
+    merged = {}
+    for b, (_, course, _, _, rows) in enumerate(data):
+        if double_baseline and not course.double_baseline:
+            continue
+        if tp not in rows or sid not in course.tp(tp).scales:
+            continue
+        scale, fmt = toolkit.scales[sid], toolkit.format_of(toolkit.scales[sid])
+        scores = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in rows[tp]]
+        for code, s in stats.unique_scores([r.get("code") for r in rows[tp]], scores).items():
+            if (b, code) in participants:
+                merged[f"{b}/{code}"] = s
+    return merged
+
+
 def test_every_pooled_statistic_equals_stats_py_on_the_data(pooled, toolkit):
     analysis, data = pooled
     expected = _expected_groups(toolkit, data)
@@ -121,36 +139,13 @@ def test_every_pooled_statistic_equals_stats_py_on_the_data(pooled, toolkit):
             # Paired: unique_scores within each workbook (over all its rows), keys kept apart per workbook.
             participants = {(b, stats.normalise_code(r.get("code"))) for b, _, r, _ in members}
             for (sid, a, bt), got in result.changes.items():
-                maps = []
-                for tp in (a, bt):
-                    merged = {}
-                    for b, (_, course, _, _, rows) in enumerate(data):
-                        if tp not in rows or sid not in course.tp(tp).scales:
-                            continue
-                        scale, fmt = toolkit.scales[sid], toolkit.format_of(toolkit.scales[sid])
-                        scores = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in rows[tp]]
-                        for code, s in stats.unique_scores([r.get("code") for r in rows[tp]], scores).items():
-                            if (b, code) in participants:
-                                merged[f"{b}/{code}"] = s
-                    maps.append(merged)
-                want = stats.paired_change(*maps)
+                want = stats.paired_change(*[_unique_scores(toolkit, data, participants, sid, tp) for tp in (a, bt)])
                 for field, value in want.as_dict().items():
                     assert close(getattr(got, field), value), (kind, key, sid, a, bt, field)
                 checked += 1
             for sid, got in result.contrasts.items():
-                maps = []
-                for tp in ("t0", "t1", "t2"):
-                    merged = {}
-                    for b, (_, course, _, _, rows) in enumerate(data):
-                        if not course.double_baseline:
-                            continue
-                        scale, fmt = toolkit.scales[sid], toolkit.format_of(toolkit.scales[sid])
-                        scores = [stats.score(scale, fmt, [r.get(i.id) for i in scale.items]) for r in rows[tp]]
-                        for code, s in stats.unique_scores([r.get("code") for r in rows[tp]], scores).items():
-                            if (b, code) in participants:
-                                merged[f"{b}/{code}"] = s
-                    maps.append(merged)
-                want = stats.baseline_contrast(*maps)
+                want = stats.baseline_contrast(*[_unique_scores(toolkit, data, participants, sid, tp, double_baseline=True)
+                                                 for tp in ("t0", "t1", "t2")])
                 for field, value in want.as_dict().items():
                     assert close(getattr(got, field), value), (kind, key, sid, field)
                 checked += 1

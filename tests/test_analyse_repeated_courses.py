@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 
 import pytest
 
 from connect_share_learn.analyse.quality import catalogue, wording
 from connect_share_learn.analyse.returned import read_returned
 from connect_share_learn.analyse.run import analyse, write_outputs
-from connect_share_learn.office import soffice
+from recalc import needs_libreoffice
 from test_analyse_workbooks import contract_workbook, simulate
 
 
@@ -86,8 +85,7 @@ def test_courses_that_differ_in_one_answer_or_have_no_codes_are_both_pooled(tmp_
 
 
 def test_a_workbook_resaved_by_libreoffice_beside_its_original_is_pooled_once(tmp_path, toolkit):
-    if soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1":
-        pytest.skip("LibreOffice (soffice) is not installed")
+    needs_libreoffice()
     from connect_share_learn.office import convert
 
     course = toolkit.courses["domestic_abuse"]
