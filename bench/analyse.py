@@ -212,19 +212,30 @@ def run(folder: Path, count: int, workers: int) -> dict:
                 cpu_s=round(cpu, 1), peak_pss_mb=round(peak))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def workbook_arguments(description: str) -> argparse.ArgumentParser:
+    """The options of the benchmarks that read returned workbooks (this one and bench/export.py)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, nargs="+", default=[1000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--capacity", type=int, default=500, help="rows of each data-entry block")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "csl-bench-analyse")
     parser.add_argument("--clean", action="store_true", help="remake the workbooks")
     parser.add_argument("--real", action="store_true", help="workbooks from the real generator")
-    args = parser.parse_args()
+    return parser
+
+
+def ready_workbooks(args) -> Path:
+    """The cache folder holding (made now if missing) the workbooks the options ask for."""
     folder = args.cache / f"{'real' if args.real else 'contract'}-capacity{args.capacity}"
     if args.clean:
         shutil.rmtree(folder, ignore_errors=True)
     (make_real_workbooks if args.real else make_workbooks)(folder, max(args.files), args.capacity, args.workers)
+    return folder
+
+
+def main() -> None:
+    args = workbook_arguments(__doc__).parse_args()
+    folder = ready_workbooks(args)
     for count in args.files:
         figures = run(folder, count, args.workers)
         print(figures, flush=True)

@@ -12,7 +12,6 @@ of each step, CPU time and peak memory (PSS of this process and its workers).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from analyse import PeakMemory, _cpu_seconds, first_workbooks, make_real_workbooks, make_workbooks
+from analyse import PeakMemory, _cpu_seconds, first_workbooks, ready_workbooks, workbook_arguments
 
 from connect_share_learn.spec.load import load_toolkit
 
@@ -51,15 +50,8 @@ def run(folder: Path, count: int, workers: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--files", type=int, nargs="+", default=[1000])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--capacity", type=int, default=500, help="rows of each data-entry block")
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "csl-bench-analyse")
-    parser.add_argument("--real", action="store_true", help="workbooks from the real generator")
-    args = parser.parse_args()
-    folder = args.cache / f"{'real' if args.real else 'contract'}-capacity{args.capacity}"
-    (make_real_workbooks if args.real else make_workbooks)(folder, max(args.files), args.capacity, args.workers)
+    args = workbook_arguments(__doc__).parse_args()
+    folder = ready_workbooks(args)
     for count in args.files:
         print(run(folder, count, args.workers), flush=True)
 
