@@ -1002,13 +1002,7 @@ class Book:
             r += 1
             values = [row.item, row.scale, row.wording, row.format, row.min, row.max,
                       "yes" if row.reverse else "no", row.key, row.time_points, row.codes]
-            for c, v in enumerate(values):
-                if v is None:
-                    continue
-                if isinstance(v, int):
-                    sh.write_number(r, c, v, st.plain)
-                else:
-                    sh.write_string(r, c, str(v), st.text if c in (2, 9) else st.plain)
+            self._codebook_row(sh, r, values, wrapped=(2, 9))
         self.define("codebook_items", sh, top, 0, "codebook of items (header row included)", r, len(heads) - 1)
         r += 2
         s_top = r
@@ -1021,11 +1015,7 @@ class Book:
             values = [scale.id, self.scale_title(scale), scale.scoring, scale.min_answered,
                       " ".join(i.id for i in scale.items), scale.level,
                       f"{prov.author}; {'original validated items' if prov.original else 'not the original validated items'}"]
-            for c, v in enumerate(values):
-                if isinstance(v, int):
-                    sh.write_number(r, c, v, st.plain)
-                else:
-                    sh.write_string(r, c, str(v), st.text if c in (2, 6) else st.plain)
+            self._codebook_row(sh, r, values, wrapped=(2, 6))
         self.define("codebook_scales", sh, s_top, 0, "codebook of scales (header row included)", r, len(s_heads) - 1)
         r += 2
         sh.write_string(r, 0, w["names_intro"], st.subtitle)
@@ -1043,6 +1033,17 @@ class Book:
         sh.freeze_panes(top + 1, 1)
         self.protect(sh)
 
+
+    def _codebook_row(self, sh, r: int, values: list, wrapped: tuple[int, ...]) -> None:
+        """One row of a codebook table: whole numbers as numbers, blanks left out, the
+        ``wrapped`` columns (long texts) in the wrapping style."""
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            if isinstance(v, int):
+                sh.write_number(r, c, v, self.st.plain)
+            else:
+                sh.write_string(r, c, str(v), self.st.text if c in wrapped else self.st.plain)
 
 def _clip(value: str, limit: int = 255) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
