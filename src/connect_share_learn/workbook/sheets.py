@@ -1033,7 +1033,6 @@ class Book:
         sh.freeze_panes(top + 1, 1)
         self.protect(sh)
 
-
     def _codebook_row(self, sh, r: int, values: list, wrapped: tuple[int, ...]) -> None:
         """One row of a codebook table: whole numbers as numbers, blanks left out, the
         ``wrapped`` columns (long texts) in the wrapping style."""
@@ -1044,6 +1043,7 @@ class Book:
                 sh.write_number(r, c, v, self.st.plain)
             else:
                 sh.write_string(r, c, str(v), self.st.text if c in wrapped else self.st.plain)
+
 
 def _clip(value: str, limit: int = 255) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
