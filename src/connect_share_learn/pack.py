@@ -155,7 +155,6 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
         raise UsageError(f"there is no course type {', '.join(repr(c) for c in unknown)}; "
                          f"choose from {', '.join(sorted(toolkit.courses))}")
     courses = [toolkit.courses[c] for c in (options.courses or sorted(toolkit.courses))]
-    out.mkdir(parents=True, exist_ok=True)
     target = out / pack_name()
     zip_target = out / f"{pack_name()}.zip"
     changed = [] if options.force else changed_since_built(target)
@@ -164,7 +163,11 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
         raise UsageError(f"{target}: files in the previous pack were changed or added since it was built "
                          f"({shown}) — a workbook with data typed into it would be lost. Move your files out "
                          "of the pack folder, build into another folder with --out, or use --force to replace them")
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    except OSError as exc:
+        raise WorkFailed(f"cannot write to {out} ({exc.strerror or exc}): choose another --out") from None
     try:
         folder = staging / pack_name()
         folder.mkdir()
