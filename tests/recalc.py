@@ -1,8 +1,13 @@
-"""Recalculating generated workbooks in LibreOffice and reading the results back."""
+"""Recalculating generated workbooks in two independent engines, LibreOffice and Gnumeric,
+and reading the results back."""
 
 from __future__ import annotations
 
+import math
 import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -13,18 +18,92 @@ from connect_share_learn import office
 ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "Err:")
 
 
+def engines_required() -> bool:
+    """CI sets CSL_REQUIRE_ENGINES=1: there a missing engine is a failure, not a skip."""
+    return "1" in (os.environ.get("CSL_REQUIRE_ENGINES"), os.environ.get("CSL_REQUIRE_LIBREOFFICE"))
+
+
+def _missing(what: str, package: str) -> None:
+    if engines_required():
+        pytest.fail(f"CSL_REQUIRE_ENGINES=1 but {what} is not installed")
+    pytest.skip(f"{what} is not installed; install {package} to run this test")
+
+
 def needs_libreoffice():
     """Skip with a reason when LibreOffice is missing, unless CI requires it."""
     if office.soffice() is None:
-        if os.environ.get("CSL_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("CSL_REQUIRE_LIBREOFFICE=1 but LibreOffice (soffice) is not installed")
-        pytest.skip("LibreOffice (soffice) is not installed; install libreoffice-calc-nogui to run this test")
+        _missing("LibreOffice (soffice)", "libreoffice-calc-nogui")
+
+
+def needs_gnumeric():
+    """Skip with a reason when Gnumeric's ssconvert is missing, unless CI requires it."""
+    if shutil.which("ssconvert") is None:
+        _missing("Gnumeric (ssconvert)", "gnumeric")
 
 
 def recalculate(paths: list[Path], out_dir: Path) -> list[Path]:
     """Open each workbook in LibreOffice, recalculate every formula and save it as xlsx."""
     needs_libreoffice()
     return office.convert(paths, out_dir, to="xlsx")
+
+
+def recalculate_gnumeric(paths: list[Path], out_dir: Path) -> list[Path]:
+    """Open each workbook in Gnumeric, recalculate every formula and save it as xlsx."""
+    needs_gnumeric()
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def one(path: Path) -> Path:
+        out = out_dir / path.name
+        subprocess.run(["ssconvert", "--recalc", str(path), str(out)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=600, check=False)
+        assert out.exists() and out.stat().st_size > 0, f"Gnumeric did not convert {path.name}"
+        return out
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(one, paths))
+
+
+def recalculate_both(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
+    """Each workbook recalculated by LibreOffice and by Gnumeric (at the same time)."""
+    needs_libreoffice()
+    needs_gnumeric()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        gnumeric = pool.submit(recalculate_gnumeric, paths, out_dir / "gnumeric")
+        libreoffice = recalculate(paths, out_dir / "libreoffice")
+        return list(zip(libreoffice, gnumeric.result()))
+
+
+def same_value(a, b) -> bool:
+    """Two engines' results agree: blanks alike, numbers to 1e-9, everything else exactly."""
+    a, b = (None if a == "" else a), (None if b == "" else b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def formula_cells(path: Path) -> list[tuple[str, str]]:
+    """(sheet, cell) of every formula in a workbook as written."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    found = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+                    found.append((ws.title, c.coordinate))
+    wb.close()
+    return found
+
+
+def engine_differences(written: Path, one: Path, other: Path) -> list[str]:
+    """Every formula cell of ``written`` whose value differs between two recalculated copies."""
+    cells = formula_cells(written)
+    assert cells, f"{written.name} has no formulas"
+    a = openpyxl.load_workbook(one, data_only=True)
+    b = openpyxl.load_workbook(other, data_only=True)
+    return [f"{sheet}!{ref}: {a[sheet][ref].value!r} vs {b[sheet][ref].value!r}" for sheet, ref in cells
+            if not same_value(a[sheet][ref].value, b[sheet][ref].value)]
 
 
 def named_values(path: Path) -> dict[str, object]:
@@ -52,6 +131,7 @@ def error_cells(path: Path) -> list[str]:
             continue
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, str) and c.value.startswith(ERROR_VALUES):
+                # An error value, not a typed text that reads like one (a code typed as "#N/A").
+                if c.data_type == "e" or (c.data_type == "s" and isinstance(c.value, str) and c.value.startswith("Err:")):
                     found.append(f"{ws.title}!{c.coordinate}={c.value}")
     return found

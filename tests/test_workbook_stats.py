@@ -1,13 +1,16 @@
-"""Every statistic of real generated workbooks, recalculated in LibreOffice, equals stats.py.
+"""Every statistic of real generated workbooks, recalculated in LibreOffice and in Gnumeric,
+equals stats.py, and the two engines agree on every formula cell.
 
 Workbooks are filled with hand-made edge cases and hypothesis-generated data, recalculated
-in one LibreOffice call per batch, and every defined statistic, every row's scale score and
-every cell's freedom from error values is checked.
+in one LibreOffice call per batch and by Gnumeric beside it, and every defined statistic,
+every row's scale score, every formula cell of every sheet and every cell's freedom from
+error values is checked.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import openpyxl
 from hypothesis import HealthCheck, Phase, given, settings
@@ -20,7 +23,7 @@ from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 
 from filling import course_rows, datasets
-from recalc import error_cells, named_values, needs_libreoffice, recalculate
+from recalc import engine_differences, error_cells, named_values, recalculate_both
 
 TOOLKIT = load_toolkit()
 COURSES = sorted(TOOLKIT.courses)
@@ -33,26 +36,30 @@ def close(a, b) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def check_workbooks(cases: list[tuple[str, dict]], tmp_path, toolkit=TOOLKIT):
-    """Write, recalculate and compare; ``cases`` are (course id, rows) pairs."""
-    needs_libreoffice()
+def check_workbooks(cases: list[tuple[str, dict]], tmp_path, toolkit=TOOLKIT) -> list[tuple[Path, Path]]:
+    """Write, recalculate in both engines and compare; ``cases`` are (course id, rows) pairs.
+    Returns each case's (LibreOffice, Gnumeric) copies."""
     paths = []
     for k, (course_id, rows) in enumerate(cases):
         path = tmp_path / f"case{k:02d}_{course_id}.xlsx"
         write_workbook(toolkit, toolkit.courses[course_id], path, capacity=CAPACITY, rows=rows)
         paths.append(path)
-    recalculated = recalculate(paths, tmp_path / "recalculated")
-    for path, (course_id, rows) in zip(recalculated, cases):
+    recalculated = recalculate_both(paths, tmp_path / "recalculated")
+    for written, engines, (course_id, rows) in zip(paths, recalculated, cases):
         course = toolkit.courses[course_id]
         expected = course_results(toolkit, course, rows)
-        got = named_values(path)
-        assert any(v is not None for v in got.values()), "nothing was recalculated"
-        missing = sorted(set(expected) - set(got))
-        assert not missing, f"{path.name}: names missing from the workbook: {missing[:5]}"
-        wrong = [(name, expected[name], got[name]) for name in expected if not close(expected[name], got[name])]
-        assert not wrong, f"{path.name}: {len(wrong)} statistics differ, e.g. {wrong[:5]}"
-        check_row_scores(path, course, rows, toolkit)
-        assert error_cells(path) == [], path.name
+        for path in engines:
+            got = named_values(path)
+            assert any(v is not None for v in got.values()), f"{path}: nothing was recalculated"
+            missing = sorted(set(expected) - set(got))
+            assert not missing, f"{path}: names missing from the workbook: {missing[:5]}"
+            wrong = [(name, expected[name], got[name]) for name in expected if not close(expected[name], got[name])]
+            assert not wrong, f"{path}: {len(wrong)} statistics differ, e.g. {wrong[:5]}"
+            check_row_scores(path, course, rows, toolkit)
+            assert error_cells(path) == [], path
+        differ = engine_differences(written, *engines)
+        assert not differ, f"{written.name}: {len(differ)} formula cells differ between LibreOffice and Gnumeric, e.g. {differ[:5]}"
+    return recalculated
 
 
 def check_row_scores(path, course, rows, toolkit=TOOLKIT):
@@ -104,8 +111,11 @@ def test_hand_made_edge_cases(tmp_path):
     check_workbooks(cases, tmp_path)
 
 
+# "A%S" is how the key spells "A*", and "50%" holds the character that marks spellings: the
+# spelling must keep every pair of codes apart.
 AWKWARD_CODES = ["AB-12", "N/A", "1234567890", "A*", "A1", "?", "~", ">5", "=X", "ÉCOLE1", "ABCDEFGHI",
-                 "ABCDEFGHIJ", "A B", "0", "00", "7", "ZZZZZZZZZ"]
+                 "ABCDEFGHIJ", "A B", "0", "00", "7", "ZZZZZZZZZ", "A%S", "50%", "A?B", "AXB", "~*", "<>", "#N/A",
+                 "TRUE", "12/03", "1E3"]
 
 
 def test_awkward_codes_match_exactly(tmp_path):
@@ -122,11 +132,13 @@ def test_awkward_codes_match_exactly(tmp_path):
     expected = course_results(TOOLKIT, TOOLKIT.courses["foundation"], rows)
     assert expected["self_efficacy_t1_t2_n_pairs"] >= 8 and expected["self_efficacy_t1_t3_n_pairs"] == 2
     layouts = layout_course(TOOLKIT, TOOLKIT.courses["foundation"], CAPACITY)
-    wb = openpyxl.load_workbook(tmp_path / "recalculated" / "case00_foundation.xlsx", data_only=True, read_only=True)
-    for tp, typed in rows.items():
-        sheet, col = wb[layouts[tp].sheet], layouts[tp].helpers["key"]
-        got = [r[col] for r in sheet.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(typed), values_only=True)]
-        assert got == [stats.code_key(r["code"]) for r in typed], tp
+    for engine in ("libreoffice", "gnumeric"):
+        wb = openpyxl.load_workbook(tmp_path / "recalculated" / engine / "case00_foundation.xlsx", data_only=True,
+                                    read_only=True)
+        for tp, typed in rows.items():
+            sheet, col = wb[layouts[tp].sheet], layouts[tp].helpers["key"]
+            got = [r[col] for r in sheet.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(typed), values_only=True)]
+            assert got == [stats.code_key(r["code"]) for r in typed], (engine, tp)
 
 
 LONG_SUM_SCALE = "\n".join(
@@ -167,7 +179,8 @@ def test_a_full_workbook(tmp_path):
     check_workbooks([("parental_mental_health", rows)], tmp_path)
 
 
-@settings(max_examples=2, deadline=None, phases=[Phase.generate], database=None,
+# print_blob: a failure prints the @reproduce_failure line that replays it.
+@settings(max_examples=2, deadline=None, phases=[Phase.generate], database=None, print_blob=True,
           suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_generated_data(tmp_path_factory, data):

@@ -1,8 +1,10 @@
 """The one definition of every statistic (design.md, "Statistics").
 
 The workbook's formulas are generated to mean exactly what these functions compute, and
-tests recalculate real workbooks in LibreOffice and compare the two. A statistic that
-cannot be computed (too few cases, zero variance) is ``None`` — shown blank, never 0.
+tests recalculate real workbooks in LibreOffice and Gnumeric and compare the two. Every
+formula is written in the portable style of docs/formulas.md, so that it means the same in
+every spreadsheet program. A statistic that cannot be computed (too few cases, zero
+variance) is ``None`` — shown blank, never 0.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ Number = float | None
 # huge effect size. The formulas use the same threshold.
 ZERO_SD = 1e-9
 
-# Excel 2010+ functions that need their "future function" prefix in the file.
-T_DIST_2T = "_xlfn.T.DIST.2T"
-T_INV_2T = "_xlfn.T.INV.2T"
-STDEV_S = "_xlfn.STDEV.S"
+# The sample standard deviation and variance, and the t distribution, by the names every
+# spreadsheet program knows (Gnumeric has no T.DIST.2T; Apple Numbers no COVARIANCE.S).
+STDEV = "STDEV"
+VAR = "VAR"
 
 
 # Conventional effect-size bands (Cohen): small, medium, large.
@@ -48,10 +50,20 @@ def _t_quantile(df: int) -> float:
 
 
 def _two_tailed_p(t: float, df: int) -> float:
-    """Two-tailed p of a t statistic (as T.DIST.2T(ABS(t), df))."""
+    """Two-tailed p of a t statistic (twin of :func:`two_tailed_p_formula`)."""
     from scipy import special
 
     return float(2 * special.stdtr(df, -abs(t)))
+
+
+def t_quantile_formula(n: str) -> str:
+    """Twin of :func:`_t_quantile` for ``n`` cases (df = n − 1)."""
+    return f"TINV(0.05,{n}-1)"
+
+
+def two_tailed_p_formula(t: str, df: str) -> str:
+    """Twin of :func:`_two_tailed_p`."""
+    return f"TDIST(ABS({t}),{df},2)"
 
 
 def _zero(sd: Number) -> bool:
@@ -72,6 +84,20 @@ def as_number(raw) -> float | None:
 
 def _cmp(op: str, value: float) -> str:
     return f'"{op}{value:g}"'
+
+
+def count_equal_formula(cells: str, value: float) -> str:
+    """How many of ``cells`` hold the number ``value``, text never counted.
+
+    Written as two comparisons: an equality criterion (``COUNTIF(r,1)``) also counts the
+    text "1" in Excel and Gnumeric but not in LibreOffice; "<=" and ">=" count numbers only.
+    """
+    return f"COUNTIFS({cells},{_cmp('>=', value)},{cells},{_cmp('<=', value)})"
+
+
+def is_code_formula(cell: str, codes: Sequence[float]) -> str:
+    """1 when ``cell`` holds one of ``codes`` (a number), else 0; one cell, no array."""
+    return f"ISNUMBER({cell})*(" + "+".join(f"({cell}={c:g})" for c in codes) + ")"
 
 
 def item_value(scale: Scale, fmt: ResponseFormat, item_index: int, raw) -> float | None:
@@ -108,19 +134,18 @@ def score_of_values(scale: Scale, values: Sequence[float | None]) -> float | Non
     return mean
 
 
-def valid_count_formula(scale: Scale, fmt: ResponseFormat, cells: str) -> str:
-    """Twin of the count of valid answers; ``cells`` is the row's item range of the scale."""
+def valid_count_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
+    """Twin of the count of valid answers; ``cells`` is the row's item range of the scale,
+    ``item_cells`` its cells one by one (a knowledge item is tested cell by cell)."""
     if scale.knowledge:
-        codes = "+".join(f"({cells}={c})" for c in fmt.codes)
-        return f"SUMPRODUCT(ISNUMBER({cells})*({codes}))"
+        return "(" + "+".join(is_code_formula(c, fmt.codes) for c in item_cells) + ")"
     return f"COUNTIFS({cells},{_cmp('>=', fmt.min)},{cells},{_cmp('<=', fmt.max)})"
 
 
 def recoded_sum_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
     """Twin of the sum of valid recoded item values (correct answers for knowledge scales)."""
     if scale.knowledge:
-        keys = ",".join(str(i.key) for i in scale.items)
-        return f"SUMPRODUCT(ISNUMBER({cells})*({cells}={{{keys}}}))"
+        return "+".join(is_code_formula(c, [i.key]) for i, c in zip(scale.items, item_cells))
     lo, hi = _cmp(">=", fmt.min), _cmp("<=", fmt.max)
     total = f"SUMIFS({cells},{cells},{lo},{cells},{hi})"
     # A reversed item counts min + max - x instead of x: add (min + max) and take 2x away.
@@ -133,7 +158,7 @@ def recoded_sum_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cell
 
 def score_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str]) -> str:
     """Twin of :func:`score` for one row; blank ("") when too few items were answered."""
-    count = valid_count_formula(scale, fmt, cells)
+    count = valid_count_formula(scale, fmt, cells, item_cells)
     total = recoded_sum_formula(scale, fmt, cells, item_cells)
     k = len(scale.items)
     if scale.knowledge:
@@ -145,7 +170,7 @@ def score_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: lis
     return f"=IF({count}>={scale.min_answered},{value},\"\")"
 
 
-def complete_total_formula(scale: Scale, fmt: ResponseFormat, cells: str, score: str) -> str:
+def complete_total_formula(scale: Scale, fmt: ResponseFormat, cells: str, item_cells: list[str], score: str) -> str:
     """Helper for alpha: the row's recoded total when every item was answered, else blank.
 
     Worked back from the row's score, which then holds the mean (or share correct) of all k
@@ -153,7 +178,40 @@ def complete_total_formula(scale: Scale, fmt: ResponseFormat, cells: str, score:
     """
     k = len(scale.items)
     total = {"percent_correct": f"{score}*{k}/100", "sum": score}.get(scale.scoring, f"{score}*{k}")
-    return f"=IF({valid_count_formula(scale, fmt, cells)}={k},{total},\"\")"
+    return f"=IF({valid_count_formula(scale, fmt, cells, item_cells)}={k},{total},\"\")"
+
+
+def complete_sumsq_formula(cells: str, total: str) -> str:
+    """Helper for alpha: the sum of the squared answers of a row whose total is a number."""
+    return f'=IF(ISNUMBER({total}),SUMSQ({cells}),"")'
+
+
+def complete_criterion(scale: Scale, fmt: ResponseFormat) -> str:
+    """A criterion every complete total meets and no text does: lower than the least total."""
+    least = 0 if scale.knowledge else len(scale.items) * fmt.min
+    return _cmp(">=", least - 1)
+
+
+def item_summary(scale: Scale, fmt: ResponseFormat, item_index: int, answers: Iterable) -> Number:
+    """One item's answers at a time point, as the Items sheet shows them: the mean valid
+    answer before reverse scoring, or for a knowledge item the percentage of those who gave
+    a listed answer ("don't know" included) who gave the keyed one."""
+    item = scale.items[item_index]
+    xs = [x for x in map(as_number, answers) if x is not None]
+    if scale.knowledge:
+        given = [x for x in xs if x in fmt.codes]
+        return 100.0 * sum(1 for x in given if x == item.key) / len(given) if given else None
+    valid = [x for x in xs if fmt.min <= x <= fmt.max]
+    return math.fsum(valid) / len(valid) if valid else None
+
+
+def item_summary_formula(scale: Scale, fmt: ResponseFormat, item: Item, answers: str) -> str:
+    """Twin of :func:`item_summary` over one item's column of answers."""
+    if scale.knowledge:
+        given = "(" + "+".join(count_equal_formula(answers, c) for c in fmt.codes) + ")"
+        return f'=IF({given}>0,100*{count_equal_formula(answers, item.key)}/{given},"")'
+    lo, hi = _cmp(">=", fmt.min), _cmp("<=", fmt.max)
+    return f'=IF(COUNTIFS({answers},{lo},{answers},{hi})>0,AVERAGEIFS({answers},{answers},{lo},{answers},{hi}),"")'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +250,7 @@ def mean_formula(scores: str) -> str:
 
 
 def sd_formula(scores: str) -> str:
-    return f"=IF(COUNT({scores})>=2,{STDEV_S}({scores}),\"\")"
+    return f"=IF(COUNT({scores})>=2,{STDEV}({scores}),\"\")"
 
 
 def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
@@ -207,28 +265,31 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
     return k / (k - 1) * (1 - math.fsum(item_vars) / total_sd**2)
 
 
-def item_variance_formula(item: Item, knowledge: bool, totals: str, answers: str) -> str:
-    """One item's variance over the rows whose complete-total helper is a number.
+def item_sum_formula(scale: Scale, fmt: ResponseFormat, item: Item, totals: str, answers: str) -> str:
+    """One item's sum over the rows whose complete total is a number (for alpha): the raw
+    answers of a rating item (reversing does not change a variance), the correct answers of
+    a knowledge item. Those rows hold valid numbers only, so the criteria see no text."""
+    complete = complete_criterion(scale, fmt)
+    if scale.knowledge:
+        key = item.key
+        return f"=COUNTIFS({totals},{complete},{answers},{_cmp('>=', key)},{answers},{_cmp('<=', key)})"
+    return f"=SUMIFS({answers},{totals},{complete})"
 
-    Computed from sums, (n·Σx² − (Σx)²) / (n(n−1)), which is exact for whole-number answers;
-    a knowledge item's value is 1 for the keyed answer and 0 otherwise.
+
+def alpha_formula(k: int, totals: str, item_sums: str, sumsq: str | None) -> str:
+    """Twin of :func:`cronbach_alpha`, given the items' sums over the complete rows
+    (:func:`item_sum_formula`, one cell each) and the rows' sums of squared answers
+    (:func:`complete_sumsq_formula`; None for knowledge items, whose squares are themselves).
+
+    The items' variances add up to (Σx² − Σ(item sum)²/n) / (n − 1), exact for whole numbers.
     """
-    n = f"COUNT({totals})"
-    if knowledge:
-        s1 = f"SUMPRODUCT(ISNUMBER({totals})*({answers}={item.key}))"
-        s2 = s1
-    else:
-        s1 = f"SUMPRODUCT(--ISNUMBER({totals}),{answers})"
-        s2 = f"SUMPRODUCT(--ISNUMBER({totals}),{answers},{answers})"
-    return f'=IF({n}>=2,({n}*{s2}-{s1}^2)/({n}*({n}-1)),"")'
-
-
-def alpha_formula(k: int, totals: str, item_variances: str) -> str:
-    """Twin of :func:`cronbach_alpha`, given the cells of the items' variances (one per item)."""
     if k < 2:
         return '=""'
-    return (f"=IF(COUNT({totals})>=2,IF({STDEV_S}({totals})>{ZERO_SD:g},"
-            f"{k}/{k - 1}*(1-SUM({item_variances})/_xlfn.VAR.S({totals})),\"\"),\"\")")
+    n = f"COUNT({totals})"
+    squares = f"SUM({sumsq})" if sumsq else f"SUM({item_sums})"
+    item_variances = f"({squares}-SUMSQ({item_sums})/{n})/({n}-1)"
+    return (f"=IF({n}>=2,IF({STDEV}({totals})>{ZERO_SD:g},"
+            f"{k}/{k - 1}*(1-{item_variances}/{VAR}({totals})),\"\"),\"\")")
 
 
 def mean_ci_half(n: int, sd: Number) -> Number:
@@ -239,7 +300,7 @@ def mean_ci_half(n: int, sd: Number) -> Number:
 
 
 def mean_ci_half_formula(n: str, sd: str) -> str:
-    return f'=IF({n}>=2,{T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),"")'
+    return f'=IF({n}>=2,{t_quantile_formula(n)}*{sd}/SQRT({n}),"")'
 
 
 def time_point_stats(scale: Scale, fmt: ResponseFormat, rows: Sequence[Sequence]) -> TimePointStats:
@@ -271,13 +332,16 @@ def normalise_code(raw) -> str | None:
 # The workbook matches codes through a key. A code of letters and digits only, up to
 # KEY_LENGTH characters (the codes the guide suggests are five or six), becomes an exact
 # whole number: each character counts 1–36 in base 37, so "7", "07" and "70" differ. Any
-# other code becomes the text "_" + code, which no number equals and no criterion reads as a
-# number, a date or an error. Matching is the only work in the workbook that grows with the
-# square of the rows, and spreadsheets compare numbers several times faster than text
-# (LibreOffice compares text through a slow case-insensitive path).
+# other code becomes the text "_" + code with the characters that lookups read as wildcards
+# spelt out (KEY_ESCAPES), so that no number equals it and no lookup or criterion reads it
+# as a pattern, an operator, a number, a date or an error — in any spreadsheet program.
+# Matching is the only work in the workbook that grows with the square of the rows, and
+# spreadsheets compare numbers several times faster than text.
 KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 KEY_LENGTH = 9  # 37**9 < 2**48: keys stay exact, and distinct in 15 significant digits
 _KEY_WEIGHTS = [37 ** (KEY_LENGTH - 1 - i) for i in range(KEY_LENGTH)]
+# "%" first: it marks the others, so the spelling can be undone and two codes never meet.
+KEY_ESCAPES = (("%", "%P"), ("*", "%S"), ("?", "%Q"), ("~", "%T"))
 
 
 def code_key(raw) -> float | str | None:
@@ -290,46 +354,49 @@ def code_key(raw) -> float | str | None:
         return None
     if len(code) <= KEY_LENGTH and all(ch in KEY_ALPHABET for ch in code):
         return float(sum((KEY_ALPHABET.index(ch) + 1) * w for ch, w in zip(code, _KEY_WEIGHTS)))
+    for char, spelt in KEY_ESCAPES:
+        code = code.replace(char, spelt)
     return "_" + code
 
 
-def code_key_formula(cell: str) -> str:
-    """The key of the code typed in ``cell``: blank, a whole number, or "_" and the code."""
-    code = f"UPPER(TRIM({cell}))"
-    positions = "{" + ",".join(str(i + 1) for i in range(KEY_LENGTH)) + "}"
-    weights = "{" + ",".join(str(w) for w in _KEY_WEIGHTS) + "}"
+def normalised_code_formula(cell: str) -> str:
+    """Twin of :func:`normalise_code`: the typed code trimmed and upper-cased ("" if blank)."""
+    return f"=UPPER(TRIM({cell}))"
+
+
+def code_key_formula(code: str) -> str:
+    """The key of a normalised code (the cell ``code``): blank, a whole number, or "_" and
+    the code spelt out. One FIND term per character, written out: a FIND lifted over an
+    array of positions is not evaluated as an array in every program."""
+    padded = f'{code}&"{"0" * KEY_LENGTH}"'
     # Characters past the end are padded with "0" (found, so no error) and weighted 0.
-    number = (f'SUMPRODUCT(FIND(MID({code}&"{"0" * KEY_LENGTH}",{positions},1),"{KEY_ALPHABET}")'
-              f"*({positions}<=LEN({code}))*{weights})")
-    return (f'=IF({code}="","",IF(LEN({code})>{KEY_LENGTH},"_"&{code},'
-            f'IFERROR({number},"_"&{code})))')
-
-
-def _escaped(key: str) -> str:
-    """A text key made safe as a MATCH or COUNTIF criterion: wildcards escaped."""
-    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({key},"~","~~"),"*","~*"),"?","~?")'
+    number = "+".join(f'FIND(MID({padded},{k},1),"{KEY_ALPHABET}")*{w}*(LEN({code})>={k})'
+                      for k, w in enumerate(_KEY_WEIGHTS, start=1))
+    spelt = code
+    for char, replacement in KEY_ESCAPES:
+        spelt = f'SUBSTITUTE({spelt},"{char}","{replacement}")'
+    return f'=IF({code}="","",IF(LEN({code})>{KEY_LENGTH},"_"&{spelt},IFERROR({number},"_"&{spelt})))'
 
 
 def duplicate_formula(key: str, keys: str) -> str:
     """1 when the row's code appears more than once at its time point, 0 once, blank if none.
 
-    A number key is counted as a number; a text key through "=" so that no code is read as
-    an operator, and with its wildcards escaped.
+    The key is a number or a text without wildcards or a leading operator, so COUNTIF's
+    criterion is the plain key in every program.
     """
-    criterion = f'IF(ISNUMBER({key}),{key},"="&{_escaped(key)})'
-    return f'=IF({key}="","",IF(COUNTIF({keys},{criterion})>1,1,0))'
+    return f'=IF({key}="","",IF(COUNTIF({keys},{key})>1,1,0))'
 
 
 def match_formula(key: str, keys: str, offset: int = 0) -> str:
     """The position of the row's code among another time point's keys (plus ``offset``), or blank."""
-    lookup = f"IF(ISNUMBER({key}),{key},{_escaped(key)})"
     plus = f"+{offset}" if offset else ""
-    return f'=IF({key}="","",IFERROR(MATCH({lookup},{keys},0){plus},""))'
+    return f'=IF({key}="","",IFERROR(MATCH({key},{keys},0){plus},""))'
 
 
-def coded_count_formula(keys: str) -> str:
-    """How many rows of a time point have a code (number keys and text keys)."""
-    return f'(COUNT({keys})+COUNTIF({keys},"?*"))'
+def coded_count_formula(duplicate_flags: str) -> str:
+    """How many rows of a time point have a code: the duplicate flag is a number (0 or 1)
+    exactly on those rows."""
+    return f"COUNT({duplicate_flags})"
 
 
 def duplicate_codes(codes: Iterable) -> set[str]:
@@ -401,16 +468,17 @@ def paired_change_formulas(before: str, change: str, cell: dict[str, str]) -> di
     later scores' variance is var(before) + var(change) + 2·cov(before, change).
     """
     n, mean, sd = cell["n_pairs"], cell["mean_change"], cell["sd_change"]
-    var_a = f"_xlfn.VAR.S({before})"
-    var_b = f"({var_a}+_xlfn.VAR.S({change})+2*_xlfn.COVARIANCE.S({before},{change}))"
+    var_a = f"{VAR}({before})"
+    # COVAR is the population covariance, everywhere; n/(n − 1) makes it the sample's.
+    var_b = f"({var_a}+{VAR}({change})+2*COVAR({before},{change})*{n}/({n}-1))"
     pooled = f"SQRT(({var_a}+{var_b})/2)"
     out = {
         "n_pairs": f"=COUNT({change})",
         "mean_change": f"=IF({n}>=1,AVERAGE({change}),\"\")",
-        "sd_change": f"=IF({n}>=2,{STDEV_S}({change}),\"\")",
+        "sd_change": f"=IF({n}>=2,{STDEV}({change}),\"\")",
         "pct_improved": f"=IF({n}>=1,100*COUNTIF({change},\">0\")/{n},\"\")",
-        "ci_low": f"=IF({n}>=2,{mean}-{T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),\"\")",
-        "ci_high": f"=IF({n}>=2,{mean}+{T_INV_2T}(0.05,{n}-1)*{sd}/SQRT({n}),\"\")",
+        "ci_low": f"=IF({n}>=2,{mean}-{t_quantile_formula(n)}*{sd}/SQRT({n}),\"\")",
+        "ci_high": f"=IF({n}>=2,{mean}+{t_quantile_formula(n)}*{sd}/SQRT({n}),\"\")",
         "d": f"=IF({n}>=2,IF({pooled}>{ZERO_SD:g},{mean}/{pooled},\"\"),\"\")",
         "dz": f"=IF({n}>=2,IF({sd}>{ZERO_SD:g},{mean}/{sd},\"\"),\"\")",
     }
@@ -423,7 +491,7 @@ def one_sample_t_formulas(n: str, mean: str, sd: str, t: str, df: str) -> dict[s
     return {
         "t": f"=IF({n}>=2,IF({sd}>{ZERO_SD:g},{mean}/({sd}/SQRT({n})),\"\"),\"\")",
         "df": f"=IF({n}>=2,{n}-1,\"\")",
-        "p": f"=IF(ISNUMBER({t}),{T_DIST_2T}(ABS({t}),{df}),\"\")",
+        "p": f"=IF(ISNUMBER({t}),{two_tailed_p_formula(t, df)},\"\")",
     }
 
 
@@ -467,7 +535,7 @@ def baseline_contrast_formulas(contrast: str, cell: dict[str, str]) -> dict[str,
     out = {
         "n": f"=COUNT({contrast})",
         "mean": f"=IF({n}>=1,AVERAGE({contrast}),\"\")",
-        "sd": f"=IF({n}>=2,{STDEV_S}({contrast}),\"\")",
+        "sd": f"=IF({n}>=2,{STDEV}({contrast}),\"\")",
     }
     out.update(one_sample_t_formulas(n, mean, sd, cell["t"], cell["df"]))
     return out

@@ -79,6 +79,8 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
         def put(col: int, values: list, sheet: str = lay.sheet) -> None:
             columns[(sheet, col)] = _column(values)
 
+        put(lay.helpers["typed"], [1 if _typed(r) else None for r in tp_rows])
+        put(lay.helpers["code"], norms)
         put(lay.helpers["key"], [stats.code_key(r.get("code")) for r in tp_rows])
         put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
         for scale in lay.scales:
@@ -87,15 +89,21 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             put(lay.score_cols[scale.id], scores[scale.id])
             if f"total:{scale.id}" in lay.helpers:
                 fmt = toolkit.format_of(scale)
-                totals = []
+                totals, squares = [], []
                 for r in tp_rows:
-                    values = [stats.item_value(scale, fmt, i, raw) for i, raw in enumerate(answers(scale, r))]
-                    totals.append(sum(values) if all(v is not None for v in values) else None)
+                    raw = answers(scale, r)
+                    values = [stats.item_value(scale, fmt, i, x) for i, x in enumerate(raw)]
+                    complete = all(v is not None for v in values)
+                    totals.append(sum(values) if complete else None)
+                    squares.append(sum(x * x for x in raw) if complete else None)
                 put(lay.helpers[f"total:{scale.id}"], totals)
+                if f"sumsq:{scale.id}" in lay.helpers:
+                    put(lay.helpers[f"sumsq:{scale.id}"], squares)
     for tp, lay in layouts.items():
         norms, dupes, scores = info[tp][:3]
         status_pair = None
         changes = {}
+        pairs = {}
         for a, b in course.pairs:
             if b != tp:
                 continue
@@ -107,6 +115,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             pair = [m if (m is not None and norms[i] not in dupes and a_norms[m] not in a_dupes) else None
                     for i, m in enumerate(match)]
             columns[(lay.sheet, lay.helpers[f"pair:{a}"])] = _column([None if m is None else m + 1 for m in pair])
+            pairs[a] = pair
             for scale in paired_scales(toolkit, course, a, b):
                 before, change = [], []
                 for i, m in enumerate(pair):
@@ -117,7 +126,7 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                 for part, values in (("before", before), ("change", change)):
                     columns[(lay.sheet, lay.helpers[f"{part}:{a}:{scale.id}"])] = _column(values)
                 changes[(a, scale.id)] = (match, change)
-        info[tp] = info[tp] + (changes,)
+        info[tp] = info[tp] + (changes, pairs)
         status = []
         for i, n in enumerate(norms):
             if not n:
@@ -126,7 +135,9 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
                 status.append(w["status_duplicate"])
             elif status_pair:
                 a, match = status_pair
-                status.append(w["status_matched" if match[i] is not None else "status_unmatched"].format(tp=a))
+                said = ("status_matched" if pairs[a][i] is not None else
+                        "status_repeated_there" if match[i] is not None else "status_unmatched")
+                status.append(w[said].format(tp=a))
             else:
                 status.append("")
         columns[(lay.sheet, lay.status_col)] = _column(status)
@@ -150,10 +161,9 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
         named[f"{tp}_duplicates"] = sum(1 for n in norms if n and n in dupes)
         pair = next(((a, b) for a, b in course.pairs if b == tp), None)
         if pair:
-            a_first = info[pair[0]][3]
-            matched = sum(1 for n in norms if n and n in a_first)
+            matched = sum(1 for m in info[tp][5][pair[0]] if m is not None)
             named[f"{tp}_matched"] = matched
-            named[f"{tp}_unmatched"] = sum(1 for n in norms if n) - matched
+            named[f"{tp}_unmatched"] = sum(1 for n in norms if n) - named[f"{tp}_duplicates"] - matched
     return {"columns": columns, "matched": matched_sheet, "named": {k: ("" if v is None else v) for k, v in named.items()}}
 
 

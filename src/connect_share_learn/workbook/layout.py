@@ -91,11 +91,13 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
         for scale in lay.scales:
             if scale.scored:
                 lay.score_cols[scale.id] = lay.next_col
-        for helper in ("key", "dup"):
+        for helper in ("typed", "code", "key", "dup"):
             lay.add_helper(helper)
         for scale in lay.scales:
             if scale.scored and len(scale.items) >= 2:
                 lay.add_helper(f"total:{scale.id}")
+                if not scale.knowledge:
+                    lay.add_helper(f"sumsq:{scale.id}")
         layouts[tp.id] = lay
     for a, b in course.pairs:
         lay_b = layouts[b]

@@ -287,14 +287,9 @@ class Book:
         for item, c in zip(scale.items, range(c0, c1 + 1)):
             message = _clip(self.t(item.text))
             title = _clip(f"{item.id}: {self.t(item.short or '')}".rstrip(": "), 32)
-            if fmt.kind == "rating" and fmt.step > 1:
-                top = cell(FIRST_ROW, c, False)
-                rule = {"validate": "custom",
-                        "value": f"=AND(ISNUMBER({top}),{top}>={fmt.min},{top}<={fmt.max},MOD({top}-{fmt.min},{fmt.step})=0)",
-                        "error_title": w["message_not_step_title"],
-                        "error_message": _clip(w["message_not_step"].format(first=fmt.min, second=fmt.min + fmt.step,
-                                                                           last=fmt.max))}
-            elif fmt.kind == "rating":
+            if fmt.kind == "rating":
+                # Any whole number in the range is an answer (design.md): a 75 written between
+                # the printed 70 and 80 is typed as 75. The step is only what the paper prints.
                 rule = {"validate": "integer", "criteria": "between", "minimum": fmt.min, "maximum": fmt.max,
                         "error_title": w["message_range_title"],
                         "error_message": _clip(w["message_range"].format(min=fmt.min, max=fmt.max))}
@@ -313,9 +308,12 @@ class Book:
         tk, st, w = self.tk, self.st, self.w
         h = lay.helpers
         L = xl_col_to_name
-        key, dup = f"{L(h['key'])}§", f"{L(h['dup'])}§"
+        code, key, dup = f"{L(h['code'])}§", f"{L(h['key'])}§", f"{L(h['dup'])}§"
+        inputs = f"A§:{L(len(lay.inputs) - 1)}§"
         templates: list[tuple[int, str, object]] = [
-            (h["key"], stats.code_key_formula("A§"), st.helper),
+            (h["typed"], f'=IF(COUNTA({inputs})=0,"",1)', st.helper),
+            (h["code"], stats.normalised_code_formula("A§"), st.helper),
+            (h["key"], stats.code_key_formula(code), st.helper),
             (h["dup"], stats.duplicate_formula(key, lay.column_range(h["key"], sheet=False)), st.helper),
         ]
         score_ref = {}
@@ -325,12 +323,16 @@ class Book:
             fmt = tk.format_of(scale)
             cols = lay.item_cols(scale)
             rng = f"{L(cols[0])}§:{L(cols[-1])}§"
+            item_cells = [f"{L(c)}§" for c in cols]
             sc = lay.score_cols[scale.id]
             score_ref[scale.id] = f"{L(sc)}§"
-            templates.append((sc, stats.score_formula(scale, fmt, rng, [f"{L(c)}§" for c in cols]), st.calc))
+            templates.append((sc, stats.score_formula(scale, fmt, rng, item_cells), st.calc))
             if f"total:{scale.id}" in h:
-                templates.append((h[f"total:{scale.id}"], stats.complete_total_formula(scale, fmt, rng, score_ref[scale.id]),
-                                  st.helper))
+                templates.append((h[f"total:{scale.id}"],
+                                  stats.complete_total_formula(scale, fmt, rng, item_cells, score_ref[scale.id]), st.helper))
+            if f"sumsq:{scale.id}" in h:
+                templates.append((h[f"sumsq:{scale.id}"],
+                                  stats.complete_sumsq_formula(rng, f"{L(h[f'total:{scale.id}'])}§"), st.helper))
         # Matching with earlier time points: one MATCH per pair, reused by INDEX. The pair's
         # position is kept only when the code is typed once at each time point.
         status_pair = None
@@ -358,15 +360,15 @@ class Book:
             templates.append((h[f"contrast:{scale.id}"],
                               f'=IF(ISNUMBER({chg12}),IF(ISNUMBER(INDEX({chg01},{m})),{chg12}-INDEX({chg01},{m}),""),"")',
                               st.helper))
-        # The status says what is wrong with a row; "No code" also lets Results count rows typed without one.
-        inputs = f"A§:{L(len(lay.inputs) - 1)}§"
+        # The status says what is wrong with a row.
         if status_pair:
             a, m = status_pair
-            coded = (f'IF({dup}=1,"{w["status_duplicate"]}",IF(ISNUMBER({m}),'
-                     f'"{w["status_matched"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}"))')
+            ok = f"{L(h[f'pair:{a}'])}§"
+            coded = (f'IF({dup}=1,"{w["status_duplicate"]}",IF(ISNUMBER({ok}),"{w["status_matched"].format(tp=a)}",'
+                     f'IF(ISNUMBER({m}),"{w["status_repeated_there"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}")))')
         else:
             coded = f'IF({dup}=1,"{w["status_duplicate"]}","")'
-        status = f'=IF({key}="",IF(COUNTA({inputs})=0,"","{w["status_no_code"]}"),{coded})'
+        status = f'=IF({key}="",IF({L(h["typed"])}§=1,"{w["status_no_code"]}",""),{coded})'
         templates.append((lay.status_col, status, st.status))
         for c, tpl, fmt in templates:
             sh.write_shared_column(FIRST_ROW, lay.last_row, c, tpl, fmt, self.column_values(sh.name, c))
@@ -424,7 +426,7 @@ class Book:
         columns = []  # (header, template, format, meaning: the key of its example values)
         key = f"{first.ref()}{L(first.helpers['key'])}§"
         code_head, repeated_head, row_head = self.w["headings"]["matched"]
-        columns.append((code_head, f'=IF({key}="","",UPPER(TRIM({first.ref()}A§)))', st.calc_text, ("code",)))
+        columns.append((code_head, f'=IF({key}="","",{first.ref()}{L(first.helpers["code"])}§)', st.calc_text, ("code",)))
         repeated_at = f"{L(len(columns))}{own}"
         columns.append((repeated_head, f'=IF({first.ref()}{L(first.helpers["dup"])}§=1,"{self.w["status_duplicate"]}","")',
                         st.calc_text, ("repeated",)))
@@ -491,23 +493,26 @@ class Book:
         sh.set_row(row, 30)
         for tp, lay in self.layouts.items():
             row += 1
-            coded = stats.coded_count_formula(lay.column_range(lay.helpers["key"]))
+            coded = stats.coded_count_formula(lay.column_range(lay.helpers["dup"]))
             sh.write_string(row, 0, f"{TIME_POINT_NAMES[tp]} ({tp})", st.plain)
-            # A questionnaire is entered when its row has a code, or anything typed and no code.
-            no_code = f'COUNTIF({lay.column_range(lay.status_col)},"{w["status_no_code"]}")'
-            self.formula(sh, row, 1, f'={coded}+{no_code}', st.calc_int)
+            # A questionnaire is entered when anything is typed in its row.
+            entered = f"COUNT({lay.column_range(lay.helpers['typed'])})"
+            self.formula(sh, row, 1, f'={entered}', st.calc_int)
             self.define(f"{tp}_entered", sh, row, 1, f"questionnaires entered at {tp}")
-            self.formula(sh, row, 2, f"={no_code}", st.calc_int)
+            self.formula(sh, row, 2, f"={entered}-{coded}", st.calc_int)
             self.define(f"{tp}_no_code", sh, row, 2, f"questionnaires entered at {tp} without a code")
-            self.formula(sh, row, 3, f"=COUNTIF({lay.column_range(lay.helpers['dup'])},1)", st.calc_int)
+            repeated = f"SUM({lay.column_range(lay.helpers['dup'])})"
+            self.formula(sh, row, 3, f"={repeated}", st.calc_int)
             self.define(f"{tp}_duplicates", sh, row, 3, f"rows at {tp} whose code is typed more than once")
             pair = next(((a, b) for a, b in self.course.pairs if b == tp), None)
             if pair:
-                m = lay.column_range(lay.helpers[f"match:{pair[0]}"])
-                self.formula(sh, row, 4, f"=COUNT({m})", st.calc_int)
-                self.define(f"{tp}_matched", sh, row, 4, f"codes at {tp} found at {pair[0]}")
-                self.formula(sh, row, 5, f'={coded}-COUNT({m})', st.calc_int)
-                self.define(f"{tp}_unmatched", sh, row, 5, f"codes at {tp} not found at {pair[0]}")
+                # Matched as the paired results count them: the code typed once here and once at the other.
+                matched = f"COUNT({lay.column_range(lay.helpers[f'pair:{pair[0]}'])})"
+                self.formula(sh, row, 4, f"={matched}", st.calc_int)
+                self.define(f"{tp}_matched", sh, row, 4,
+                            f"codes typed once at {tp} and once at {pair[0]}: the participants the paired results use")
+                self.formula(sh, row, 5, f"={coded}-{repeated}-{matched}", st.calc_int)
+                self.define(f"{tp}_unmatched", sh, row, 5, f"codes typed once at {tp} that are not typed once at {pair[0]}")
         row += 2
         # Per scale and time point.
         sh.write_string(row, 0, w["timepoint_title"], st.subtitle)
@@ -593,14 +598,17 @@ class Book:
         self.protect(sh)
 
     def _alpha(self, scale, lay) -> str:
-        """Alpha's formula; the items' variances go on the Workings sheet, one cell each."""
+        """Alpha's formula; the items' sums over complete rows go on the Workings sheet, one cell each."""
         if f"total:{scale.id}" not in lay.helpers:
             return '=""'
+        fmt = self.tk.format_of(scale)
         totals = lay.column_range(lay.helpers[f"total:{scale.id}"])
-        rows = [[item.id, stats.item_variance_formula(item, scale.knowledge, totals, lay.column_range(c))]
+        rows = [[item.id, stats.item_sum_formula(scale, fmt, item, totals, lay.column_range(c))]
                 for item, c in zip(scale.items, lay.item_cols(scale))]
-        top, n = self._chart_block(rows, f"{scale.id} {lay.tp} item variances")
-        return stats.alpha_formula(len(scale.items), totals, f"'{WORKINGS}'!{cell(top, 1)}:{cell(top + n - 1, 1)}")
+        top, n = self._chart_block(rows, f"{scale.id} {lay.tp} item sums over complete rows")
+        sumsq = lay.helpers.get(f"sumsq:{scale.id}")
+        return stats.alpha_formula(len(scale.items), totals, f"'{WORKINGS}'!{cell(top, 1)}:{cell(top + n - 1, 1)}",
+                                   lay.column_range(sumsq) if sumsq is not None else None)
 
     def _reading(self, scale, a, b, c) -> str:
         w = self.w
@@ -609,8 +617,10 @@ class Book:
         bands = stats.EFFECT_BANDS
         band = (f'IF(ABS({c["d"]})>={bands["large"]},"{w["effect_large"]}",IF(ABS({c["d"]})>={bands["medium"]},'
                 f'"{w["effect_medium"]}",IF(ABS({c["d"]})>={bands["small"]},"{w["effect_small"]}","{w["effect_negligible"]}")))')
-        direction = (f'IF({c["mean_change"]}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
-                     f'IF({c["mean_change"]}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
+        # Rounded as shown, so a change of 1e-15 either way (engines differ there) "did not change".
+        shown = f'ROUND({c["mean_change"]},1)'
+        direction = (f'IF({shown}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
+                     f'IF({shown}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
         effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&FIXED({c["d"]},2)&")","")'
         chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
         improved = f'"; "&FIXED({c["pct_improved"]},0)&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
@@ -753,14 +763,7 @@ class Book:
                     if item.id not in lay.inputs:
                         continue
                     rng = lay.column_range(lay.col(item.id))
-                    if scale.knowledge:
-                        answered = "+".join(f"({rng}={c})" for c in fmt.codes)
-                        f = (f'=IF(SUMPRODUCT(ISNUMBER({rng})*({answered}))>0,100*SUMPRODUCT(ISNUMBER({rng})*({rng}={item.key}))'
-                             f'/SUMPRODUCT(ISNUMBER({rng})*({answered})),"")')
-                    else:
-                        f = (f'=IF(COUNTIFS({rng},">={fmt.min}",{rng},"<={fmt.max}")>0,'
-                             f'AVERAGEIFS({rng},{rng},">={fmt.min}",{rng},"<={fmt.max}"),"")')
-                    self.formula(sh, row, 3 + k, f, st.calc)
+                    self.formula(sh, row, 3 + k, stats.item_summary_formula(scale, fmt, item, rng), st.calc)
                 if scale.knowledge:
                     knowledge_rows.append((row, item))
         sh.freeze_panes(5, 2)
@@ -802,7 +805,7 @@ class Book:
                 row += 1
                 bold = q.id == tk.profile.agency and o.code == tk.profile.gp_code
                 sh.write_string(row, 0, self.t(o.label), st.subtitle if bold else st.plain)
-                self.formula(sh, row, 1, f"=COUNTIF({rng},{o.code})", st.calc_int)
+                self.formula(sh, row, 1, f"={stats.count_equal_formula(rng, o.code)}", st.calc_int)
                 if q.id == tk.profile.agency:
                     self.agency_counts[o.code] = f"Participants!{cell(row, 1)}"
             row += 1
@@ -944,17 +947,18 @@ class Book:
         time_cost = f"SUM({cell(top, 4)}:{cell(row, 4)})"
         row += 2
         attended = "course_attended"
-        n_first = stats.coded_count_formula(self.layouts[self.first].column_range(self.layouts[self.first].helpers["key"]))
+        n_first = stats.coded_count_formula(self.layouts[self.first].column_range(self.layouts[self.first].helpers["dup"]))
         people = f'IF(ISNUMBER({attended}),{attended},{n_first})'
-        total = (f"N({cells['cost_trainer_days']})*N({cells['cost_trainer_rate']})+N({cells['cost_venue']})"
-                 f"+N({cells['cost_materials']})+N({cells['cost_other']})+{time_cost}")
+        # SUM of one cell is its number, or 0 when blank or text (N() of a blank is an error in Gnumeric).
+        total = (f"SUM({cells['cost_trainer_days']})*SUM({cells['cost_trainer_rate']})+SUM({cells['cost_venue']})"
+                 f"+SUM({cells['cost_materials']})+SUM({cells['cost_other']})+{time_cost}")
         typed = f"COUNT({cells['cost_trainer_rate']}:{cells['cost_other']})+COUNT({cell(top, 3)}:{cell(row - 2, 3)})"
         label = w["costs_outputs"]
         outputs = [("cost_total", label["cost_total"], f'=IF({typed}=0,"",{total})')]
         outputs.append(("cost_per_participant", label["cost_per_participant"],
                         f'=IF(AND(ISNUMBER(cost_total),{people}>0),cost_total/{people},"")'))
         outputs.append(("cost_per_hour", label["cost_per_hour"],
-                        f'=IF(AND(ISNUMBER(cost_total),N({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
+                        f'=IF(AND(ISNUMBER(cost_total),SUM({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
         pair = self._improvement_pair()
         if pair:
             c = self.pair_cells[pair]
@@ -963,7 +967,7 @@ class Book:
             outputs.append(("cost_improved_count", label["cost_improved_count"].format(scale=title, a=pair[1], b=pair[2]),
                             f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
             outputs.append(("cost_per_improved", label["cost_per_improved"].format(scale=title),
-                            '=IF(AND(ISNUMBER(cost_total),N(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
+                            '=IF(AND(ISNUMBER(cost_total),SUM(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
         for name, label, f in outputs:
             sh.write_string(row, 0, label, st.subtitle)
             self.formula(sh, row, 1, f, st.calc_int if name == "cost_improved_count" else st.calc_money)
