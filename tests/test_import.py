@@ -17,6 +17,7 @@ import math
 import os
 import random
 import re
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -578,7 +579,7 @@ def test_excels_separator_hint_and_line_numbers(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Imported 2 response(s)" in result.output and "r.csv line 3, att_1: 6 is not an answer" in result.output
     src.write_bytes(b'sep=;\r\ncode;att_1;com_useful\r\nAB01C;6;"two\r\nlines"\r\nCD02E;9;\r\n')
-    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o2.xlsx")
     assert "r.csv line 5, att_1: 9 is not an answer" in result.output
 
 
@@ -660,3 +661,123 @@ def test_a_cumulative_export_leaves_the_statistics_as_if_imported_once(tmp_path)
     assert pairs >= course_results(TOOLKIT, FOUNDATION, typed)["self_efficacy_t1_t2_n_pairs"] + 3
     out = recalculate([tmp_path / "tuesday.xlsx"], tmp_path / "recalculated")
     check_statistics(out[0], combined(typed, "t2", imported))
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's files: an existing workbook is never replaced unawares, and the weekly routine is safe
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_an_existing_out_is_refused_and_kept_and_the_message_says_what_to_do(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    last_week = tmp_path / "with-online.xlsx"
+    last_week.write_bytes(b"questionnaires typed since last week")
+    before = snapshot(tmp_path)
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", last_week)
+    assert f"{last_week} already exists" in out and "--force" in out
+    assert f"--workbook {last_week} --in-place" in out  # the way to add the responses to it
+    assert snapshot(tmp_path) == before
+
+
+def test_force_replaces_an_existing_out(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    (tmp_path / "o.xlsx").write_bytes(b"old")
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                        "--out", tmp_path / "o.xlsx", "--force")
+    assert result.exit_code == 0, result.output
+    assert [r[0] for r in sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t1", 0, 1)] == ["AB01C"]
+
+
+def test_out_the_same_as_the_workbook_suggests_in_place(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", book)
+    assert "is the workbook being read" in out and f"--workbook {book} --in-place" in out
+    both = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                   "--out", tmp_path / "o.xlsx", "--in-place")
+    assert "either --out or --in-place" in both and not (tmp_path / "o.xlsx").exists()
+
+
+def backups(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.before-import-*.xlsx"))
+
+
+def test_in_place_adds_to_the_workbook_and_keeps_it_as_it_was(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [{"code": "AA01A", "se_1": 50}], "t2": [], "t3": []})
+    original = book.read_bytes()
+    monday = write_csv(tmp_path / "monday.csv", ["code", "se_1"], [["BB02B", "60"]])
+    result = run_import(monday, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert result.exit_code == 0, result.output
+    [backup] = backups(tmp_path)
+    assert backup.read_bytes() == original
+    assert f"{backup}" in result.output and "is unchanged" not in result.output
+    assert [r[0] for r in sheet_rows(book, FOUNDATION, "t1", 0, 3)] == ["AA01A", "BB02B", None]
+    # A second import the same day keeps a second copy, never writing over the first.
+    after_monday = book.read_bytes()
+    tuesday = write_csv(tmp_path / "tuesday.csv", ["code", "se_1"], [["BB02B", "60"], ["CC03C", "70"]])
+    result = run_import(tuesday, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert result.exit_code == 0, result.output
+    assert [b.read_bytes() for b in backups(tmp_path)] in ([original, after_monday], [after_monday, original])
+    assert [r[0] for r in sheet_rows(book, FOUNDATION, "t1", 0, 4)] == ["AA01A", "BB02B", "CC03C", None]
+    # Nothing new, or nothing that fits: the workbook is left as it is and no copy is made.
+    after_tuesday = book.read_bytes()
+    again = run_import(tuesday, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert again.exit_code == 0 and "Nothing new to import" in again.output
+    many = write_csv(tmp_path / "many.csv", ["code", "se_1"], [[f"D{i:03d}", "60"] for i in range(40)])
+    assert run_import(many, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                      "--in-place").exit_code == 2
+    assert book.read_bytes() == after_tuesday and len(backups(tmp_path)) == 2
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("lock", ["~$wb.xlsx", ".~lock.wb.xlsx#"])
+def test_in_place_refuses_a_workbook_open_in_excel_or_libreoffice(tmp_path, lock):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    original = book.read_bytes()
+    (tmp_path / lock).write_bytes(b"someone")
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert "open in Excel or LibreOffice" in out and lock in out
+    assert book.read_bytes() == original and backups(tmp_path) == []
+
+
+def test_the_readmes_weekly_routine_followed_twice_never_loses_a_file(tmp_path):
+    """README: the first import makes a working copy; every later one adds to that copy in place."""
+    pack = make_workbook(tmp_path / "foundation.xlsx", {"t1": [], "t2": [], "t3": []})
+    week1 = write_csv(tmp_path / "kobo-export.csv", ["code", "self_efficacy/se_1"], [["AB01C", "50"]])
+    first = ["--course", "foundation", "--time-point", "t3", "--workbook", pack, "--out",
+             tmp_path / "foundation-with-online.xlsx"]
+    assert run_import(week1, *first).exit_code == 0
+    typed = tmp_path / "foundation-with-online.xlsx"
+    kept = snapshot(tmp_path)
+    assert run_import(week1, *first).exit_code == 2  # the same command again: refused, nothing lost
+    assert snapshot(tmp_path) == kept
+    # Week 2: the export is cumulative; added to the working copy itself, twice.
+    write_csv(tmp_path / "kobo-export.csv", ["code", "self_efficacy/se_1"], [["AB01C", "50"], ["CD02E", "60"]])
+    later = ["--course", "foundation", "--time-point", "t3", "--workbook", typed, "--in-place"]
+    before = typed.read_bytes()
+    assert run_import(tmp_path / "kobo-export.csv", *later).exit_code == 0
+    assert [b.read_bytes() for b in backups(tmp_path)] == [before]
+    assert "Nothing new to import" in run_import(tmp_path / "kobo-export.csv", *later).output
+    assert [r[0] for r in sheet_rows(typed, FOUNDATION, "t3", 0, 3)] == ["AB01C", "CD02E", None]
+    assert pack.read_bytes() == kept["foundation.xlsx"]
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_the_written_workbook_follows_the_umask(tmp_path, in_place):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    target = ["--in-place"] if in_place else ["--out", tmp_path / "o.xlsx"]
+    mask = os.umask(0o027)
+    try:
+        result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, *target)
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    written = [book, *backups(tmp_path)] if in_place else [tmp_path / "o.xlsx"]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {oct(0o640)}
