@@ -375,22 +375,66 @@ def test_problems_are_listed_with_their_line_and_column(tmp_path):
         ["ab01c ", "50", "6", "2", "x"],  # duplicate of a typed code; 6 is off the 1–5 scale
         ["", "40", "", "", ""],  # no code
         ["", "", "", "", ""],  # empty: skipped, but reported
-        ["ZZ99Z", "55", "Agree", "4", ""],  # 55 within 0–100 but not an answer; 4 is not a knowledge answer
+        ["ZZ99Z", "55", "Agree", "4", ""],  # 55 within 0–100 counts; 4 is not a knowledge answer
     ])
     result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Imported 3 response(s)" in out and "rows 5–7" in out
     assert "mystery" in out
-    assert "r.csv line 2, att_1: 6 is not an answer (expected 1, 2, 3, 4, 5)" in out
+    assert "r.csv line 2, att_1: 6 is not an answer (expected a number from 1 to 5)" in out
     assert "line 3, code: no participant code" in out
     assert "Rows with no answers, skipped (1): line 4" in out
     assert "code AB01C: line 2, already typed in row 4" in out
-    assert "line 5, se_1: 55 is not one of the answers" in out and "counts in the scores" in out
+    assert "line 5, se_1" not in out  # 55 on the 0–100 scale counts, though the paper prints steps of 10
     assert "line 5, kf_1: 4 is not an answer (expected 1, 2, 9)" in out
     rows = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t2", 1, 3)
     lay = layout_course(TOOLKIT, FOUNDATION, 40)["t2"]
     assert rows[0][lay.col("att_1")] == 6  # imported as typed: the workbook highlights it and leaves it out
+
+
+def test_an_answer_is_flagged_exactly_when_the_scores_leave_it_out(tmp_path):
+    """design.md: a rating counts if it is a number within its format's range, whatever the
+    step the paper prints; a choice counts only if it is one of its codes."""
+    from connect_share_learn import stats
+
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    answers = {  # column: answers, one per line of the file
+        "se_1": ["75", "105", "100", "-5", "abc", "50.0", "0.5"],  # 0–100, printed in steps of 10
+        "att_1": ["3.5", "6", "0", "1", "Agree", "5", "4.99"],  # 1–5
+        "kf_1": ["4", "9", "1", "1.5", "2", "True", ""],  # true/false/don't know: 1, 2, 9
+        "agency": ["2", "99", "", "", "", "", ""],  # a profile question: its codes
+    }
+    columns = list(answers)
+    records = [[f"C{i}"] + [answers[c][i] for c in columns] for i in range(7)]
+    src = write_csv(tmp_path / "r.csv", ["code"] + columns, records)
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    flagged = set(re.findall(r"r\.csv line (\d+), (\w+): ", result.output))
+    assert {("2", "se_1"), ("2", "att_1")}.isdisjoint(flagged)  # 75 on 0–100, 3.5 on 1–5: they count
+    assert "line 3, se_1: 105 is not an answer (expected a number from 0 to 100); imported as typed, highlighted in " \
+           "the workbook and left out of the scores" in result.output
+    assert "line 6, se_1: 'abc' is not an answer (expected a number from 0 to 100)" in result.output
+    assert "line 2, kf_1: 4 is not an answer (expected 1, 2, 9)" in result.output
+    assert "line 3, agency: 99 is not an answer (expected 1, 2, 3" in result.output
+    # Every answer the scores leave out is flagged, and no other.
+    lay = layout_course(TOOLKIT, FOUNDATION, 40)["t1"]
+    written = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t1", 0, 7)
+    for scale_id, column in (("self_efficacy", "se_1"), ("attitudes", "att_1"), ("knowledge_foundation", "kf_1")):
+        scale = TOOLKIT.scales[scale_id]
+        for i, row in enumerate(written):
+            value = row[lay.col(column)]
+            if value is None:
+                continue
+            left_out = stats.item_value(scale, TOOLKIT.format_of(scale), 0, value) is None
+            assert left_out == ((str(i + 2), column) in flagged), (column, value)
+
+
+def test_the_help_says_which_answers_are_left_out():
+    text = " ".join(CliRunner().invoke(import_command, ["--help"]).output.split())
+    assert "not one of the form's answers" not in text
+    assert "a rating within its scale's range counts as typed (75 on the 0–100 scale)" in text
+    assert "a rating that is not a number within its scale's range, a choice that is not one of its codes" in text
 
 
 def test_more_responses_than_room_writes_nothing_and_says_how_to_rebuild(tmp_path):

@@ -45,12 +45,14 @@ def import_command(responses: Path, course_id: str, tp: str, workbook: Path, out
     export to the workbook you type into with --in-place: a copy of it as it was is kept
     beside it first. Close the workbook in Excel or LibreOffice before importing into it.
 
-    Every problem is listed with its line or row: unknown columns, missing codes, answers
-    that are not one of the form's answers (imported as typed, highlighted in the
-    workbook and left out of the scores), codes given twice (both kept, flagged as in the
-    workbook). A response identical to a row already on the sheet (the same code and
-    answers, as when a cumulative export is imported again) is not imported twice. If
-    the sheet has no room for all the responses, nothing is written.
+    Every problem is listed with its line or row: unknown columns, missing codes, codes
+    given twice (both kept, flagged as in the workbook), and answers the scores cannot
+    count — a rating that is not a number within its scale's range, a choice that is not
+    one of its codes — which are imported as typed, highlighted in the workbook and left
+    out of the scores. Whatever steps the paper prints, a rating within its scale's range
+    counts as typed (75 on the 0–100 scale). A response identical to a row already on the
+    sheet (the same code and answers, as when a cumulative export is imported again) is
+    not imported twice. If the sheet has no room for all the responses, nothing is written.
 
     \b
     Example:
