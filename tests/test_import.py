@@ -543,6 +543,30 @@ def test_responses_that_are_not_the_forms_are_refused(tmp_path):
                                                "--workbook", book, "--out", tmp_path / "o.xlsx")
 
 
+def test_responses_to_another_time_points_form_are_refused_naming_it(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    header, records, _ = online_responses(FOUNDATION, "t3", ["AB01C", "CD02E"], seed=4)
+    follow_up = write_csv(tmp_path / "t3.csv", header, records)
+    out = refused(tmp_path, follow_up, "--course", "foundation", "--time-point", "t2", "--workbook", book,
+                  "--out", tmp_path / "o.xlsx")
+    assert ("these responses look like the follow-up (t3) form, not the end of course (t2) one: 8 of their 35 "
+            "questions are asked at t3 and not at t2 (imp_1, imp_2, imp_3, …)") in out
+    assert "use --time-point t3" in out and "t3.csv" in out
+    # The start-of-course form asks the profile, which no later sheet has.
+    header, records, _ = online_responses(FOUNDATION, "t1", ["AB01C"], seed=4)
+    start = write_csv(tmp_path / "t1.csv", header, records)
+    out = refused(tmp_path, start, "--course", "foundation", "--time-point", "t3", "--workbook", book,
+                  "--out", tmp_path / "o.xlsx")
+    assert "look like the start of course (t1) form" in out and "use --time-point t1" in out
+    assert not (tmp_path / "o.xlsx").exists()
+    # Columns every time point asks cannot tell: imported where the user says.
+    shared = write_csv(tmp_path / "shared.csv", ["code", "self_efficacy/se_1"], [["AB01C", "50"]])
+    assert run_import(shared, "--course", "foundation", "--time-point", "t2", "--workbook", book,
+                      "--out", tmp_path / "o.xlsx").exit_code == 0
+    assert run_import(follow_up, "--course", "foundation", "--time-point", "t3", "--workbook", book,
+                      "--out", tmp_path / "o3.xlsx").exit_code == 0
+
+
 def test_dry_run_writes_nothing(tmp_path):
     book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
     src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])

@@ -153,6 +153,23 @@ def map_fields(table: Table, ids: list[str]) -> Fields:
     return Fields(columns, unknown, ignored, absent)
 
 
+def better_time_point(table: Table, asked: dict[str, list[str]], tp: str) -> tuple[str, list[str], int] | None:
+    """Another time point whose form asks more of the file's questions than ``tp``'s does.
+
+    ``asked`` holds each time point's column ids, in the course's order. Returns that time
+    point, the file's columns it asks and ``tp`` does not, and how many of the file's
+    columns are questions of the course; None when ``tp`` fits as well as any.
+    """
+    every = {column_id for ids in asked.values() for column_id in ids} - {CODE}
+    exact, folded = {i: i for i in every}, {i.lower(): i for i in every}
+    found = {column_id for header in table.headers if (column_id := _match(header, exact, folded))}
+    not_asked = {t: found - set(ids) for t, ids in asked.items()}
+    best = min(asked, key=lambda t: (len(not_asked[t]), t != tp))
+    if best == tp:
+        return None
+    return best, sorted(not_asked[tp] - not_asked[best], key=asked[best].index), len(found)
+
+
 def clean_rows(table: Table, fields: Fields, columns: dict[str, Column], code_pattern: str | None) -> Cleaned:
     """Each row as column id → value to write, with every problem noted against its place."""
     out = Cleaned([])

@@ -18,12 +18,14 @@ from pathlib import Path
 
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.importing.entry_sheet import append_rows, open_workbook
-from connect_share_learn.importing.fields import CODE, clean_rows, map_fields, sheet_columns
-from connect_share_learn.importing.responses import read_responses
+from connect_share_learn.importing.fields import CODE, better_time_point, clean_rows, map_fields, sheet_columns
+from connect_share_learn.importing.responses import Table, read_responses
 from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import TIME_POINT_NAMES, Course
 from connect_share_learn.staging import refuse_to_replace, write_file
 from connect_share_learn.stats import normalise_code
 from connect_share_learn.workbook.build import MAX_CAPACITY
+from connect_share_learn.workbook.layout import layout_course
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
                             "--courses or --config as when it was built)")
         block = book.block
         table = read_responses(responses)
+        _refuse_another_time_point(toolkit, course, tp, table)
         warnings += [str(w) for w in table.warnings]
         fields = map_fields(table, block.ids)
         columns = sheet_columns(toolkit, course, block.ids)
@@ -204,6 +207,19 @@ def _keep_as_it_was(workbook: Path, data: bytes) -> Path:
     while copy.exists() or copy.is_symlink():
         copy, n = workbook.with_name(f"{stem}-{n}{workbook.suffix}"), n + 1
     return write_file(copy, lambda path: path.write_bytes(data), "copy of the workbook")
+
+
+def _refuse_another_time_point(toolkit: Toolkit, course: Course, tp: str, table: Table) -> None:
+    asked = {t: lay.inputs for t, lay in layout_course(toolkit, course, capacity=1).items()}
+    other = better_time_point(table, asked, tp)
+    if other is None:
+        return
+    better, only_there, questions = other
+    listed = ", ".join(only_there[:3]) + (", …" if len(only_there) > 3 else "")
+    raise InputError(table.file, f"these responses look like the {TIME_POINT_NAMES[better].lower()} ({better}) form, "
+                     f"not the {TIME_POINT_NAMES[tp].lower()} ({tp}) one: {len(only_there)} of their {questions} "
+                     f"questions are asked at {better} and not at {tp} ({listed})",
+                     f"use --time-point {better}; nothing was written")
 
 
 def _no_room(block, wanted: int) -> str:
