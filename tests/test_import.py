@@ -341,6 +341,15 @@ def test_csv_encodings_and_separators(tmp_path, encoding, delimiter):
     assert row[lay.col("rea_1")] == 4
 
 
+def test_a_garbled_answer_is_noted_with_its_line(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "com_useful"], [["AB01C", "Fine"], ["CD02E", "The trainerâ€™s cafÃ© talk"]])
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Note: " in result.output and "r.csv:3: 'trainerâ€™s' looks like 'trainer’s' garbled" in result.output
+    assert "(line 3)" in result.output
+
+
 def test_xlsx_responses(tmp_path):
     book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
     src = tmp_path / "kobo.xlsx"

@@ -15,7 +15,7 @@ import xlsxwriter
 from connect_share_learn.errors import InputError
 from connect_share_learn.importing.responses import read_responses
 from connect_share_learn.participants import read_participants
-from connect_share_learn.tabular import Table, mojibake, read_table
+from connect_share_learn.tabular import Table, garbled, misread_utf8, read_table
 
 PEOPLE = "name,agency\r\nZoë Brontë,Police\r\nJosé O’Neill,Health\r\n"
 
@@ -82,7 +82,7 @@ def test_a_mac_roman_list_read_as_windows_1252_warns_naming_the_line_and_word(tm
     table = table_of(tmp_path, "name\r\nAnn Lee\r\nJosé Núñez\r\n".encode("mac_roman"))
     assert values(table)[1] == ["JosŽ Nœ–ez"]  # what Windows-1252 makes of it: read, but flagged
     [warning] = table.warnings
-    assert warning.line == 3 and "'JosŽ'" in warning.message and "(and 1 more place(s))" in warning.message
+    assert warning.line == 3 and "'JosŽ' looks garbled" in warning.message and "(line 3)" in warning.message
     assert "CSV UTF-8" in warning.hint
     assert str(warning).startswith(f"{tmp_path / 'people.csv'}:3: ")
 
@@ -91,7 +91,77 @@ def test_utf8_mixed_with_windows_1252_warns(tmp_path):
     data = "name\r\nJosé\r\n".encode() + "Zoë\r\n".encode("cp1252")
     table = table_of(tmp_path, data)
     assert table.encoding == "cp1252" and values(table)[0] == ["JosÃ©"]
-    assert "'JosÃ©'" in table.warnings[0].message
+    assert "'JosÃ©' looks like 'José'" in table.warnings[0].message
+
+
+# Names garbled before they reached us: UTF-8 read as Windows-1252 (or Latin-1) and saved again.
+GARBLED = ["JosÃ© Núñez", "Siân", "ZoÃ« Brontë", "Ann Lee", "Å\x81ukasz Nowak", "Å´yn Jones", "Ann Lee",
+           "Ã‰lodie", "Mary O’Neill", "Ã˜rsted, Ã\x85sa", "JosÃƒÂ©"]
+GARBLED_ROWS = [2, 4, 6, 7, 9, 11, 12]  # the rows a spreadsheet shows (the headings are row 1)
+
+
+def garbled_list(tmp_path, kind: str):
+    path = tmp_path / ("people.xlsx" if kind == "xlsx" else "people.csv")
+    if kind == "xlsx":
+        wb = xlsxwriter.Workbook(path)
+        ws = wb.add_worksheet()
+        ws.write_column(0, 0, ["name"] + GARBLED)
+        wb.close()
+    else:
+        text = "name\r\n" + "".join(f"\"{n}\"\r\n" for n in GARBLED)
+        path.write_bytes(text.encode("utf-8") if kind == "utf-8" else text.encode("utf-16"))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["utf-8", "utf-16", "xlsx"])
+def test_names_garbled_before_they_reached_us_are_flagged_whatever_the_encoding(tmp_path, kind):
+    path = garbled_list(tmp_path, kind)
+    table = read_table(path, "participant list")
+    assert [c[0] for c in values(table)] == GARBLED  # read as they are: the warning says what to do
+    [warning] = table.warnings
+    unit = "row" if kind == "xlsx" else "line"
+    assert "'JosÃ©' looks like 'José' garbled, as UTF-8 text read in another encoding is" in warning.message
+    assert f"({unit}s {', '.join(map(str, GARBLED_ROWS[:-1]))} and {GARBLED_ROWS[-1]})" in warning.message
+    assert "re-save it as UTF-8 from the original" in warning.hint
+    assert str(warning).startswith(str(path))
+    # The participant list passes it on with the file and the rows.
+    [shown] = [w for w in read_participants(path).warnings if "looks like" in w]
+    assert str(path) in shown and "José" in shown and f"{unit}s 2, 4, 6" in shown
+
+
+@pytest.mark.parametrize("word,was", [
+    ("JosÃ©", "José"), ("ZoÃ«", "Zoë"), ("SiÃ¢n", "Siân"), ("Å\x81ukasz", "Łukasz"), ("Å´yn", "Ŵyn"),
+    ("donâ€™t", "don’t"), ("Ã‰lodie", "Élodie"), ("JosÃƒÂ©", "JosÃ©"), ("Ð˜Ð²Ð°Ð½", "Иван"), ("Â£5", "£5"),
+])
+def test_what_a_garbled_word_was(word, was):
+    assert misread_utf8(word) == was
+
+
+REAL_NAMES = ("José Núñez, Zoë Brontë, Siân Ŵyn, Łukasz Żółć, Mary O’Neill, Müller, JOÃO, SÃO PAULO, Ørsted, "
+              "Søren Kierkegaard, François, Đorđe, Ångström, CAFÉ’S, Dušan, Œuvre, cœur, “quoted”, 5–7, £5 €6, "
+              "Ã bientôt, Ñandú, Ìsola, ÉTÉ…, Bjørk Guðmundsdóttir, Nguyễn Thị, İlkay Gündoğan, Иван, Zażółć")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "xlsx"])
+def test_real_names_with_accents_are_not_flagged(tmp_path, encoding):
+    names = REAL_NAMES.split(", ")
+    path = tmp_path / ("people.xlsx" if encoding == "xlsx" else "people.csv")
+    if encoding == "xlsx":
+        wb = xlsxwriter.Workbook(path)
+        wb.add_worksheet().write_column(0, 0, ["name"] + names)
+        wb.close()
+    else:
+        path.write_bytes(("name\r\n" + "\r\n".join(f'"{n}"' for n in names) + "\r\n").encode(encoding))
+    table = read_table(path, "participant list")
+    assert [c[0] for c in values(table)] == names and table.warnings == []
+    assert all(misread_utf8(word) is None for word in REAL_NAMES.replace(",", " ").split())
+
+
+def test_real_names_in_windows_1252_are_not_flagged(tmp_path):
+    names = [n for n in REAL_NAMES.split(", ") if n.encode("cp1252", "ignore").decode("cp1252") == n]
+    assert len(names) > 15
+    table = table_of(tmp_path, ("name\r\n" + "\r\n".join(f'"{n}"' for n in names) + "\r\n").encode("cp1252"))
+    assert table.encoding == "cp1252" and table.warnings == []
 
 
 @pytest.mark.parametrize("text,flagged", [
@@ -100,11 +170,11 @@ def test_utf8_mixed_with_windows_1252_warns(tmp_path):
     ("donâ€™t", ["donâ€™t"]),  # UTF-8 ’ read as Windows-1252
     ("Zoë Brontë, José O’Neill, “quoted”, café – bar, Dušan, Œuvre, cœur, 5–7, £5 €6", []),
 ])
-def test_the_mojibake_heuristic(text, flagged):
-    assert [word for _, word in mojibake(text)] == flagged
+def test_words_that_look_garbled_in_text_read_as_windows_1252(text, flagged):
+    assert [word for word, _ in garbled(text, windows_1252=True)] == flagged
 
 
-def test_utf8_is_never_second_guessed(tmp_path):
+def test_a_utf8_file_is_not_suspected_of_mac_roman_signs(tmp_path):
     assert table_of(tmp_path, "name\r\nJosŽ\r\n".encode()).warnings == []
 
 

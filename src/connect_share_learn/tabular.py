@@ -12,9 +12,10 @@ know, a quote that is never closed, a row longer than the header, an empty file 
 an :class:`InputError` naming the file and the line. An .xlsx file's first sheet is read
 with the zip and XML checks of :mod:`connect_share_learn.importing.package`.
 
-A Windows-1252 reading can be wrong without any byte being refused (a Mac Roman file reads
-"José Núñez" as "JosŽ Nœ–ez"), so that reading is checked for the usual signs of
-mis-encoded text and a warning is returned with the table (see :func:`mojibake`).
+Text can be garbled without any byte being refused: names mis-decoded before they reached
+us ("JosÃ©", in a file of any encoding), or a Mac Roman file read as Windows-1252 ("José
+Núñez" as "JosŽ Nœ–ez"). Every table is checked for the usual signs, and a warning naming
+the rows is returned with it (see :func:`garbled`).
 """
 
 from __future__ import annotations
@@ -140,43 +141,86 @@ def decode(data: bytes, path: Path, what: str = "table") -> tuple[str, str]:
                          line=line) from exc
 
 
+# ---------------------------------------------------------------------------------------------
+# Garbled text: a warning, never a refusal (a heuristic can be wrong)
+
 # Windows-1252 puts these signs and letters at bytes 0x80–0x9F, where Mac Roman and the DOS
 # code pages put accented letters; the quote marks are left out, real text is full of them.
 _CP1252_SIGNS = "€‚ƒ„…†‡ˆ‰‹•–—˜™›"
 _CP1252_CAPITALS = "ŠŒŽŸ"
-_UTF8_TAIL = bytes(range(0x80, 0xC0)).decode("cp1252", "ignore")  # what UTF-8's continuation bytes become
-_MOJIBAKE = re.compile(
+_OTHER_CODE_PAGE = re.compile(
     rf"(?<=[^\W\d_])[{_CP1252_SIGNS}](?=[^\W\d_])"  # a sign between two letters: "Nœ–ez", "G—mez"
     rf"|(?<=[a-zß-öø-ÿ])[{_CP1252_CAPITALS}]"  # a capital straight after a small letter: "JosŽ"
     rf"|(?<=[^\W\d_])[{_CP1252_CAPITALS}](?=[a-zß-öø-ÿ])"  # or inside a word before one: "MŸller"
-    rf"|[ÂÃ][{re.escape(_UTF8_TAIL)}]|â€"  # UTF-8 read as Windows-1252: "JosÃ©", "donâ€™t"
 )
+# Each byte as Latin-1 shows it, and as Windows-1252 does where it has a sign of its own.
+_SHOWN_AS = {chr(b): b for b in range(256)}
+_SHOWN_AS |= {c: b for b in range(0x80, 0xA0) if (c := bytes([b]).decode("cp1252", "ignore"))}
+_UTF8_TAIL = "".join(c for c, b in _SHOWN_AS.items() if 0x80 <= b < 0xC0)  # what UTF-8's continuation bytes become
+_UTF8_MISREAD = re.compile(rf"[\u00c2-\u00f4][{re.escape(_UTF8_TAIL)}]")  # a lead byte's letter, then a tail's
+# What UTF-8 text in names and comments holds: Latin, Greek, Cyrillic, Hebrew, Arabic and CJK
+# letters, accents, punctuation and currency; not the IPA letters ("CAFÉ’S" would read "CAFɒS").
+_TEXT_RANGES = ((0xA0, 0x24F), (0x300, 0x52F), (0x590, 0x6FF), (0x1E00, 0x20CF), (0x2100, 0x214F),
+                (0x3000, 0x9FFF), (0xAC00, 0xD7AF))
+_WORD = re.compile(r'[^ \t\r\n,;"()]+')
 
 
-def mojibake(text: str) -> list[tuple[int, str]]:
-    """Where ``text`` (read as Windows-1252) looks mis-encoded: (line, word) of each place.
+def misread_utf8(word: str) -> str | None:
+    """What ``word`` was before its UTF-8 bytes were read as Windows-1252 or Latin-1 and saved
+    again ("JosÃ©" was "José", "Å\x81ukasz" was "Łukasz"); None when it does not read so.
 
-    A heuristic, meant only to prompt a warning: a Windows-1252 sign from bytes 0x80–0x9F
-    (not a quote mark) between two letters; one of its capitals Š Œ Ž Ÿ after a small
-    letter, or inside a word before one; UTF-8 read as Windows-1252 ('Ã' or 'Â' before a
-    second such character, 'â€'). It misses some cases ("Jšrg") and may flag an unspaced
-    dash ("yes—but").
+    It reads so only if every character maps back to a byte, those bytes are UTF-8, and what
+    they spell is text people write: a real "José", "JOÃO" or "CAFÉ’S" does not.
     """
-    out: list[tuple[int, str]] = []
-    line, counted = 1, 0
-    for m in _MOJIBAKE.finditer(text):
-        line += text.count("\n", counted, m.start())
-        counted = m.start()
-        before = _WORD_START.search(text, max(0, m.start() - 40), m.start())
-        after = _WORD_END.match(text, m.end())
-        word = text[before.start() if before else m.start():m.end() + (len(after.group()) if after else 0)]
-        if not out or out[-1] != (line, word):
-            out.append((line, word))
+    if not _UTF8_MISREAD.search(word):
+        return None
+    try:
+        was = bytes(_SHOWN_AS[c] for c in word).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+    if all(any(lo <= ord(c) <= hi for lo, hi in _TEXT_RANGES) for c in was if ord(c) > 0x7F):
+        return was
+    return None
+
+
+def garbled(text: str, *, windows_1252: bool) -> list[tuple[str, str | None]]:
+    """The words of ``text`` that look mis-encoded, each with what it was when that can be told.
+
+    Any text can hold UTF-8 garbled before it reached us (see :func:`misread_utf8`). Text
+    read as Windows-1252 may also have been saved in another code page, as Mac Roman reads
+    "José Núñez" as "JosŽ Nœ–ez": a sign from bytes 0x80–0x9F (not a quote mark) between two
+    letters, or one of the capitals Š Œ Ž Ÿ after a small letter or inside a word before one.
+    That part misses some cases ("Jšrg") and may flag an unspaced dash ("yes—but").
+    """
+    out: list[tuple[str, str | None]] = []
+    if not (_UTF8_MISREAD.search(text) or (windows_1252 and _OTHER_CODE_PAGE.search(text))):
+        return out  # most text: one search, no word by word
+    for m in _WORD.finditer(text):
+        word = m.group()
+        was = misread_utf8(word)
+        if was is not None or (windows_1252 and _OTHER_CODE_PAGE.search(word)):
+            out.append((word, was))
     return out
 
 
-_WORD_START = re.compile(r"[^\s,;\t\"]*$")
-_WORD_END = re.compile(r"[^\s,;\t\"]{0,40}")
+def _garbled_warning(path: Path, what: str, rows: list[Row], windows_1252: bool) -> list[Problem]:
+    """One warning naming the rows whose text looks garbled, the first word, and what to do."""
+    found = [(row, words) for row in rows
+             if (words := garbled("\n".join(c for c in row.cells if isinstance(c, str)), windows_1252=windows_1252))]
+    if not found:
+        return []
+    first, [(word, was), *_] = found[0]
+    unit = "line" if first.line is not None else "row"
+    numbers = [str(row.line if row.line is not None else row.number) for row, _ in found]
+    shown = numbers[:12] + ([f"{len(numbers) - 12} more"] if len(numbers) > 12 else [])
+    where = f"{unit} {shown[0]}" if len(shown) == 1 else f"{unit}s {', '.join(shown[:-1])} and {shown[-1]}"
+    if was is not None:
+        return [Problem(str(path), first.line, "", f"'{word}' looks like '{was}' garbled, as UTF-8 text read in "
+                        f"another encoding is ({where})", "re-save it as UTF-8 from the original (export it again, "
+                        "or in Excel: File › Save As › CSV UTF-8) and retry; as it is, the text is used garbled")]
+    return [Problem(str(path), first.line, "", f"the {what} is not UTF-8, so it was read as Windows-1252, but "
+                    f"'{word}' looks garbled, as text saved in another encoding does ({where})",
+                    "if names look wrong, " + _RESAVE)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,15 +240,6 @@ def _read_csv(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
     if "\x00" in text:
         raise InputError(path, f"the {what} holds binary data, not CSV text", _RESAVE,
                          line=text.count("\n", 0, text.index("\x00")) + 1)
-    warnings = []
-    if encoding == "cp1252":
-        places = mojibake(text)
-        if places:
-            line, word = places[0]
-            more = f" (and {len(places) - 1} more place(s))" if len(places) > 1 else ""
-            warnings.append(Problem(str(path), line, "", f"the {what} is not UTF-8, so it was read as Windows-1252, "
-                                    f"but '{word}'{more} looks garbled, as text saved in another encoding does",
-                                    "if names look wrong, " + _RESAVE))
     offset = 0  # physical lines before the text the reader sees
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's own line naming the separator; Excel does not show it
     if hint:
@@ -262,7 +297,8 @@ def _read_csv(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
     if headers is None:
         raise InputError(path, f"the {what} is empty", "put the column headings in the first row and one entry "
                          "per row under them")
-    return Table(path, headers, rows, header_line, encoding, warnings)
+    return Table(path, headers, rows, header_line, encoding,
+                 _garbled_warning(path, what, rows, windows_1252=encoding == "cp1252"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +344,7 @@ def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
             raise InputError(path, f"row {r + 1} has a value in column {column_letters(min(extra))}, which has no heading "
                              "in the header row", "check it is the right sheet, or give that column a heading")
         rows.append(Row(r + 1, None, [cells.get(c) for c in range(width)]))
-    return Table(path, headers, rows, None, "xlsx", [])
+    return Table(path, headers, rows, None, "xlsx", _garbled_warning(path, what, rows, windows_1252=False))
 
 
 _REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
