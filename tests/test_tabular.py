@@ -313,3 +313,78 @@ def test_a_date_cell_of_the_participant_list_is_written_the_uk_way(tmp_path):
     ws.write_datetime(1, 1, dt.datetime(2026, 3, 3), wb.add_format({"num_format": "dd/mm/yyyy"}))
     wb.close()
     assert read_participants(path, {"course_date"}).participants[0].fields["course_date"] == "3 March 2026"
+
+
+# ---------------------------------------------------------------------------------------------
+# Title rows above the headings, as booking systems and people add them
+
+
+def xlsx_of(path, rows: dict[int, list]):
+    """An .xlsx file with ``rows`` (1-based row number → values from column A)."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    for number, cells in rows.items():
+        ws.write_row(number - 1, 0, cells)
+    wb.close()
+    return path
+
+
+def test_a_csv_list_under_a_title_is_read_from_the_row_that_names_the_people(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes("Foundation course – 3 March 2026,,\r\n\r\nName,Agency,Email\r\nAnn Lee,Police,ann@example.org\r\n"
+                     "Bo Li,Health,\r\n".encode())
+    people = read_participants(path)
+    assert [(p.row, p.name, p.fields["agency"]) for p in people.participants] == [(4, "Ann Lee", "Police"), (5, "Bo Li", "Health")]
+    [note] = people.warnings
+    assert note == (f"{path}:3: the column headings are on line 3: line 1 above them "
+                    "('Foundation course – 3 March 2026') looks like a title and was left out")
+
+
+def test_an_xlsx_list_under_a_title_and_a_subtitle(tmp_path):
+    path = xlsx_of(tmp_path / "people.xlsx", {1: ["Delegate list"], 2: ["Anytown Safeguarding Partnership"],
+                                              4: ["First name", "Surname", "Agency"], 5: ["Ann", "Lee", "Police"]})
+    people = read_participants(path)
+    assert [(p.row, p.name) for p in people.participants] == [(5, "Ann Lee")]
+    assert people.warnings == [f"{path}: the column headings are on row 4: rows 1 and 2 above them ('Delegate list', "
+                               "'Anytown Safeguarding Partnership') look like a title and were left out"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_title_over_headings_without_names_says_so(tmp_path, kind):
+    if kind == "csv":
+        path = tmp_path / "people.csv"
+        path.write_bytes(b"Delegate list\r\nAttendee ref;Agency\r\n17;Police\r\n")
+    else:
+        path = xlsx_of(tmp_path / "people.xlsx", {1: ["Delegate list"], 2: ["Attendee ref", "Agency"], 3: [17, "Police"]})
+    with pytest.raises(InputError) as caught:
+        read_participants(path)
+    message = str(caught.value)
+    place = "line" if kind == "csv" else "row"
+    assert "has no column 'name' (or 'first_name' and 'last_name')" in message
+    assert f"the headings were taken from {place} 2 ('Attendee ref', 'Agency'), under a title in {place} 1" in message
+
+
+def test_the_header_row_can_be_given(tmp_path):
+    path = xlsx_of(tmp_path / "people.xlsx", {1: ["Delegate", "Foundation course, 3 March"], 3: ["name", "agency"],
+                                              4: ["Ann Lee", "Police"]})
+    assert read_participants(path).participants[0].name == "name"  # "Delegate" names a column of people
+    people = read_participants(path, header_row=3)
+    assert [(p.row, p.name) for p in people.participants] == [(4, "Ann Lee")] and people.warnings == []
+    for row in (2, 9):
+        with pytest.raises(InputError, match=rf"people\.xlsx: row {row}, given as the row of the column headings, is "):
+            read_participants(path, header_row=row)
+
+
+def test_the_header_row_of_a_csv_is_counted_as_a_spreadsheet_shows_it(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(b'Delegate,"Foundation, 3 March"\r\n\r\nname,agency\r\n"Lee, Ann",Police\r\n')
+    people = read_participants(path, header_row=3)
+    assert [(p.row, p.name) for p in people.participants] == [(4, "Lee, Ann")] and people.warnings == []
+
+
+def test_online_responses_under_a_title_row(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"Kobo export 3 March;;\r\nstart;code;self_efficacy/se_1\r\n2026-03-03;AB01C;50\r\n")
+    table = read_responses(path)
+    assert table.headers == ["start", "code", "self_efficacy/se_1"] and table.rows[0].cells[1] == "AB01C"
+    assert table.header_line == 2 and "line 1 above them ('Kobo export 3 March')" in table.warnings[0].message

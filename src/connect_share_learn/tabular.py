@@ -23,7 +23,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +71,17 @@ class Table:
     header_line: int | None = None  # CSV: the header's physical line; sheet: None
     encoding: str = ""  # "utf-8", "utf-8-sig", "utf-16", "cp1252" or "xlsx"
     warnings: list[Problem] = field(default_factory=list)
+    header_place: str = "line 1"  # where the headings are, as messages name it ("line 3", "row 4")
+    titles: list[Row] = field(default_factory=list)  # the rows above the headings, left out
+
+    def headings_found(self) -> str:
+        """Where the headings were taken from, when rows above them were left out ("" if none were):
+        for a message about a heading that is missing."""
+        if not self.titles:
+            return ""
+        shown = ", ".join(f"'{h}'" for h in self.headers if h)
+        return (f"the headings were taken from {self.header_place} ({_clip(shown)}), under a title in "
+                f"{_places([t.place for t in self.titles])}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,13 +89,22 @@ class Table:
 
 
 def read_table(path: Path, what: str = "table", *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS,
-               max_columns: int = MAX_COLUMNS) -> Table:
-    """Read a CSV or XLSX file whose first (non-blank) row holds the column headings.
+               max_columns: int = MAX_COLUMNS, is_header: Callable[[list[str]], bool] | None = None,
+               header_row: int | None = None) -> Table:
+    """Read a CSV or XLSX file of column headings and one row per entry under them.
+
+    The headings are the first non-blank row, unless rows above them look like a title: then
+    the first of the first rows that ``is_header`` accepts, or else the first row holding more
+    than one value under rows holding one. Rows above the headings are left out, and a
+    warning says so.
 
     Args:
         path: the file; an .xlsx file is recognised by its content, anything else is CSV text.
         what: how messages name the file ("participant list", "responses file").
         max_bytes, max_rows, max_columns: refused above these, as not the file meant.
+        is_header: whether a row's stripped values are the headings the caller needs.
+        header_row: the row of the headings as a spreadsheet shows it (1 for the first):
+            where the user says they are, whatever is above.
 
     Returns:
         The :class:`Table`; its ``warnings`` are for the caller to show.
@@ -105,15 +127,16 @@ def read_table(path: Path, what: str = "table", *, max_bytes: int = MAX_BYTES, m
         raise InputError(path, f"the {what} is {size / 1e6:.0f} MB, more than the {max_bytes / 1e6:.0f} MB "
                          f"expected of a {what}", "check it is the right file")
     suffix = path.suffix.lower()
+    finding = _Headings(is_header, header_row)
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx), or an old-style .xls
-        return _read_xlsx(path, what, max_rows, max_columns)
+        return _read_xlsx(path, what, max_rows, max_columns, finding)
     if suffix in SHEET_SUFFIXES:
         raise InputError(path, f"the {what} is named like a spreadsheet but is not an .xlsx file",
                          "save it again as CSV UTF-8 or as an Excel workbook (.xlsx)")
     if suffix not in TEXT_SUFFIXES:
         raise InputError(path, f"'{suffix}' files cannot be read as a {what}",
                          "save it as CSV UTF-8 or as an Excel workbook (.xlsx)")
-    return _read_csv(path, what, max_rows, max_columns)
+    return _read_csv(path, what, max_rows, max_columns, finding)
 
 
 def decode(data: bytes, path: Path, what: str = "table") -> tuple[str, str]:
@@ -224,18 +247,79 @@ def _garbled_warning(path: Path, what: str, rows: list[Row], windows_1252: bool)
 
 
 # ---------------------------------------------------------------------------------------------
+# Where the headings are
+
+TITLE_ROWS = 10  # the most rows looked at for the headings
+
+
+@dataclass(frozen=True)
+class _Headings:
+    """How to find the headings among the first rows (see :func:`read_table`)."""
+
+    is_header: Callable[[list[str]], bool] | None
+    header_row: int | None
+
+    def index(self, path: Path, what: str, numbers: list[int], values: Callable[[int], list[str]]) -> int:
+        """Which of the non-blank rows holds the headings, given their ``numbers`` (as a
+        spreadsheet shows them) and the stripped ``values`` of the k-th."""
+        if self.header_row is not None:
+            if self.header_row in numbers:
+                return numbers.index(self.header_row)
+            raise InputError(path, f"row {self.header_row}, given as the row of the column headings, is "
+                             f"{'blank' if self.header_row < numbers[-1] else 'past the end of the ' + what}",
+                             "give the number of the row that holds the headings, as a spreadsheet shows it")
+        if self.is_header is None:
+            return 0
+        first = [values(k) for k in range(min(TITLE_ROWS, len(numbers)))]
+        for k, row in enumerate(first):
+            if self.is_header(row):
+                return k
+        # None has the headings wanted: the caller will say so, of the headings under any title.
+        filled = [sum(1 for v in row if v) for row in first]
+        if filled[0] == 1:
+            return next((k for k, n in enumerate(filled) if n > 1), 0)
+        return 0
+
+
+def _title_note(path: Path, titles: list[Row], header_place: str, line: int | None) -> list[Problem]:
+    if not titles:
+        return []
+    shown = ", ".join("'" + _clip(", ".join(str(v) for v in t.cells if v not in (None, ""))) + "'" for t in titles)
+    one = len(titles) == 1
+    return [Problem(str(path), line, "", f"the column headings are on {header_place}: {_places([t.place for t in titles])} "
+                    f"above them ({shown}) {'looks' if one else 'look'} like a title and {'was' if one else 'were'} "
+                    "left out")]
+
+
+def _places(places: list[str]) -> str:
+    """"line 3", "rows 1 and 2", "lines 2, 5 and 9": places of one kind named together."""
+    unit, numbers = places[0].split()[0], [p.split()[1] for p in places]
+    if len(numbers) == 1:
+        return places[0]
+    return f"{unit}s {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
 # CSV
 
 
-def _delimiter(line: str) -> str:
-    """The separator of the header line: the most frequent of comma, semicolon and tab outside quotes."""
-    unquoted = re.sub(r'"[^"]*"', "", line)
-    counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def _delimiter(text: str) -> str:
+    """The separator: the most frequent of comma, semicolon and tab outside quotes on the first
+    line that has any (a title above the headings may have none)."""
+    for line in itertools.islice(io.StringIO(text, newline=""), TITLE_ROWS * 2):
+        unquoted = re.sub(r'"[^"]*"', "", line)
+        counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best]:
+            return best
+    return ","
 
 
-def _read_csv(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
+def _read_csv(path: Path, what: str, max_rows: int, max_columns: int, finding: _Headings) -> Table:
     text, encoding = decode(path.read_bytes(), path, what)
     if "\x00" in text:
         raise InputError(path, f"the {what} holds binary data, not CSV text", _RESAVE,
@@ -245,67 +329,68 @@ def _read_csv(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
     if hint:
         delimiter, text, offset = hint.group(1), text[hint.end():], 1
     else:
-        delimiter = _delimiter(next((ln for ln in io.StringIO(text, newline="") if ln.strip()), ""))
+        delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    headers: list[str] | None = None
-    header_line = None
-    rows: list[Row] = []
+    records: list[tuple[int, int, int, list[str]]] = []  # (number, first line, last line, values) of non-blank records
     old_limit = csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        records = iter(reader)
+        lines = iter(reader)
         number = 0
-        while True:
+        while len(records) <= max_rows + TITLE_ROWS:
             start = reader.line_num + 1 + offset
             try:
-                record = next(records)
+                record = next(lines)
             except StopIteration:
                 break
             except csv.Error as exc:
                 raise InputError(path, f"a quote on line {start} is never closed, or text follows its closing quote "
                                  f"({exc})", _QUOTING, line=start) from exc
             number += 1  # a blank line too: a spreadsheet shows it as a row
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue
-            end = reader.line_num + offset
-            if headers is None:
-                headers = [h.strip() for h in record]
-                header_line = start
-                if not any(headers):
-                    raise InputError(path, f"the {what}'s first row has no column headings", "put the column "
-                                     "headings in the first row, one row per entry under them", line=start)
-                if len(headers) > max_columns:
-                    raise InputError(path, f"the header has {len(headers):,} columns, more than a {what} has",
-                                     "check it is the right file", line=start)
-                continue
-            if len(rows) >= max_rows:
-                raise InputError(path, f"the {what} has more than {max_rows:,} rows", "split it into smaller files",
-                                 line=start)
-            if len(record) > len(headers) and any(v.strip() for v in record[len(headers):]):
-                raise InputError(path, f"the row has {len(record)} values but the header names only {len(headers)} "
-                                 "columns", "check the separators and quotes on that line (a value holding "
-                                 f"'{delimiter}' must be in quotes)", line=start)
-            if end > start and len(record) < len(headers):
-                # A quoted line break in a row that then falls short: a quote left open swallowed lines.
-                raise InputError(path, f"the row runs from line {start} to line {end} inside quotes but has only "
-                                 f"{len(record)} of the {len(headers)} values: a quote on line {start} is probably "
-                                 "never closed", _QUOTING, line=start)
-            cells: list[Value | None] = [v if v != "" else None for v in record[:len(headers)]]
-            cells += [None] * (len(headers) - len(cells))
-            rows.append(Row(number, start, cells))
+            if record and (len(record) > 1 or record[0].strip()):
+                records.append((number, start, reader.line_num + offset, record))
     finally:
         csv.field_size_limit(old_limit)
-    if headers is None:
+    if not records:
         raise InputError(path, f"the {what} is empty", "put the column headings in the first row and one entry "
                          "per row under them")
-    return Table(path, headers, rows, header_line, encoding,
-                 _garbled_warning(path, what, rows, windows_1252=encoding == "cp1252"))
+    k = finding.index(path, what, [n for n, _, _, _ in records], lambda k: [v.strip() for v in records[k][3]])
+    _, header_line, _, record = records[k]
+    headers = [h.strip() for h in record]
+    if not any(headers):
+        raise InputError(path, f"the {what}'s first row has no column headings", "put the column "
+                         "headings in the first row, one row per entry under them", line=header_line)
+    if len(headers) > max_columns:
+        raise InputError(path, f"the header has {len(headers):,} columns, more than a {what} has",
+                         "check it is the right file", line=header_line)
+    rows: list[Row] = []
+    for number, start, end, record in records[k + 1:]:
+        if len(rows) >= max_rows:
+            raise InputError(path, f"the {what} has more than {max_rows:,} rows", "split it into smaller files",
+                             line=start)
+        if len(record) > len(headers) and any(v.strip() for v in record[len(headers):]):
+            raise InputError(path, f"the row has {len(record)} values but the header names only {len(headers)} "
+                             "columns", "check the separators and quotes on that line (a value holding "
+                             f"'{delimiter}' must be in quotes)", line=start)
+        if end > start and len(record) < len(headers):
+            # A quoted line break in a row that then falls short: a quote left open swallowed lines.
+            raise InputError(path, f"the row runs from line {start} to line {end} inside quotes but has only "
+                             f"{len(record)} of the {len(headers)} values: a quote on line {start} is probably "
+                             "never closed", _QUOTING, line=start)
+        cells: list[Value | None] = [v if v != "" else None for v in record[:len(headers)]]
+        cells += [None] * (len(headers) - len(cells))
+        rows.append(Row(number, start, cells))
+    titles = [] if finding.header_row is not None else [Row(n, start, list(r)) for n, start, _, r in records[:k]]
+    place = f"line {header_line}"
+    warnings = _title_note(path, titles, place, header_line)
+    warnings += _garbled_warning(path, what, rows, windows_1252=encoding == "cp1252")
+    return Table(path, headers, rows, header_line, encoding, warnings, place, titles)
 
 
 # ---------------------------------------------------------------------------------------------
 # XLSX: the first sheet, through the guarded package reader
 
 
-def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
+def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int, finding: _Headings) -> Table:
     with Package(path, what) as pkg:
         main = pkg.main_part()
         sheets: list[str] = []
@@ -333,18 +418,25 @@ def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int) -> Table:
         raise InputError(path, f"the {what}'s first sheet is empty", "put the column headings in the first row "
                          "and one entry per row under them")
     row_numbers = sorted(grid)
-    header_cells = grid[row_numbers[0]]
+    k = finding.index(path, what, [r + 1 for r in row_numbers],
+                      lambda k: [_heading(grid[row_numbers[k]].get(c)) for c in range(max(grid[row_numbers[k]]) + 1)])
+    header_cells = grid[row_numbers[k]]
     width = max(header_cells) + 1
     headers = [_heading(header_cells.get(c)) for c in range(width)]
     rows = []
-    for r in row_numbers[1:]:
+    for r in row_numbers[k + 1:]:
         cells = grid[r]
         extra = [c for c in cells if c >= width]
         if extra:
             raise InputError(path, f"row {r + 1} has a value in column {column_letters(min(extra))}, which has no heading "
-                             "in the header row", "check it is the right sheet, or give that column a heading")
+                             f"in the header row (row {row_numbers[k] + 1})",
+                             "check it is the right sheet, or give that column a heading")
         rows.append(Row(r + 1, None, [cells.get(c) for c in range(width)]))
-    return Table(path, headers, rows, None, "xlsx", _garbled_warning(path, what, rows, windows_1252=False))
+    titles = [] if finding.header_row is not None else [
+        Row(r + 1, None, [grid[r][c] for c in sorted(grid[r])]) for r in row_numbers[:k]]
+    place = f"row {row_numbers[k] + 1}"
+    warnings = _title_note(path, titles, place, None) + _garbled_warning(path, what, rows, windows_1252=False)
+    return Table(path, headers, rows, None, "xlsx", warnings, place, titles)
 
 
 _REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from connect_share_learn.errors import InputError
-from connect_share_learn.importing.responses import Table, Value
+from connect_share_learn.tabular import Table, Value
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
 
@@ -116,6 +116,11 @@ def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str,
         else:
             out[column_id] = known.get(column_id, Column(column_id, "unchecked"))
     return out
+
+
+def names_the_code(headings: list[str]) -> bool:
+    """Whether a row of headings has the participant code's field: the file's header row."""
+    return any(_match(h, {CODE: CODE}, {CODE: CODE}) for h in headings)
 
 
 def map_fields(table: Table, ids: list[str]) -> Fields:
