@@ -233,10 +233,7 @@ def _garbled_warning(path: Path, what: str, rows: list[Row], windows_1252: bool)
     if not found:
         return []
     first, [(word, was), *_] = found[0]
-    unit = "line" if first.line is not None else "row"
-    numbers = [str(row.line if row.line is not None else row.number) for row, _ in found]
-    shown = numbers[:12] + ([f"{len(numbers) - 12} more"] if len(numbers) > 12 else [])
-    where = f"{unit} {shown[0]}" if len(shown) == 1 else f"{unit}s {', '.join(shown[:-1])} and {shown[-1]}"
+    where = _places([row.place for row, _ in found])
     if was is not None:
         return [Problem(str(path), first.line, "", f"'{word}' looks like '{was}' garbled, as UTF-8 text read in "
                         f"another encoding is ({where})", "re-save it as UTF-8 from the original (export it again, "
@@ -274,7 +271,7 @@ class _Headings:
         for k, row in enumerate(first):
             if self.is_header(row):
                 return k
-        # None has the headings wanted: the caller will say so, of the headings under any title.
+        # No row has the headings wanted, and the caller will say so: of the headings under a title, if any.
         filled = [sum(1 for v in row if v) for row in first]
         if filled[0] == 1:
             return next((k for k, n in enumerate(filled) if n > 1), 0)
@@ -291,11 +288,13 @@ def _title_note(path: Path, titles: list[Row], header_place: str, line: int | No
                     "left out")]
 
 
-def _places(places: list[str]) -> str:
+def _places(places: list[str], most: int = 12) -> str:
     """"line 3", "rows 1 and 2", "lines 2, 5 and 9": places of one kind named together."""
     unit, numbers = places[0].split()[0], [p.split()[1] for p in places]
     if len(numbers) == 1:
         return places[0]
+    if len(numbers) > most:
+        numbers = numbers[:most] + [f"{len(numbers) - most} more"]
     return f"{unit}s {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
