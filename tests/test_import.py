@@ -17,6 +17,7 @@ import math
 import os
 import random
 import re
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -340,6 +341,15 @@ def test_csv_encodings_and_separators(tmp_path, encoding, delimiter):
     assert row[lay.col("rea_1")] == 4
 
 
+def test_a_garbled_answer_is_noted_with_its_line(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "com_useful"], [["AB01C", "Fine"], ["CD02E", "The trainerâ€™s cafÃ© talk"]])
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Note: " in result.output and "r.csv:3: 'trainerâ€™s' looks like 'trainer’s' garbled" in result.output
+    assert "(line 3)" in result.output
+
+
 def test_xlsx_responses(tmp_path):
     book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
     src = tmp_path / "kobo.xlsx"
@@ -374,22 +384,66 @@ def test_problems_are_listed_with_their_line_and_column(tmp_path):
         ["ab01c ", "50", "6", "2", "x"],  # duplicate of a typed code; 6 is off the 1–5 scale
         ["", "40", "", "", ""],  # no code
         ["", "", "", "", ""],  # empty: skipped, but reported
-        ["ZZ99Z", "55", "Agree", "4", ""],  # 55 within 0–100 but not an answer; 4 is not a knowledge answer
+        ["ZZ99Z", "55", "Agree", "4", ""],  # 55 within 0–100 counts; 4 is not a knowledge answer
     ])
     result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Imported 3 response(s)" in out and "rows 5–7" in out
     assert "mystery" in out
-    assert "r.csv line 2, att_1: 6 is not an answer (expected 1, 2, 3, 4, 5)" in out
+    assert "r.csv line 2, att_1: 6 is not an answer (expected a number from 1 to 5)" in out
     assert "line 3, code: no participant code" in out
     assert "Rows with no answers, skipped (1): line 4" in out
     assert "code AB01C: line 2, already typed in row 4" in out
-    assert "line 5, se_1: 55 is not one of the answers" in out and "counts in the scores" in out
+    assert "line 5, se_1" not in out  # 55 on the 0–100 scale counts, though the paper prints steps of 10
     assert "line 5, kf_1: 4 is not an answer (expected 1, 2, 9)" in out
     rows = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t2", 1, 3)
     lay = layout_course(TOOLKIT, FOUNDATION, 40)["t2"]
     assert rows[0][lay.col("att_1")] == 6  # imported as typed: the workbook highlights it and leaves it out
+
+
+def test_an_answer_is_flagged_exactly_when_the_scores_leave_it_out(tmp_path):
+    """design.md: a rating counts if it is a number within its format's range, whatever the
+    step the paper prints; a choice counts only if it is one of its codes."""
+    from connect_share_learn import stats
+
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    answers = {  # column: answers, one per line of the file
+        "se_1": ["75", "105", "100", "-5", "abc", "50.0", "0.5"],  # 0–100, printed in steps of 10
+        "att_1": ["3.5", "6", "0", "1", "Agree", "5", "4.99"],  # 1–5
+        "kf_1": ["4", "9", "1", "1.5", "2", "True", ""],  # true/false/don't know: 1, 2, 9
+        "agency": ["2", "99", "", "", "", "", ""],  # a profile question: its codes
+    }
+    columns = list(answers)
+    records = [[f"C{i}"] + [answers[c][i] for c in columns] for i in range(7)]
+    src = write_csv(tmp_path / "r.csv", ["code"] + columns, records)
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    assert result.exit_code == 0, result.output
+    flagged = set(re.findall(r"r\.csv line (\d+), (\w+): ", result.output))
+    assert {("2", "se_1"), ("2", "att_1")}.isdisjoint(flagged)  # 75 on 0–100, 3.5 on 1–5: they count
+    assert "line 3, se_1: 105 is not an answer (expected a number from 0 to 100); imported as typed, highlighted in " \
+           "the workbook and left out of the scores" in result.output
+    assert "line 6, se_1: 'abc' is not an answer (expected a number from 0 to 100)" in result.output
+    assert "line 2, kf_1: 4 is not an answer (expected 1, 2, 9)" in result.output
+    assert "line 3, agency: 99 is not an answer (expected 1, 2, 3" in result.output
+    # Every answer the scores leave out is flagged, and no other.
+    lay = layout_course(TOOLKIT, FOUNDATION, 40)["t1"]
+    written = sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t1", 0, 7)
+    for scale_id, column in (("self_efficacy", "se_1"), ("attitudes", "att_1"), ("knowledge_foundation", "kf_1")):
+        scale = TOOLKIT.scales[scale_id]
+        for i, row in enumerate(written):
+            value = row[lay.col(column)]
+            if value is None:
+                continue
+            left_out = stats.item_value(scale, TOOLKIT.format_of(scale), 0, value) is None
+            assert left_out == ((str(i + 2), column) in flagged), (column, value)
+
+
+def test_the_help_says_which_answers_are_left_out():
+    text = " ".join(CliRunner().invoke(import_command, ["--help"]).output.split())
+    assert "not one of the form's answers" not in text
+    assert "a rating within its scale's range counts as typed (75 on the 0–100 scale)" in text
+    assert "a rating that is not a number within its scale's range, a choice that is not one of its codes" in text
 
 
 def test_more_responses_than_room_writes_nothing_and_says_how_to_rebuild(tmp_path):
@@ -498,6 +552,30 @@ def test_responses_that_are_not_the_forms_are_refused(tmp_path):
                                                "--workbook", book, "--out", tmp_path / "o.xlsx")
 
 
+def test_responses_to_another_time_points_form_are_refused_naming_it(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    header, records, _ = online_responses(FOUNDATION, "t3", ["AB01C", "CD02E"], seed=4)
+    follow_up = write_csv(tmp_path / "t3.csv", header, records)
+    out = refused(tmp_path, follow_up, "--course", "foundation", "--time-point", "t2", "--workbook", book,
+                  "--out", tmp_path / "o.xlsx")
+    assert ("these responses look like the follow-up (t3) form, not the end of course (t2) one: 8 of their 35 "
+            "questions are asked at t3 and not at t2 (imp_1, imp_2, imp_3, …)") in out
+    assert "use --time-point t3" in out and "t3.csv" in out
+    # The start-of-course form asks the profile, which no later sheet has.
+    header, records, _ = online_responses(FOUNDATION, "t1", ["AB01C"], seed=4)
+    start = write_csv(tmp_path / "t1.csv", header, records)
+    out = refused(tmp_path, start, "--course", "foundation", "--time-point", "t3", "--workbook", book,
+                  "--out", tmp_path / "o.xlsx")
+    assert "look like the start of course (t1) form" in out and "use --time-point t1" in out
+    assert not (tmp_path / "o.xlsx").exists()
+    # Columns every time point asks cannot tell: imported where the user says.
+    shared = write_csv(tmp_path / "shared.csv", ["code", "self_efficacy/se_1"], [["AB01C", "50"]])
+    assert run_import(shared, "--course", "foundation", "--time-point", "t2", "--workbook", book,
+                      "--out", tmp_path / "o.xlsx").exit_code == 0
+    assert run_import(follow_up, "--course", "foundation", "--time-point", "t3", "--workbook", book,
+                      "--out", tmp_path / "o3.xlsx").exit_code == 0
+
+
 def test_dry_run_writes_nothing(tmp_path):
     book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
     src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
@@ -578,7 +656,7 @@ def test_excels_separator_hint_and_line_numbers(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Imported 2 response(s)" in result.output and "r.csv line 3, att_1: 6 is not an answer" in result.output
     src.write_bytes(b'sep=;\r\ncode;att_1;com_useful\r\nAB01C;6;"two\r\nlines"\r\nCD02E;9;\r\n')
-    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o.xlsx")
+    result = run_import(src, "--course", "foundation", "--time-point", "t2", "--workbook", book, "--out", tmp_path / "o2.xlsx")
     assert "r.csv line 5, att_1: 9 is not an answer" in result.output
 
 
@@ -660,3 +738,123 @@ def test_a_cumulative_export_leaves_the_statistics_as_if_imported_once(tmp_path)
     assert pairs >= course_results(TOOLKIT, FOUNDATION, typed)["self_efficacy_t1_t2_n_pairs"] + 3
     out = recalculate([tmp_path / "tuesday.xlsx"], tmp_path / "recalculated")
     check_statistics(out[0], combined(typed, "t2", imported))
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's files: an existing workbook is never replaced unawares, and the weekly routine is safe
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_an_existing_out_is_refused_and_kept_and_the_message_says_what_to_do(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    last_week = tmp_path / "with-online.xlsx"
+    last_week.write_bytes(b"questionnaires typed since last week")
+    before = snapshot(tmp_path)
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", last_week)
+    assert f"{last_week} already exists" in out and "--force" in out
+    assert f"--workbook {last_week} --in-place" in out  # the way to add the responses to it
+    assert snapshot(tmp_path) == before
+
+
+def test_force_replaces_an_existing_out(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    (tmp_path / "o.xlsx").write_bytes(b"old")
+    result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                        "--out", tmp_path / "o.xlsx", "--force")
+    assert result.exit_code == 0, result.output
+    assert [r[0] for r in sheet_rows(tmp_path / "o.xlsx", FOUNDATION, "t1", 0, 1)] == ["AB01C"]
+
+
+def test_out_the_same_as_the_workbook_suggests_in_place(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--out", book)
+    assert "is the workbook being read" in out and f"--workbook {book} --in-place" in out
+    both = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                   "--out", tmp_path / "o.xlsx", "--in-place")
+    assert "either --out or --in-place" in both and not (tmp_path / "o.xlsx").exists()
+
+
+def backups(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.before-import-*.xlsx"))
+
+
+def test_in_place_adds_to_the_workbook_and_keeps_it_as_it_was(tmp_path):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [{"code": "AA01A", "se_1": 50}], "t2": [], "t3": []})
+    original = book.read_bytes()
+    monday = write_csv(tmp_path / "monday.csv", ["code", "se_1"], [["BB02B", "60"]])
+    result = run_import(monday, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert result.exit_code == 0, result.output
+    [backup] = backups(tmp_path)
+    assert backup.read_bytes() == original
+    assert f"{backup}" in result.output and "is unchanged" not in result.output
+    assert [r[0] for r in sheet_rows(book, FOUNDATION, "t1", 0, 3)] == ["AA01A", "BB02B", None]
+    # A second import the same day keeps a second copy, never writing over the first.
+    after_monday = book.read_bytes()
+    tuesday = write_csv(tmp_path / "tuesday.csv", ["code", "se_1"], [["BB02B", "60"], ["CC03C", "70"]])
+    result = run_import(tuesday, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert result.exit_code == 0, result.output
+    assert [b.read_bytes() for b in backups(tmp_path)] in ([original, after_monday], [after_monday, original])
+    assert [r[0] for r in sheet_rows(book, FOUNDATION, "t1", 0, 4)] == ["AA01A", "BB02B", "CC03C", None]
+    # Nothing new, or nothing that fits: the workbook is left as it is and no copy is made.
+    after_tuesday = book.read_bytes()
+    again = run_import(tuesday, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert again.exit_code == 0 and "Nothing new to import" in again.output
+    many = write_csv(tmp_path / "many.csv", ["code", "se_1"], [[f"D{i:03d}", "60"] for i in range(40)])
+    assert run_import(many, "--course", "foundation", "--time-point", "t1", "--workbook", book,
+                      "--in-place").exit_code == 2
+    assert book.read_bytes() == after_tuesday and len(backups(tmp_path)) == 2
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("lock", ["~$wb.xlsx", ".~lock.wb.xlsx#"])
+def test_in_place_refuses_a_workbook_open_in_excel_or_libreoffice(tmp_path, lock):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    original = book.read_bytes()
+    (tmp_path / lock).write_bytes(b"someone")
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    out = refused(tmp_path, src, "--course", "foundation", "--time-point", "t1", "--workbook", book, "--in-place")
+    assert "open in Excel or LibreOffice" in out and lock in out
+    assert book.read_bytes() == original and backups(tmp_path) == []
+
+
+def test_the_readmes_weekly_routine_followed_twice_never_loses_a_file(tmp_path):
+    """README: the first import makes a working copy; every later one adds to that copy in place."""
+    pack = make_workbook(tmp_path / "foundation.xlsx", {"t1": [], "t2": [], "t3": []})
+    week1 = write_csv(tmp_path / "kobo-export.csv", ["code", "self_efficacy/se_1"], [["AB01C", "50"]])
+    first = ["--course", "foundation", "--time-point", "t3", "--workbook", pack, "--out",
+             tmp_path / "foundation-with-online.xlsx"]
+    assert run_import(week1, *first).exit_code == 0
+    typed = tmp_path / "foundation-with-online.xlsx"
+    kept = snapshot(tmp_path)
+    assert run_import(week1, *first).exit_code == 2  # the same command again: refused, nothing lost
+    assert snapshot(tmp_path) == kept
+    # Week 2: the export is cumulative; added to the working copy itself, twice.
+    write_csv(tmp_path / "kobo-export.csv", ["code", "self_efficacy/se_1"], [["AB01C", "50"], ["CD02E", "60"]])
+    later = ["--course", "foundation", "--time-point", "t3", "--workbook", typed, "--in-place"]
+    before = typed.read_bytes()
+    assert run_import(tmp_path / "kobo-export.csv", *later).exit_code == 0
+    assert [b.read_bytes() for b in backups(tmp_path)] == [before]
+    assert "Nothing new to import" in run_import(tmp_path / "kobo-export.csv", *later).output
+    assert [r[0] for r in sheet_rows(typed, FOUNDATION, "t3", 0, 3)] == ["AB01C", "CD02E", None]
+    assert pack.read_bytes() == kept["foundation.xlsx"]
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_the_written_workbook_follows_the_umask(tmp_path, in_place):
+    book = make_workbook(tmp_path / "wb.xlsx", {"t1": [], "t2": [], "t3": []})
+    src = write_csv(tmp_path / "r.csv", ["code", "se_1"], [["AB01C", "50"]])
+    target = ["--in-place"] if in_place else ["--out", tmp_path / "o.xlsx"]
+    mask = os.umask(0o027)
+    try:
+        result = run_import(src, "--course", "foundation", "--time-point", "t1", "--workbook", book, *target)
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    written = [book, *backups(tmp_path)] if in_place else [tmp_path / "o.xlsx"]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {oct(0o640)}

@@ -15,7 +15,7 @@ import xlsxwriter
 from connect_share_learn.errors import InputError
 from connect_share_learn.importing.responses import read_responses
 from connect_share_learn.participants import read_participants
-from connect_share_learn.tabular import Table, mojibake, read_table
+from connect_share_learn.tabular import Table, garbled, misread_utf8, read_table
 
 PEOPLE = "name,agency\r\nZoë Brontë,Police\r\nJosé O’Neill,Health\r\n"
 
@@ -82,7 +82,7 @@ def test_a_mac_roman_list_read_as_windows_1252_warns_naming_the_line_and_word(tm
     table = table_of(tmp_path, "name\r\nAnn Lee\r\nJosé Núñez\r\n".encode("mac_roman"))
     assert values(table)[1] == ["JosŽ Nœ–ez"]  # what Windows-1252 makes of it: read, but flagged
     [warning] = table.warnings
-    assert warning.line == 3 and "'JosŽ'" in warning.message and "(and 1 more place(s))" in warning.message
+    assert warning.line == 3 and "'JosŽ' looks garbled" in warning.message and "(line 3)" in warning.message
     assert "CSV UTF-8" in warning.hint
     assert str(warning).startswith(f"{tmp_path / 'people.csv'}:3: ")
 
@@ -91,7 +91,77 @@ def test_utf8_mixed_with_windows_1252_warns(tmp_path):
     data = "name\r\nJosé\r\n".encode() + "Zoë\r\n".encode("cp1252")
     table = table_of(tmp_path, data)
     assert table.encoding == "cp1252" and values(table)[0] == ["JosÃ©"]
-    assert "'JosÃ©'" in table.warnings[0].message
+    assert "'JosÃ©' looks like 'José'" in table.warnings[0].message
+
+
+# Names garbled before they reached us: UTF-8 read as Windows-1252 (or Latin-1) and saved again.
+GARBLED = ["JosÃ© Núñez", "Siân", "ZoÃ« Brontë", "Ann Lee", "Å\x81ukasz Nowak", "Å´yn Jones", "Ann Lee",
+           "Ã‰lodie", "Mary O’Neill", "Ã˜rsted, Ã\x85sa", "JosÃƒÂ©"]
+GARBLED_ROWS = [2, 4, 6, 7, 9, 11, 12]  # the rows a spreadsheet shows (the headings are row 1)
+
+
+def garbled_list(tmp_path, kind: str):
+    path = tmp_path / ("people.xlsx" if kind == "xlsx" else "people.csv")
+    if kind == "xlsx":
+        wb = xlsxwriter.Workbook(path)
+        ws = wb.add_worksheet()
+        ws.write_column(0, 0, ["name"] + GARBLED)
+        wb.close()
+    else:
+        text = "name\r\n" + "".join(f"\"{n}\"\r\n" for n in GARBLED)
+        path.write_bytes(text.encode("utf-8") if kind == "utf-8" else text.encode("utf-16"))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["utf-8", "utf-16", "xlsx"])
+def test_names_garbled_before_they_reached_us_are_flagged_whatever_the_encoding(tmp_path, kind):
+    path = garbled_list(tmp_path, kind)
+    table = read_table(path, "participant list")
+    assert [c[0] for c in values(table)] == GARBLED  # read as they are: the warning says what to do
+    [warning] = table.warnings
+    unit = "row" if kind == "xlsx" else "line"
+    assert "'JosÃ©' looks like 'José' garbled, as UTF-8 text read in another encoding is" in warning.message
+    assert f"({unit}s {', '.join(map(str, GARBLED_ROWS[:-1]))} and {GARBLED_ROWS[-1]})" in warning.message
+    assert "re-save it as UTF-8 from the original" in warning.hint
+    assert str(warning).startswith(str(path))
+    # The participant list passes it on with the file and the rows.
+    [shown] = [w for w in read_participants(path).warnings if "looks like" in w]
+    assert str(path) in shown and "José" in shown and f"{unit}s 2, 4, 6" in shown
+
+
+@pytest.mark.parametrize("word,was", [
+    ("JosÃ©", "José"), ("ZoÃ«", "Zoë"), ("SiÃ¢n", "Siân"), ("Å\x81ukasz", "Łukasz"), ("Å´yn", "Ŵyn"),
+    ("donâ€™t", "don’t"), ("Ã‰lodie", "Élodie"), ("JosÃƒÂ©", "JosÃ©"), ("Ð˜Ð²Ð°Ð½", "Иван"), ("Â£5", "£5"),
+])
+def test_what_a_garbled_word_was(word, was):
+    assert misread_utf8(word) == was
+
+
+REAL_NAMES = ("José Núñez, Zoë Brontë, Siân Ŵyn, Łukasz Żółć, Mary O’Neill, Müller, JOÃO, SÃO PAULO, Ørsted, "
+              "Søren Kierkegaard, François, Đorđe, Ångström, CAFÉ’S, Dušan, Œuvre, cœur, “quoted”, 5–7, £5 €6, "
+              "Ã bientôt, Ñandú, Ìsola, ÉTÉ…, Bjørk Guðmundsdóttir, Nguyễn Thị, İlkay Gündoğan, Иван, Zażółć")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "xlsx"])
+def test_real_names_with_accents_are_not_flagged(tmp_path, encoding):
+    names = REAL_NAMES.split(", ")
+    path = tmp_path / ("people.xlsx" if encoding == "xlsx" else "people.csv")
+    if encoding == "xlsx":
+        wb = xlsxwriter.Workbook(path)
+        wb.add_worksheet().write_column(0, 0, ["name"] + names)
+        wb.close()
+    else:
+        path.write_bytes(("name\r\n" + "\r\n".join(f'"{n}"' for n in names) + "\r\n").encode(encoding))
+    table = read_table(path, "participant list")
+    assert [c[0] for c in values(table)] == names and table.warnings == []
+    assert all(misread_utf8(word) is None for word in REAL_NAMES.replace(",", " ").split())
+
+
+def test_real_names_in_windows_1252_are_not_flagged(tmp_path):
+    names = [n for n in REAL_NAMES.split(", ") if n.encode("cp1252", "ignore").decode("cp1252") == n]
+    assert len(names) > 15
+    table = table_of(tmp_path, ("name\r\n" + "\r\n".join(f'"{n}"' for n in names) + "\r\n").encode("cp1252"))
+    assert table.encoding == "cp1252" and table.warnings == []
 
 
 @pytest.mark.parametrize("text,flagged", [
@@ -100,11 +170,11 @@ def test_utf8_mixed_with_windows_1252_warns(tmp_path):
     ("donâ€™t", ["donâ€™t"]),  # UTF-8 ’ read as Windows-1252
     ("Zoë Brontë, José O’Neill, “quoted”, café – bar, Dušan, Œuvre, cœur, 5–7, £5 €6", []),
 ])
-def test_the_mojibake_heuristic(text, flagged):
-    assert [word for _, word in mojibake(text)] == flagged
+def test_words_that_look_garbled_in_text_read_as_windows_1252(text, flagged):
+    assert [word for word, _ in garbled(text, windows_1252=True)] == flagged
 
 
-def test_utf8_is_never_second_guessed(tmp_path):
+def test_a_utf8_file_is_not_suspected_of_mac_roman_signs(tmp_path):
     assert table_of(tmp_path, "name\r\nJosŽ\r\n".encode()).warnings == []
 
 
@@ -243,3 +313,78 @@ def test_a_date_cell_of_the_participant_list_is_written_the_uk_way(tmp_path):
     ws.write_datetime(1, 1, dt.datetime(2026, 3, 3), wb.add_format({"num_format": "dd/mm/yyyy"}))
     wb.close()
     assert read_participants(path, {"course_date"}).participants[0].fields["course_date"] == "3 March 2026"
+
+
+# ---------------------------------------------------------------------------------------------
+# Title rows above the headings, as booking systems and people add them
+
+
+def xlsx_of(path, rows: dict[int, list]):
+    """An .xlsx file with ``rows`` (1-based row number → values from column A)."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    for number, cells in rows.items():
+        ws.write_row(number - 1, 0, cells)
+    wb.close()
+    return path
+
+
+def test_a_csv_list_under_a_title_is_read_from_the_row_that_names_the_people(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes("Foundation course – 3 March 2026,,\r\n\r\nName,Agency,Email\r\nAnn Lee,Police,ann@example.org\r\n"
+                     "Bo Li,Health,\r\n".encode())
+    people = read_participants(path)
+    assert [(p.row, p.name, p.fields["agency"]) for p in people.participants] == [(4, "Ann Lee", "Police"), (5, "Bo Li", "Health")]
+    [note] = people.warnings
+    assert note == (f"{path}:3: the column headings are on line 3: line 1 above them "
+                    "('Foundation course – 3 March 2026') looks like a title and was left out")
+
+
+def test_an_xlsx_list_under_a_title_and_a_subtitle(tmp_path):
+    path = xlsx_of(tmp_path / "people.xlsx", {1: ["Delegate list"], 2: ["Anytown Safeguarding Partnership"],
+                                              4: ["First name", "Surname", "Agency"], 5: ["Ann", "Lee", "Police"]})
+    people = read_participants(path)
+    assert [(p.row, p.name) for p in people.participants] == [(5, "Ann Lee")]
+    assert people.warnings == [f"{path}: the column headings are on row 4: rows 1 and 2 above them ('Delegate list', "
+                               "'Anytown Safeguarding Partnership') look like a title and were left out"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_title_over_headings_without_names_says_so(tmp_path, kind):
+    if kind == "csv":
+        path = tmp_path / "people.csv"
+        path.write_bytes(b"Delegate list\r\nAttendee ref;Agency\r\n17;Police\r\n")
+    else:
+        path = xlsx_of(tmp_path / "people.xlsx", {1: ["Delegate list"], 2: ["Attendee ref", "Agency"], 3: [17, "Police"]})
+    with pytest.raises(InputError) as caught:
+        read_participants(path)
+    message = str(caught.value)
+    place = "line" if kind == "csv" else "row"
+    assert "has no column 'name' (or 'first_name' and 'last_name')" in message
+    assert f"the headings were taken from {place} 2 ('Attendee ref', 'Agency'), under a title in {place} 1" in message
+
+
+def test_the_header_row_can_be_given(tmp_path):
+    path = xlsx_of(tmp_path / "people.xlsx", {1: ["Delegate", "Foundation course, 3 March"], 3: ["name", "agency"],
+                                              4: ["Ann Lee", "Police"]})
+    assert read_participants(path).participants[0].name == "name"  # "Delegate" names a column of people
+    people = read_participants(path, header_row=3)
+    assert [(p.row, p.name) for p in people.participants] == [(4, "Ann Lee")] and people.warnings == []
+    for row in (2, 9):
+        with pytest.raises(InputError, match=rf"people\.xlsx: row {row}, given as the row of the column headings, is "):
+            read_participants(path, header_row=row)
+
+
+def test_the_header_row_of_a_csv_is_counted_as_a_spreadsheet_shows_it(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(b'Delegate,"Foundation, 3 March"\r\n\r\nname,agency\r\n"Lee, Ann",Police\r\n')
+    people = read_participants(path, header_row=3)
+    assert [(p.row, p.name) for p in people.participants] == [(4, "Lee, Ann")] and people.warnings == []
+
+
+def test_online_responses_under_a_title_row(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"Kobo export 3 March;;\r\nstart;code;self_efficacy/se_1\r\n2026-03-03;AB01C;50\r\n")
+    table = read_responses(path)
+    assert table.headers == ["start", "code", "self_efficacy/se_1"] and table.rows[0].cells[1] == "AB01C"
+    assert table.header_line == 2 and "line 1 above them ('Kobo export 3 March')" in table.warnings[0].message

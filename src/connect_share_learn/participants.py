@@ -24,6 +24,7 @@ ALIASES = {
     "surname": "last_name", "family_name": "last_name", "lastname": "last_name", "last": "last_name",
     "manager": "manager_name", "line_manager": "manager_name",
 }
+NAME_COLUMNS = ("name", "first_name", "last_name")
 MAX_ROWS = 20000
 # Tabs, line breaks and other control characters would become layout inside a letter.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -64,14 +65,17 @@ def clean(value) -> str:
     return _CONTROL.sub(" ", str(value)).strip()
 
 
-def read_participants(path: Path, needed: set[str] = frozenset()) -> ParticipantList:
+def read_participants(path: Path, needed: set[str] = frozenset(), *, header_row: int | None = None) -> ParticipantList:
     """Read and check the list; ``needed`` are the columns the chosen letter uses.
 
+    The headings are the first row that names a column of names, so title rows above them
+    are left out (and a warning says so); ``header_row`` says which row they are instead.
     Raises :class:`InputError` naming every missing column before anything is written.
     Blank and repeated rows are skipped and reported in ``warnings``.
     """
     path = Path(path)
-    table = read_table(path, "participant list", max_rows=MAX_ROWS)
+    table = read_table(path, "participant list", max_rows=MAX_ROWS, header_row=header_row,
+                       is_header=lambda values: any(column_id(v) in NAME_COLUMNS for v in values))
     columns = [column_id(clean(h)) if clean(h) else "" for h in table.headers]
     seen: dict[str, int] = {}
     for index, col in enumerate(columns):
@@ -90,8 +94,10 @@ def read_participants(path: Path, needed: set[str] = frozenset()) -> Participant
     missing += sorted(c for c in needed if c not in seen and c not in ("name", "first_name", "last_name"))
     if missing:
         names = ", ".join(m if m.startswith("'") else f"'{m}'" for m in missing)
-        raise InputError(path, f"the participant list has no column {names}",
-                         "add the missing heading(s) to the first row; nothing was written", line=table.header_line)
+        found = f": {table.headings_found()}" if table.titles else ""
+        raise InputError(path, f"the participant list has no column {names}{found}",
+                         f"add the missing heading(s) to the row of headings ({table.header_place}); nothing was "
+                         "written", line=table.header_line)
     participants: list[Participant] = []
     warnings: list[str] = [str(w) for w in table.warnings]
     first_row: dict[tuple, int] = {}

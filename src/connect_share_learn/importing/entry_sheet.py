@@ -14,9 +14,7 @@ defined name ``<tp>_data`` and the row of column ids just above it.
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from connect_share_learn.importing.package import (
     NS_MAIN, NS_REL, REL_SHARED, Package, XmlHandler, column_letters, column_number, parse_xml,
     shared_strings, split_ref, unescape,
 )
+from connect_share_learn.staging import write_file
 from connect_share_learn.stats import normalise_code
 
 # Far above the generator's limits (5,000 rows, a few hundred columns): a sanity check on untrusted names.
@@ -87,7 +86,7 @@ def open_workbook(path: Path, tp: str) -> tuple[Package, Workbook]:
     """Open and check ``path`` and find the entry block of time point ``tp``."""
     from connect_share_learn.importing.package import custom_properties
 
-    pkg = Package(path, "workbook")
+    pkg = Package(path, "workbook", in_memory=True)
     try:
         props = custom_properties(pkg)
         main = pkg.main_part()
@@ -522,17 +521,10 @@ def _force_full_recalculation(xml: str) -> str:
 
 
 def _write_zip(pkg: Package, replaced: dict[str, bytes], out: Path) -> None:
-    """Every member in its order, unchanged but for ``replaced``; written beside ``out``, then renamed."""
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, staged_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-    except OSError as exc:
-        raise WorkFailed(f"{out}: the folder for the workbook cannot be made or written to "
-                         f"({exc.strerror or exc}); choose another --out") from exc
-    staged = Path(staged_name)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zout:
+    """Every member in its order, unchanged but for ``replaced``; ``out`` appears whole or not at all."""
+
+    def write(path: Path) -> None:
+        with zipfile.ZipFile(path, "w") as zout:
             for info in pkg.infos:
                 data = replaced.get(info.filename)
                 if data is None:
@@ -543,11 +535,5 @@ def _write_zip(pkg: Package, replaced: dict[str, bytes], out: Path) -> None:
                 copy.create_system = info.create_system
                 copy.comment = info.comment
                 zout.writestr(copy, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(staged, out)
-    except OSError as exc:
-        raise WorkFailed(f"{out}: the workbook could not be written ({exc.strerror or exc}); "
-                         "check that the folder can be written to") from exc
-    finally:
-        staged.unlink(missing_ok=True)
+
+    write_file(Path(out), write, "workbook")

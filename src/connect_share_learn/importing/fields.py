@@ -8,10 +8,12 @@ reported as unknown and left out.
 
 Answers are written as the workbook expects them typed: codes and ratings as numbers (``"3"``
 becomes 3; an answer label such as ``"Agree"`` becomes its code), the participant code and
-written answers as text. An answer that is not one of the form's answers is imported *as
-typed* and reported: the workbook's formulas already leave such a value out of every score
-(as stats.py does) and highlight it, so the statistics stay right and the person can see
-and correct it; nothing the participant sent is lost.
+written answers as text. An answer counts as design.md's statistics contract says: a rating
+if it is a number within its format's range, whatever step the paper prints (75 on the
+0–100 scale counts), a choice only if it is one of its codes. Any other answer is imported
+*as typed* and reported: the workbook's formulas leave it out of every score (as stats.py
+does) and highlight it, so the statistics stay right and the person can see and correct
+it; nothing the participant sent is lost.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from connect_share_learn.errors import InputError
-from connect_share_learn.importing.responses import Table, Value
+from connect_share_learn.tabular import Table, Value
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
 
@@ -51,11 +53,23 @@ class Column:
     low: float | None = None  # the range the scores count (ratings); None: only the codes count
     high: float | None = None
     labels: dict[str, int] = field(default_factory=dict)  # lower-cased answer label → code
+    scored: bool = False  # an item of a scale (the workbook highlights what its scores leave out)
+
+    def counts(self, number: float) -> bool:
+        """Whether the scores count ``number`` (stats.item_value's rule)."""
+        if self.low is not None:
+            return self.low <= number <= self.high
+        return number in self.codes
 
     def answers_text(self) -> str:
-        if self.low is not None and len(self.codes) > 6:
-            return f"{self.low:g} to {self.high:g}"
+        if self.low is not None:
+            return f"a number from {self.low:g} to {self.high:g}"
         return ", ".join(str(c) for c in self.codes)
+
+    def not_an_answer(self, shown: str) -> str:
+        """The message for an answer the scores do not count, shown as ``shown``."""
+        fate = "highlighted in the workbook and left out of the scores" if self.scored else "check it"
+        return f"{shown} is not an answer (expected {self.answers_text()}); imported as typed, {fate}"
 
 
 @dataclass
@@ -93,7 +107,8 @@ def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str,
                 continue
             low, high = (fmt.min, fmt.max) if fmt.kind == "rating" and not scale.knowledge else (None, None)
             known[item.id] = Column(item.id, "number", tuple(fmt.codes), low, high,
-                                    {text(o.label, lang).strip().lower(): o.code for o in fmt.answers()})
+                                    {text(o.label, lang).strip().lower(): o.code for o in fmt.answers()},
+                                    scored=scale.scored)
     out = {}
     for column_id in ids:
         if column_id == CODE:
@@ -101,6 +116,11 @@ def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str,
         else:
             out[column_id] = known.get(column_id, Column(column_id, "unchecked"))
     return out
+
+
+def names_the_code(headings: list[str]) -> bool:
+    """Whether a row of headings has the participant code's field: the file's header row."""
+    return any(_match(h, {CODE: CODE}, {CODE: CODE}) for h in headings)
 
 
 def map_fields(table: Table, ids: list[str]) -> Fields:
@@ -136,6 +156,23 @@ def map_fields(table: Table, ids: list[str]) -> Fields:
                          "export the responses again with every field of the form")
     absent = [i for i in ids if i not in taken]
     return Fields(columns, unknown, ignored, absent)
+
+
+def better_time_point(table: Table, asked: dict[str, list[str]], tp: str) -> tuple[str, list[str], int] | None:
+    """Another time point whose form asks more of the file's questions than ``tp``'s does.
+
+    ``asked`` holds each time point's column ids, in the course's order. Returns that time
+    point, the file's columns it asks and ``tp`` does not, and how many of the file's
+    columns are questions of the course; None when ``tp`` fits as well as any.
+    """
+    every = {column_id for ids in asked.values() for column_id in ids} - {CODE}
+    exact, folded = {i: i for i in every}, {i.lower(): i for i in every}
+    found = {column_id for header in table.headers if (column_id := _match(header, exact, folded))}
+    not_asked = {t: found - set(ids) for t, ids in asked.items()}
+    best = min(asked, key=lambda t: (len(not_asked[t]), t != tp))
+    if best == tp:
+        return None
+    return best, sorted(not_asked[tp] - not_asked[best], key=asked[best].index), len(found)
 
 
 def clean_rows(table: Table, fields: Fields, columns: dict[str, Column], code_pattern: str | None) -> Cleaned:
@@ -188,18 +225,10 @@ def convert(raw: Value, column: Column) -> tuple[Value, str | None, bool]:
     if number is None:
         code = column.labels.get(_as_text(raw).strip().lower())
         if code is None:
-            return _as_text(raw)[:EXCEL_TEXT_LIMIT], (f"'{_as_text(raw)[:60]}' is not an answer (expected "
-                                                      f"{column.answers_text()}); imported as typed and left "
-                                                      "out of the scores"), False
+            return _as_text(raw)[:EXCEL_TEXT_LIMIT], column.not_an_answer(f"'{_as_text(raw)[:60]}'"), False
         number, from_label = float(code), True
     value: Value = int(number) if number.is_integer() else number
-    if number in column.codes:
-        return value, None, from_label
-    if column.low is not None and column.low <= number <= column.high:
-        return value, (f"{value:g} is not one of the answers ({column.answers_text()}) but lies within "
-                       "their range, so it counts in the scores as typed; check it"), from_label
-    return value, (f"{value:g} is not an answer (expected {column.answers_text()}); imported as typed and "
-                   "left out of the scores"), from_label
+    return value, None if column.counts(number) else column.not_an_answer(f"{value:g}"), from_label
 
 
 def _match(header: str, exact: dict[str, str], folded: dict[str, str]) -> str | None:

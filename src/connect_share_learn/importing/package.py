@@ -10,6 +10,7 @@ naming the file and, where it helps, the part.
 from __future__ import annotations
 
 import html
+import io
 import posixpath
 import re
 import zipfile
@@ -38,15 +39,24 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class Package:
-    """An opened, checked .xlsx zip; parts are read on demand with size limits."""
+    """An opened, checked .xlsx zip; parts are read on demand with size limits.
 
-    def __init__(self, path: Path, what: str = "workbook"):
+    With ``in_memory`` the file is read whole and closed at once: ``data`` holds the bytes
+    checked, and the file itself can be replaced while the package is open (Windows refuses
+    to replace a file that is held open).
+    """
+
+    def __init__(self, path: Path, what: str = "workbook", *, in_memory: bool = False):
         self.path = Path(path)
         self.what = what
+        self.data: bytes | None = None
         try:
             size = self.path.stat().st_size
             with self.path.open("rb") as fh:
                 magic = fh.read(8)
+                if in_memory and size <= MAX_FILE_BYTES:
+                    self.data = magic + fh.read(MAX_FILE_BYTES + 1 - len(magic))
+                    size = len(self.data)
         except OSError as exc:
             raise InputError(self.path, f"the {what} cannot be read ({exc.strerror})",
                              "check the path and that the file is not open elsewhere") from exc
@@ -60,7 +70,7 @@ class Package:
             raise InputError(self.path, f"the {what} is not an .xlsx file (it is not a zip archive)",
                              "save it from Excel or LibreOffice as an Excel workbook (.xlsx)")
         try:
-            self.zip = zipfile.ZipFile(self.path)
+            self.zip = zipfile.ZipFile(io.BytesIO(self.data) if in_memory else self.path)
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise InputError(self.path, f"the {what} is damaged and cannot be opened as .xlsx ({exc})",

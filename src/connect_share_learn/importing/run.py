@@ -1,13 +1,15 @@
-"""Importing online responses into a copy of a course's data-entry workbook.
+"""Importing online responses into a copy of a course's data-entry workbook, or into the workbook itself.
 
 :func:`import_responses` checks everything first — the workbook is this course's, the
 time point has an entry block, the file's columns are the form's fields, there is room —
-and only then writes ``out``, whole or not at all. The input workbook is only read. What
+and only then writes ``out``, whole or not at all. The input workbook is only read, unless
+the responses are added to it in place: then a copy of it as it was is kept first. What
 was imported and every problem noticed come back as an :class:`ImportReport`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from collections import defaultdict
@@ -16,11 +18,14 @@ from pathlib import Path
 
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.importing.entry_sheet import append_rows, open_workbook
-from connect_share_learn.importing.fields import CODE, clean_rows, map_fields, sheet_columns
-from connect_share_learn.importing.responses import read_responses
+from connect_share_learn.importing.fields import CODE, better_time_point, clean_rows, map_fields, sheet_columns
+from connect_share_learn.importing.responses import Table, read_responses
 from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.model import TIME_POINT_NAMES, Course
+from connect_share_learn.staging import refuse_to_replace, write_file
 from connect_share_learn.stats import normalise_code
 from connect_share_learn.workbook.build import MAX_CAPACITY
+from connect_share_learn.workbook.layout import layout_course
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,17 @@ class ImportReport:
     labels_converted: int = 0
     warnings: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)  # what was written, column id → value, in order
+    kept_as: Path | None = None  # --in-place: the copy of the workbook as it was before the import
 
 
 def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path, workbook: Path,
-                     out: Path | None) -> ImportReport:
+                     out: Path | None, *, in_place: bool = False, force: bool = False) -> ImportReport:
     """Append the responses in ``responses`` to time point ``tp``'s entry sheet of a copy of
-    ``workbook`` written to ``out`` (``None``: check and report only, write nothing)."""
+    ``workbook`` written to ``out`` (``None``: check and report only, write nothing).
+
+    With ``in_place`` they are added to ``workbook`` itself, and the workbook as it was is
+    kept beside it under a new name. An existing ``out`` is replaced only with ``force``.
+    """
     responses, workbook = Path(responses), Path(workbook)
     if course_id not in toolkit.courses:
         raise UsageError(f"there is no course type '{course_id}'; choose from {', '.join(sorted(toolkit.courses))} "
@@ -83,11 +93,17 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
     course = toolkit.courses[course_id]
     if tp not in course.tp_ids:
         raise UsageError(f"the course type '{course_id}' has no time point '{tp}'; choose from {', '.join(course.tp_ids)}")
+    if in_place and out is not None:
+        raise UsageError(f"give either --out or --in-place, not both: --out writes a new workbook, --in-place "
+                         f"adds the responses to {workbook} itself")
     if out is not None:
-        _check_out(Path(out), workbook, responses)
+        _check_out(Path(out), workbook, responses, force)
     for path, what in ((responses, "responses file"), (workbook, "workbook")):
         if not path.is_file():
             raise InputError(path, f"the {what} does not exist", "check the path")
+    target = workbook if in_place else Path(out) if out is not None else None
+    if target is not None and target.exists():
+        _refuse_if_open(target)
 
     pkg, book = open_workbook(workbook, tp)
     with pkg:
@@ -114,6 +130,7 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
                             "--courses or --config as when it was built)")
         block = book.block
         table = read_responses(responses)
+        _refuse_another_time_point(toolkit, course, tp, table)
         warnings += [str(w) for w in table.warnings]
         fields = map_fields(table, block.ids)
         columns = sheet_columns(toolkit, course, block.ids)
@@ -128,7 +145,7 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
         if len(rows) > block.room:
             raise InputError(responses, _no_room(block, len(rows)), _rebuild_hint(course_id, block, len(rows)))
         report = ImportReport(
-            responses=responses, workbook=workbook, out=Path(out) if out is not None else None, sheet=block.sheet,
+            responses=responses, workbook=workbook, out=target, sheet=block.sheet,
             time_point=tp, imported=len(rows), first_row=None, last_row=None, room_left=block.room - len(rows),
             capacity=block.capacity, unknown_columns=fields.unknown, ignored_columns=fields.ignored,
             absent_columns=fields.absent, empty_rows=cleaned.empty,
@@ -136,27 +153,73 @@ def import_responses(toolkit: Toolkit, course_id: str, tp: str, responses: Path,
             duplicates=_duplicates(new, block.codes), already_there=already_there,
             labels_converted=sum(n for place, n in cleaned.labels.items() if place not in skipped),
             warnings=warnings, rows=rows)
-        if out is not None and rows:
-            first, last = append_rows(pkg, book, rows, Path(out))
+        if target is not None and rows:
+            report.kept_as = _keep_as_it_was(workbook, pkg.data) if in_place else None
+            try:
+                first, last = append_rows(pkg, book, rows, target)
+            except BaseException:
+                if report.kept_as is not None:  # the workbook is as it was: its copy is not needed
+                    report.kept_as.unlink(missing_ok=True)
+                raise
             report.first_row, report.last_row = first + 1, last + 1
-        elif out is not None:
+        elif target is not None:
             if not already_there:
                 report.warnings.append("the responses file holds no answers; nothing was written")
             report.out = None
     return report
 
 
-def _check_out(out: Path, workbook: Path, responses: Path) -> None:
+def _check_out(out: Path, workbook: Path, responses: Path, force: bool) -> None:
     for other, what in ((workbook, "the workbook being read"), (responses, "the responses file")):
         same = out.resolve() == other.resolve()
         if not same and out.exists() and other.exists():
             same = os.path.samefile(out, other)
+        if same and other is workbook:
+            raise UsageError(f"--out {out} is the workbook being read: to add the responses to it, give "
+                             f"--workbook {workbook} --in-place (a copy of it as it was is kept beside it), "
+                             "or give --out a new file name")
         if same:
             raise UsageError(f"--out {out} is {what}; give a new file name: the input is never changed")
-    if out.exists() and out.is_dir():
-        raise UsageError(f"--out {out} is a folder; give the name of the workbook to write, e.g. {out}/workbook.xlsx")
+    try:
+        refuse_to_replace(out, force)
+    except UsageError as exc:
+        if out.is_dir():
+            raise
+        raise UsageError(f"{exc}; to add these responses to it instead, give --workbook {out} --in-place "
+                         "(a copy of it as it was is kept beside it)") from None
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"--out {out} should end in .xlsx, the kind of file written")
+
+
+def _refuse_if_open(path: Path) -> None:
+    """Refuse to replace a workbook that Excel or LibreOffice has open: its next save there
+    would silently undo the import."""
+    for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+        if (path.parent / lock).exists():
+            raise UsageError(f"{path} looks open in Excel or LibreOffice (its lock file {lock} is beside it): "
+                             f"close it there and import again; if it is not open anywhere, delete {lock}")
+
+
+def _keep_as_it_was(workbook: Path, data: bytes) -> Path:
+    """A copy of ``data``, the workbook as read, beside it under a name no file has yet."""
+    stem = f"{workbook.stem}.before-import-{dt.date.today().isoformat()}"
+    copy, n = workbook.with_name(stem + workbook.suffix), 2
+    while copy.exists() or copy.is_symlink():
+        copy, n = workbook.with_name(f"{stem}-{n}{workbook.suffix}"), n + 1
+    return write_file(copy, lambda path: path.write_bytes(data), "copy of the workbook")
+
+
+def _refuse_another_time_point(toolkit: Toolkit, course: Course, tp: str, table: Table) -> None:
+    asked = {t: lay.inputs for t, lay in layout_course(toolkit, course, capacity=1).items()}
+    other = better_time_point(table, asked, tp)
+    if other is None:
+        return
+    better, only_there, questions = other
+    listed = ", ".join(only_there[:3]) + (", …" if len(only_there) > 3 else "")
+    raise InputError(table.file, f"these responses look like the {TIME_POINT_NAMES[better].lower()} ({better}) form, "
+                     f"not the {TIME_POINT_NAMES[tp].lower()} ({tp}) one: {len(only_there)} of their {questions} "
+                     f"questions are asked at {better} and not at {tp} ({listed})",
+                     f"use --time-point {better}; nothing was written")
 
 
 def _no_room(block, wanted: int) -> str:
