@@ -365,6 +365,20 @@ def test_a_colon_inside_a_wording_is_told_to_use_quotes(run, project):
         "— put the whole value in double quotes: \"…: …\""]
 
 
+def test_a_colon_inside_an_items_wording_is_told_to_use_quotes(run, project):
+    root = project({"scales/s.yaml": SCALE.replace("text: Second statement.", "text: Second: a statement.")})
+    assert problems(run, root, root / "scales") == [
+        "error: scales/s.yaml:12: YAML syntax error, column 28: a text between brackets holds a ':', '?' or another "
+        "sign YAML reads as punctuation — put that text in double quotes: text: \"…\""]
+
+
+def test_quotation_marks_inside_a_quoted_wording(run, project):
+    root = project({"scales/s.yaml": SCALE.replace("text: Second statement.", 'text: "Say "no" first"')})
+    assert problems(run, root, root / "scales") == [
+        "error: scales/s.yaml:12: YAML syntax error, column 28: a quoted text goes on after its closing quotation "
+        "mark — put the whole text in double quotes, with single quotes inside it: \"Say 'no' first\""]
+
+
 def test_a_scale_file_that_cannot_be_read_gives_no_knock_on_errors(run, project):
     root = project({"scales/s.yaml": SCALE.replace("title: My scale", "title: [My scale"),
                     "courses/c.yaml": COURSE.replace("self_efficacy", "my_scale"),
@@ -491,3 +505,18 @@ def test_the_readmes_formats_example_is_a_valid_file(run, tmp_path):
     result = run("validate", "--list-formats", tmp_path / "scales")
     assert result.exit_code == 0, result.stderr
     assert f"yes_no_unsure (choice, {tmp_path}/scales/formats.yaml)\n  1 = Yes\n  2 = No\n  9 = Not sure" in result.stdout
+
+
+def test_a_list_too_short_says_how_many_it_has(run, project):
+    root = project({"scales/profile.yaml": """\
+        kind: profile
+        code:
+          instructions: Make your code.
+          parts: [{text: Day of birth, length: 2, characters: digits, example: "07"}]
+        questions:
+          - id: agency
+            text: Where do you work?
+            options: [{code: 1, label: Health}]
+        """})
+    assert problems(run, root, root / "scales") == [
+        "error: scales/profile.yaml:8: question 1 (agency), options: 'options' has only 1 — give at least 2"]

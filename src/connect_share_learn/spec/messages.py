@@ -184,6 +184,11 @@ def _instead_of(model: type[BaseModel], loc: tuple) -> str | None:
     return did_you_mean(str(loc[-1]), owner.model_fields)
 
 
+# pydantic's bound errors: how a hint says the bound, and where pydantic keeps it.
+_BOUNDS = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
+           "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}
+
+
 def _explain(err: dict, loc: tuple, doc: YamlDocument, model: type[BaseModel]) -> tuple[str, str]:
     """The message and the one thing to do for one validation error."""
     kind, value = err["type"], err.get("input")
@@ -203,8 +208,8 @@ def _explain(err: dict, loc: tuple, doc: YamlDocument, model: type[BaseModel]) -
         allowed = [e.strip().strip("'") for e in ctx.get("expected", "").replace(" or ", ",").split(",") if e.strip()]
         return f"'{value}' is not allowed here", correct_to(str(value), allowed, f"use one of {ctx.get('expected', '')}")
     if kind == "value_error":
-        message = err["msg"].removeprefix("Value error, ")
-        return tuple(message.split(": ", 1)) if ": " in message else (message, "correct the value")  # type: ignore[return-value]
+        message, _, hint = err["msg"].removeprefix("Value error, ").partition(": ")
+        return message, hint or "correct the value"
     if kind == "string_pattern_mismatch" and "[key]" in err["loc"]:
         return f"'{value}' is not a language code", "use a lower-case language code such as en or cy"
     if kind == "string_pattern_mismatch" and name == "pair":
@@ -223,13 +228,13 @@ def _explain(err: dict, loc: tuple, doc: YamlDocument, model: type[BaseModel]) -
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "this should be a set of 'key: value' fields", "write it as 'key: value' fields, as the examples do"
     if kind == "too_short":
-        return f"'{name}' is empty", f"add at least {ctx.get('min_length', 1)}"
+        given = ctx.get("actual_length", 0)
+        return (f"'{name}' has only {given}" if given else f"'{name}' is empty"), f"give at least {ctx.get('min_length', 1)}"
     if kind == "too_long":
         return f"'{name}' has too many entries", f"give at most {ctx.get('max_length')}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bound = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
-                 "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}[kind]
-        return f"{value} is out of range", f"use a number {bound[0]} {ctx.get(bound[1])}"
+    if kind in _BOUNDS:
+        words, limit = _BOUNDS[kind]
+        return f"{value} is out of range", f"use a number {words} {ctx.get(limit)}"
     message = err["msg"][0].lower() + err["msg"][1:]
     if value is not None and not isinstance(value, (dict, list)):
         message += f" (found '{value}')"

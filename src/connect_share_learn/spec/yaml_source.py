@@ -133,14 +133,23 @@ def _syntax_problem(text: str, name: str, exc: yaml.MarkedYAMLError) -> Problem:
     if tabbed:
         return Problem(name, tabbed, "", "YAML syntax error: the line is indented with a tab",
                        "use spaces for indentation")
+    column = f", column {mark.column + 1}" if mark else ""
+    began = exc.context_mark.line + 1 if exc.context_mark else line
+    # Brackets broken on the line they open on: by a text inside them, not by a missing bracket.
+    if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")) and began == line:
+        if problem.endswith("'<scalar>'"):
+            return Problem(name, line, "", f"YAML syntax error{column}: a quoted text goes on after its closing "
+                                           "quotation mark", "put the whole text in double quotes, with single "
+                                                            "quotes inside it: \"Say 'no' first\"")
+        return Problem(name, line, "", f"YAML syntax error{column}: a text between brackets holds a ':', '?' or "
+                                       "another sign YAML reads as punctuation",
+                       "put that text in double quotes: text: \"…\"")
     for start, message, hint in _UNFINISHED:
         if problem.startswith(start) or context.startswith(start):
-            began = exc.context_mark.line + 1 if exc.context_mark else line
             return Problem(name, began, "", f"YAML syntax error: {message}", hint)
     if problem.startswith("mapping values are not allowed") and line <= len(lines) and lines[line - 1].count(": ") > 1:
         return Problem(name, line, "", "YAML syntax error: a value contains ': ' (a colon and a space)",
                        "put the whole value in double quotes: \"…: …\"")
-    column = f", column {mark.column + 1}" if mark else ""
     return Problem(name, line, "", f"YAML syntax error{column}: {problem or context or 'invalid YAML'}",
                    "check this line and the one above: keys line up, and every ':' has a space after it")
 
