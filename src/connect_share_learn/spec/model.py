@@ -79,6 +79,11 @@ def limited(limit: int, what: str):
     return AfterValidator(lambda v: _check_text(v, limit, what))
 
 
+def _points(points: list[int]) -> str:
+    """The start of a message about some points of a scale: 'point 4 has' or 'points 4, 5 have'."""
+    return f"point {points[0]} has" if len(points) == 1 else f"points {', '.join(map(str, points))} have"
+
+
 Wording = Annotated[Text, limited(MAX_WORDING, "the wording")]
 Title = Annotated[Text, limited(MAX_TITLE, "the title")]
 Label = Annotated[Text, limited(MAX_LABEL, "the label")]
@@ -120,27 +125,29 @@ class ResponseFormat(Strict):
     def _shape(self) -> "ResponseFormat":
         if self.kind == "rating":
             if self.min is None or self.max is None:
-                raise ValueError("a rating format needs 'min' and 'max'")
+                raise ValueError("a rating format needs 'min' and 'max': add both, e.g. min: 1 and max: 5")
             if self.max <= self.min:
-                raise ValueError(f"'max' ({self.max}) must be larger than 'min' ({self.min})")
+                raise ValueError(f"'max' ({self.max}) is not larger than 'min' ({self.min}): make 'max' the highest point")
             if (self.max - self.min) % self.step:
-                raise ValueError(f"the range {self.min}–{self.max} is not a whole number of steps of {self.step}")
+                raise ValueError(f"the range {self.min}–{self.max} is not a whole number of steps of {self.step}: "
+                                 "change 'step' or 'max' so the steps end on 'max'")
             missing = [p for p in self.points if p not in self.labels]
             if missing:
-                raise ValueError(f"every point needs a label; missing: {', '.join(map(str, missing))}")
+                raise ValueError(f"{_points(missing)} no label: give every point a label")
             extra = sorted(set(self.labels) - set(self.points))
             if extra:
-                raise ValueError(f"labels for points outside the scale: {', '.join(map(str, extra))}")
+                raise ValueError(f"{_points(extra)} a label but {'are' if len(extra) > 1 else 'is'} outside "
+                                 f"the scale ({self.min}–{self.max}): remove {'those labels' if len(extra) > 1 else 'it'}")
             if self.options:
-                raise ValueError("a rating format has 'labels', not 'options'")
+                raise ValueError("a rating format has 'labels', not 'options': write its answers under 'labels'")
         elif self.kind == "choice":
             if len(self.options) < 2:
-                raise ValueError("a choice format needs at least two 'options'")
+                raise ValueError("a choice format needs at least two 'options': add another")
             if self.labels or self.min is not None or self.max is not None:
-                raise ValueError("a choice format has 'options', not 'labels', 'min' or 'max'")
+                raise ValueError("a choice format has 'options', not 'labels', 'min' or 'max': remove them")
         else:
             if self.labels or self.options or self.min is not None or self.max is not None:
-                raise ValueError("a text format has no 'labels', 'options', 'min' or 'max'")
+                raise ValueError("a text format has no 'labels', 'options', 'min' or 'max': remove them")
         codes = [o.code for o in self.options] + ([self.dont_know.code] if self.dont_know else [])
         if self.kind == "rating" and self.dont_know:
             codes += self.points
@@ -227,22 +234,26 @@ class Scale(Strict):
     @model_validator(mode="after")
     def _shape(self) -> "Scale":
         ids = [i.id for i in self.items]
-        seen = {x for x in ids if ids.count(x) > 1}
+        seen = sorted({x for x in ids if ids.count(x) > 1})
         if seen:
-            raise ValueError(f"item ids must be unique; repeated: {', '.join(sorted(seen))}")
+            raise ValueError(f"the item id{'s' if len(seen) > 1 else ''} {', '.join(repr(x) for x in seen)} "
+                             f"{'are' if len(seen) > 1 else 'is'} used twice: give each item its own id")
         if self.min_answered > len(self.items):
             raise ValueError(f"'min_answered' is {self.min_answered} but the scale has only "
                              f"{len(self.items)} items: lower it to {len(self.items)} or fewer")
         keyed = [i for i in self.items if i.key is not None]
         if self.scoring == "percent_correct":
-            if len(keyed) != len(self.items):
-                raise ValueError("every item of a 'percent_correct' scale needs a 'key' (the correct option's code)")
+            unkeyed = [i.id for i in self.items if i.key is None]
+            if unkeyed:
+                raise ValueError(f"item{'s' if len(unkeyed) > 1 else ''} {', '.join(unkeyed)} "
+                                 f"{'have' if len(unkeyed) > 1 else 'has'} no 'key': add the code of the correct "
+                                 "answer, e.g. key: 1")
             reversed_ = [i.id for i in self.items if i.reverse]
             if reversed_:
                 raise ValueError(f"knowledge items cannot be reverse-scored ({', '.join(reversed_)}): "
                                  "remove 'reverse' and set 'key' to the correct option")
         elif keyed:
-            raise ValueError(f"only 'percent_correct' scales have keyed items; remove 'key' from "
+            raise ValueError(f"only 'percent_correct' scales have keyed items: remove 'key' from "
                              f"{', '.join(i.id for i in keyed)}")
         return self
 
@@ -340,11 +351,13 @@ class Course(Strict):
     def _order(self) -> "Course":
         ids = [t.id for t in self.time_points]
         if len(ids) != len(set(ids)):
-            raise ValueError("a time point is listed twice")
+            raise ValueError("a time point is listed twice: list each once")
         if ids != sorted(ids):
-            raise ValueError(f"list the time points in order (t0, t1, t2, t3), not {', '.join(ids)}")
+            raise ValueError(f"the time points are out of order ({', '.join(ids)}): list them in the order "
+                             "t0, t1, t2, t3")
         if "t3" in ids and self.tp("t3").weeks is None:
-            raise ValueError("the follow-up (t3) needs 'weeks': how long after the course it is asked")
+            raise ValueError("the follow-up (t3) has no 'weeks': add how many weeks after the course it is asked, "
+                             "e.g. weeks: 12")
         return self
 
     def tp(self, tp_id: str) -> TimePoint:
