@@ -13,6 +13,7 @@ written.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxEr
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
 from connect_share_learn.errors import InputError, UsageError, WorkFailed
+from connect_share_learn.logo import EMU_PER_CM, Logo, read as read_logo
 from connect_share_learn.manifest import Manifest, State, sha256
 from connect_share_learn.participants import Participant, ParticipantList, read_participants
 from connect_share_learn.spec.load import Toolkit
@@ -135,7 +137,8 @@ class LetterTemplate:
         return self.path.stem
 
     @classmethod
-    def load(cls, path: Path, env: Environment | None = None, large_print: bool = False) -> "LetterTemplate":
+    def load(cls, path: Path, env: Environment | None = None, large_print: bool = False,
+             logo: Logo | None = None) -> "LetterTemplate":
         from docxtpl import DocxTemplate
 
         env = env or jinja_env()
@@ -147,6 +150,8 @@ class LetterTemplate:
                              "save it again from Word as a .docx document") from exc
         if large_print:
             entries = enlarge(entries)
+        if logo:
+            entries = with_logo(entries, logo)
         patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
         template = cls(path, entries)
         for name, data in entries:
@@ -228,6 +233,50 @@ def enlarge(entries: list[tuple[str, bytes]], body_points: int = LARGE_PRINT_POI
     return out
 
 
+_DRAWING_ID = re.compile(r'(<wp:docPr [^>]*?id=")(\d+)"')
+LOGO_PARAGRAPH = (
+    '<w:p><w:pPr><w:spacing w:before="0" w:after="120"/><w:jc w:val="right"/></w:pPr><w:r><w:drawing>'
+    '<wp:inline distT="0" distB="0" distL="0" distR="0" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Logo" descr="{{{{ partnership }}}} logo"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:embed="{rel}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+    '</wp:inline></w:drawing></w:r></w:p>'
+)
+LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM = 1.8, 7.0
+
+
+def with_logo(entries: list[tuple[str, bytes]], logo: Logo) -> list[tuple[str, bytes]]:
+    """The same document with the partnership's logo above everything else, on the right."""
+    name, rel = f"csl-logo.{logo.extension}", "rIdCslLogo"
+    width, height = logo.size(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
+    out = []
+    for part, data in entries:
+        if part == "word/document.xml":
+            xml = data.decode("utf-8")
+            taken = [int(n) for _, n in _DRAWING_ID.findall(xml)]
+            paragraph = LOGO_PARAGRAPH.format(cx=round(width * EMU_PER_CM), cy=round(height * EMU_PER_CM),
+                                              id=max(taken, default=0) + 1, name=name, rel=rel)
+            body = xml.index(">", xml.index("<w:body")) + 1
+            data = (xml[:body] + paragraph + xml[body:]).encode("utf-8")
+        elif part == "word/_rels/document.xml.rels":
+            data = data.replace(b"</Relationships>", f'<Relationship Id="{rel}" Type="http://schemas.openxmlformats.org/'
+                                f'officeDocument/2006/relationships/image" Target="media/{name}"/>'
+                                "</Relationships>".encode())
+        elif part == "[Content_Types].xml" and f'Extension="{logo.extension}"'.encode() not in data:
+            data = data.replace(b"</Types>", f'<Default Extension="{logo.extension}" '
+                                f'ContentType="{logo.content_type}"/></Types>'.encode())
+        out.append((part, data))
+    return out + [(f"word/media/{name}", logo.data)]
+
+
 def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created) -> None:
     """One document holding every letter, each starting on a new page."""
     first = bodies[0]
@@ -239,6 +288,8 @@ def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str,
         inner.append(xml[body_start:section])
     end = first.rfind("<w:sectPr")
     merged = first[:start] + PAGE_BREAK.join(inner) + first[end:]
+    numbers = itertools.count(1)
+    merged = _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', merged)  # Word needs each id once
     write_docx(template.entries_for({"word/document.xml": merged}, title, author, created), path, created)
 
 
@@ -250,9 +301,10 @@ def render(ctx) -> None:
     """Pack part: ``letters/<course>/<letter>.docx`` (and ``-large-print`` and PDF editions)."""
     toolkit: Toolkit = ctx.toolkit
     words = letter_words(toolkit.settings.language)
-    editions = [(LetterTemplate.load(p), "") for p in template_paths()]
+    logo = read_logo(toolkit.settings)
+    editions = [(LetterTemplate.load(p, logo=logo), "") for p in template_paths()]
     if ctx.options.large_print:
-        editions += [(LetterTemplate.load(p, large_print=True), "-large-print") for p in template_paths()]
+        editions += [(LetterTemplate.load(p, large_print=True, logo=logo), "-large-print") for p in template_paths()]
     author = text(toolkit.settings.partnership, toolkit.settings.language)
     written = []
     for course in ctx.courses:
@@ -321,7 +373,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     PDF is made, so a failed conversion loses none of them (see ``missing_pdfs``).
     ``progress`` (with ``start(total)`` and ``step(n)``) follows the PDFs being made.
     """
-    template = LetterTemplate.load(find_template(letter), large_print=large_print)
+    template = LetterTemplate.load(find_template(letter), large_print=large_print, logo=read_logo(toolkit.settings))
     words = letter_words(toolkit.settings.language)
     context = {**settings_context(toolkit, course), **words}
     needed = template.variables - set(context) - set(PERSONAL)

@@ -53,7 +53,7 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
         csl letters manager_letter --participants delegates.xlsx --out build/letters --pdf
         csl letters --check
     """
-    from connect_share_learn import letters
+    from connect_share_learn import letters, logo
     from connect_share_learn.pack import BuildOptions, templates_laid_over
 
     with tempfile.TemporaryDirectory(prefix="csl-templates-") as scratch, templates_laid_over(templates, Path(scratch)):
@@ -75,6 +75,7 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
                              "'csl letters --check' lists the letters")
         if participants is None:
             raise UsageError("give the participant list with --participants FILE (CSV or XLSX)")
+        toolkit = logo.resolve(toolkit, config)
         started = time.perf_counter()
         bar = ProgressBar("Making PDFs")
         result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
