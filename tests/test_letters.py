@@ -358,6 +358,8 @@ def test_a_file_of_the_users_where_a_letter_would_go_is_kept_unless_forced(tmp_p
     assert "2-Ann-Lee.docx" in result.output and "not written by csl letters" in result.output
     assert names_in(folder) == ["2-Ann-Lee.docx"]
     assert (folder / "2-Ann-Lee.docx").read_bytes() == b"a letter I wrote myself"
+    assert invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--force").exit_code == 0
+    assert "Dear Ann Lee," in texts(folder / "2-Ann-Lee.docx")
 
 
 def test_another_list_of_the_same_name_is_refused_and_force_replaces_only_the_old_letters(tmp_path):

@@ -26,8 +26,8 @@ from connect_share_learn.errors import UsageError, WorkFailed
 @click.option("--pdf", is_flag=True, help="Also convert the letters to PDF (needs LibreOffice).")
 @click.option("--large-print", is_flag=True, help="Print the letters in 16 pt (headings larger in proportion).")
 @click.option("--force", is_flag=True,
-              help="Replace letters you changed since they were written, and another list's letters in the same "
-                   "folder. Files the merge did not write are never touched.")
+              help="Replace whatever has a new letter's name (a letter you changed since it was written, a file of "
+                   "yours) and another list's letters in the same folder. Nothing else is touched.")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Folder of your own templates (e.g. letters/invitation.docx) laid over the defaults.")
 @spec_options
@@ -45,7 +45,8 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
 
     The letters go in a folder named after the letter and the list (build/letters/
     invitation/delegates/), so each cohort's list gives its own folder. Running the same
-    merge again replaces its own letters; your notes, and letters you edited, are kept.
+    merge again replaces its own letters; it stops rather than replace a letter you edited,
+    and never touches your other files there.
 
     \b
     Example:
@@ -78,9 +79,11 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
         toolkit = logo.resolve(toolkit, config)
         started = time.perf_counter()
         bar = ProgressBar("Making PDFs")
-        result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
-                               large_print=large_print, force=force, progress=bar)
-        bar.close()
+        try:
+            result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
+                                   large_print=large_print, force=force, progress=bar)
+        finally:
+            bar.close()
         for warning in result.warnings + _placeholder_warnings(toolkit.settings, letter, participants) + _manager_warnings(letter, participants):
             click.echo(f"warning: {warning}", err=True)
         extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""

@@ -79,4 +79,4 @@ class Manifest:
         self.files = files
         record = {"toolkit": "connect-share-learn", "version": __version__, "made": self.made, "files": files}
         text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        write_file(self.folder / NAME, lambda path: path.write_text(text, encoding="utf-8"), "record of the letters")
+        write_file(self.folder / NAME, lambda path: path.write_text(text, encoding="utf-8"), NAME)
