@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
+from fake_soffice import fake_soffice  # noqa: F401 - a fixture
 
 from connect_share_learn import letters, office
 from connect_share_learn.letters_cli import letters_command
@@ -38,6 +39,10 @@ HARD_NAMES = [
 def texts(path) -> list[str]:
     body = Document(path).element.body
     return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def names_in(folder) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
 
 def invoke(*args):
@@ -147,7 +152,7 @@ def test_merged_names_come_out_exactly_as_written(tmp_path, encoding):
         source = write_csv(tmp_path / "people.csv", rows, encoding)
     result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    folder = tmp_path / "out" / "invitation"
+    folder = tmp_path / "out" / "invitation" / source.stem
     files = sorted(p for p in folder.glob("*.docx") if not p.name.startswith("all-"))
     assert len(files) == len(HARD_NAMES)
     for path, (first, last) in zip(files, HARD_NAMES):
@@ -164,7 +169,7 @@ def test_windows_1252_csv_from_excel(tmp_path):
     source = write_csv(tmp_path / "people.csv", [["Name"], ["Zoë Brontë"], ["José O'Neill"]], encoding="cp1252")
     result = invoke("thank_you", "--participants", source, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    combined = texts(tmp_path / "out" / "thank_you" / "all-thank_you.docx")
+    combined = texts(tmp_path / "out" / "thank_you" / "people" / "all-thank_you.docx")
     assert "Dear Zoë Brontë," in combined and "Dear José O'Neill," in combined
 
 
@@ -187,7 +192,7 @@ def test_blank_and_repeated_rows_are_reported_and_skipped(tmp_path):
     assert "row 3 is blank" in result.output
     assert "row 4 repeats row 2 (Ann Lee)" in result.output
     assert "row 5 has no name" in result.output
-    assert len(list((tmp_path / "out" / "invitation").glob("*.docx"))) == 3  # two letters and the combined one
+    assert len(list((tmp_path / "out" / "invitation" / "people").glob("*.docx"))) == 3  # two letters and the combined one
 
 
 def test_file_names_never_leave_the_output_folder(tmp_path):
@@ -195,9 +200,9 @@ def test_file_names_never_leave_the_output_folder(tmp_path):
     source = write_csv(tmp_path / "people.csv", [["name"]] + [[quote(n)] for n in names])
     result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    folder = tmp_path / "out" / "invitation"
+    folder = tmp_path / "out" / "invitation" / "people"
     written = sorted(p.name for p in folder.iterdir())
-    assert len(written) == len(names) + 1
+    assert len(written) == len(names) + 2  # the letters, the combined one and MANIFEST.json
     assert all(os.sep not in n and len(n) < 80 and not n.startswith(".") for n in written), written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "people.csv"]
     combined = texts(folder / "all-invitation.docx")
@@ -208,7 +213,7 @@ def test_the_manager_letter_names_the_participant_and_greets_the_manager(tmp_pat
     source = write_csv(tmp_path / "people.csv", [["name", "manager_name"], ["Ann Lee", "Dr Ray Patel"], ["Bo Li", ""]])
     result = invoke("manager_letter", "--participants", source, "--out", tmp_path / "out", "--course", "domestic_abuse")
     assert result.exit_code == 0, result.output
-    found = texts(tmp_path / "out" / "manager_letter" / "all-manager_letter.docx")
+    found = texts(tmp_path / "out" / "manager_letter" / "people" / "all-manager_letter.docx")
     assert "Dear Dr Ray Patel," in found and "Dear colleague," in found
     assert any("because Ann Lee attended Domestic abuse and child protection" in p for p in found)
 
@@ -245,14 +250,14 @@ def test_a_rerun_replaces_the_letters_and_a_failed_one_keeps_them(tmp_path):
     assert invoke("invitation", "--participants", good, "--out", tmp_path / "out").exit_code == 0
     bad = write_csv(tmp_path / "bad.csv", [["email"], ["x@y"]])
     assert invoke("invitation", "--participants", bad, "--out", tmp_path / "out").exit_code == 2
-    assert [p.name for p in sorted((tmp_path / "out" / "invitation").iterdir())] == ["2-Ann-Lee.docx", "all-invitation.docx"]
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    assert names_in(tmp_path / "out") == ["invitation", "invitation/good", "invitation/good/2-Ann-Lee.docx",
+                                          "invitation/good/MANIFEST.json", "invitation/good/all-invitation.docx"]
 
 
 def test_the_list_is_never_copied(tmp_path):
     source = write_csv(tmp_path / "people.csv", [["name", "email"], ["Ann Lee", "secret-address@example.org"]])
     assert invoke("invitation", "--participants", source, "--out", tmp_path / "out").exit_code == 0
-    for path in (tmp_path / "out").rglob("*"):
+    for path in (tmp_path / "out").rglob("*.docx"):
         if path.is_file():
             with zipfile.ZipFile(path) as archive:
                 assert not any(b"secret-address" in archive.read(n) for n in archive.namelist())
@@ -262,8 +267,8 @@ def test_merges_are_reproducible(tmp_path):
     source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
     invoke("thank_you", "--participants", source, "--out", tmp_path / "a")
     invoke("thank_you", "--participants", source, "--out", tmp_path / "b")
-    for path in (tmp_path / "a" / "thank_you").iterdir():
-        assert path.read_bytes() == (tmp_path / "b" / "thank_you" / path.name).read_bytes()
+    for path in (tmp_path / "a" / "thank_you" / "people").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / "thank_you" / "people" / path.name).read_bytes()
 
 
 def test_large_print_letters_are_16_point_or_more(toolkit, tmp_path):
@@ -279,7 +284,7 @@ def test_large_print_letters_are_16_point_or_more(toolkit, tmp_path):
     source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"]])
     result = invoke("thank_you", "--participants", source, "--out", tmp_path / "out", "--large-print")
     assert result.exit_code == 0, result.output
-    merged = tmp_path / "out" / "thank_you-large-print" / "2-Ann-Lee.docx"
+    merged = tmp_path / "out" / "thank_you-large-print" / "people" / "2-Ann-Lee.docx"
     assert Document(merged).styles["Normal"].font.size.pt == 16 and "Dear Ann Lee," in texts(merged)
 
 
@@ -288,7 +293,141 @@ def test_pdf_without_libreoffice_says_how_to_install_it(tmp_path, monkeypatch):
     source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"]])
     result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--pdf")
     assert result.exit_code == 2 and "install LibreOffice" in result.output
-    assert not (tmp_path / "out" / "invitation").exists()
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# A letters folder holds the user's files too: only what csl letters wrote is ever replaced
+
+
+def test_letters_go_in_a_folder_named_after_the_list_and_a_second_cohort_goes_beside_the_first(tmp_path):
+    march = write_csv(tmp_path / "March delegates.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
+    april = write_csv(tmp_path / "april.csv", [["name"], ["Cy Young"]])
+    assert invoke("invitation", "--participants", march, "--out", tmp_path / "out").exit_code == 0
+    result = invoke("invitation", "--participants", april, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "out/invitation/april" in result.output
+    assert names_in(tmp_path / "out" / "invitation") == [
+        "March-delegates", "March-delegates/2-Ann-Lee.docx", "March-delegates/3-Bo-Li.docx",
+        "March-delegates/MANIFEST.json", "March-delegates/all-invitation.docx",
+        "april", "april/2-Cy-Young.docx", "april/MANIFEST.json", "april/all-invitation.docx"]
+    assert "Dear Ann Lee," in texts(tmp_path / "out" / "invitation" / "March-delegates" / "2-Ann-Lee.docx")
+
+
+def test_a_rerun_of_the_same_merge_replaces_its_own_letters_and_changes_nothing(tmp_path):
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
+    assert invoke("thank_you", "--participants", source, "--out", tmp_path / "out").exit_code == 0
+    folder = tmp_path / "out" / "thank_you" / "people"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = invoke("thank_you", "--participants", source, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_hand_edited_letter_and_the_users_own_files_are_kept(tmp_path):
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
+    assert invoke("invitation", "--participants", source, "--out", tmp_path / "out").exit_code == 0
+    folder = tmp_path / "out" / "invitation" / "people"
+    edited = folder / "3-Bo-Li.docx"
+    document = Document(edited)
+    document.add_paragraph("PS: see you on Tuesday.")
+    document.save(edited)
+    mine = edited.read_bytes()
+    (folder / "notes.txt").write_text("posted 3 March", encoding="utf-8")
+    (folder / "sent").mkdir()
+    (folder / "sent" / "2-Ann-Lee.docx").write_bytes(b"my copy")
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "3-Bo-Li.docx" in result.output and "changed since" in result.output and "--force" in result.output
+    assert "2-Ann-Lee.docx" not in result.output
+    assert edited.read_bytes() == mine
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--force")
+    assert result.exit_code == 0, result.output
+    assert "PS: see you on Tuesday." not in texts(edited) and "Dear Bo Li," in texts(edited)
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "posted 3 March"
+    assert (folder / "sent" / "2-Ann-Lee.docx").read_bytes() == b"my copy"
+
+
+def test_a_file_of_the_users_where_a_letter_would_go_is_kept_unless_forced(tmp_path):
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"]])
+    folder = tmp_path / "out" / "invitation" / "people"
+    folder.mkdir(parents=True)
+    (folder / "2-Ann-Lee.docx").write_bytes(b"a letter I wrote myself")
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "2-Ann-Lee.docx" in result.output and "not written by csl letters" in result.output
+    assert names_in(folder) == ["2-Ann-Lee.docx"]
+    assert (folder / "2-Ann-Lee.docx").read_bytes() == b"a letter I wrote myself"
+    assert invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--force").exit_code == 0
+    assert "Dear Ann Lee," in texts(folder / "2-Ann-Lee.docx")
+
+
+def test_another_list_of_the_same_name_is_refused_and_force_replaces_only_the_old_letters(tmp_path):
+    source = write_csv(tmp_path / "delegates.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
+    assert invoke("invitation", "--participants", source, "--out", tmp_path / "out").exit_code == 0
+    folder = tmp_path / "out" / "invitation" / "delegates"
+    edited = folder / "3-Bo-Li.docx"
+    edited.write_bytes(edited.read_bytes() + b"\0")
+    (folder / "notes.txt").write_text("March cohort", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    write_csv(source, [["name"], ["Cy Young"]])  # next month's booking export, same file name
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "another participant list" in result.output and "--out" in result.output and "--force" in result.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--force")
+    assert result.exit_code == 0, result.output
+    assert "3-Bo-Li.docx" in result.output  # kept, and said so: it was changed, and is not replaced
+    assert names_in(folder) == ["2-Cy-Young.docx", "3-Bo-Li.docx", "MANIFEST.json", "all-invitation.docx",
+                                "notes.txt"]
+    assert edited.read_bytes() == before["3-Bo-Li.docx"]
+    assert texts(folder / "all-invitation.docx").count("Dear Cy Young,") == 1
+    assert "Dear Ann Lee," not in texts(folder / "all-invitation.docx")
+
+
+def test_the_same_list_for_another_course_is_refused(tmp_path):
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"]])
+    assert invoke("invitation", "--participants", source, "--out", tmp_path / "out").exit_code == 0
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--course", "domestic_abuse")
+    assert result.exit_code == 2 and "another" in result.output
+    assert "Working Together" in "\n".join(texts(tmp_path / "out" / "invitation" / "people" / "2-Ann-Lee.docx"))
+
+
+# ---------------------------------------------------------------------------------------------
+# PDFs: LibreOffice stops after about 245 documents; the letters never depend on it
+
+
+def test_pdfs_of_every_letter_are_made_though_each_libreoffice_stops_early(fake_soffice, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_LIMIT", "3")
+    source = write_csv(tmp_path / "people.csv", [["name"]] + [[f"Person {i}"] for i in range(10)])
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 0, result.output
+    assert "Wrote 10 letters, the combined all-invitation.docx and 11 PDFs" in result.output
+    folder = tmp_path / "out" / "invitation" / "people"
+    docx = sorted(p.stem for p in folder.glob("*.docx"))
+    assert sorted(p.stem for p in folder.glob("*.pdf")) == docx and len(docx) == 11
+    assert [len(start) for start in fake_soffice()] == [11, 8, 5, 2]  # what each start left goes to the next
+
+
+def test_when_pdfs_fail_the_letters_are_kept_and_the_message_says_how_to_make_them(fake_soffice, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setenv("FAKE_BROKEN", "3-Bo-Li")
+    source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"], ["Bo Li"], ["Cy Young"]])
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 1
+    assert "Wrote 3 letters" in result.output
+    assert "did not make 1 of the 4 PDFs (3-Bo-Li.pdf)" in result.output and "every .docx letter is written" in result.output
+    assert "--pdf' again" in result.output
+    folder = tmp_path / "out" / "invitation" / "people"
+    assert names_in(folder) == ["2-Ann-Lee.docx", "2-Ann-Lee.pdf", "3-Bo-Li.docx", "4-Cy-Young.docx",
+                                "4-Cy-Young.pdf", "MANIFEST.json", "all-invitation.docx", "all-invitation.pdf"]
+    # Run again as the message says: only the missing PDF is made, and nothing is refused.
+    monkeypatch.delenv("FAKE_BROKEN")
+    starts = len(fake_soffice())
+    result = invoke("invitation", "--participants", source, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 0, result.output
+    assert fake_soffice()[starts:] == [["3-Bo-Li.docx"]]
+    assert (folder / "3-Bo-Li.pdf").is_file()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,11 +456,11 @@ def test_template_errors_name_the_file_and_the_place(tmp_path, monkeypatch):
     # A variable the settings do not provide must come from the list: checked before writing.
     result = invoke("extra", "--participants", source, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "'course_date'" in result.output and "people.csv" in result.output
-    assert not (tmp_path / "out" / "extra").exists()
+    assert not (tmp_path / "out").exists()
     with_date = write_csv(tmp_path / "dated.csv", [["name", "Course date"], [quote("Ann & <Lee>"), "3 March"]])
     result = invoke("extra", "--participants", with_date, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "Dear Ann & <Lee>, your course is on 3 March." in texts(tmp_path / "out" / "extra" / "2-Ann-Lee.docx")
+    assert "Dear Ann & <Lee>, your course is on 3 March." in texts(tmp_path / "out" / "extra" / "dated" / "2-Ann-Lee.docx")
     result = invoke("--check")
     assert result.exit_code == 2
     assert re.search(r"course_date\s+NOT PROVIDED", result.output) and "paragraph 3" in result.output
@@ -356,7 +495,7 @@ def test_letters_print_on_few_pages_and_the_combined_file_has_one_letter_per_pag
 
     source = write_csv(tmp_path / "people.csv", [["name"]] + [[quote(f"{f} {last}")] for f, last in HARD_NAMES])
     assert invoke("invitation", "--participants", source, "--out", tmp_path / "out").exit_code == 0
-    combined = tmp_path / "out" / "invitation" / "all-invitation.docx"
+    combined = tmp_path / "out" / "invitation" / "people" / "all-invitation.docx"
     docs = [pack / "letters" / c / f"{n}.docx" for c in ("foundation", "domestic_abuse") for n in LETTERS]
     pdfs = to_pdf(docs + [combined])
 

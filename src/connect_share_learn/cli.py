@@ -93,10 +93,11 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
         csl build --config my-partnership/settings.yaml --scales my-partnership/scales
         csl build --course foundation --capacity 1000
     """
+    from connect_share_learn import logo
     from connect_share_learn.pack import BuildOptions, build_pack
 
     started = time.perf_counter()
-    toolkit = load_spec(scales, courses, benchmarks, config)
+    toolkit = logo.resolve(load_spec(scales, courses, benchmarks, config), config)
     options = BuildOptions(capacity=capacity, courses=tuple(course_ids), password=password, zip=not no_zip,
                            pdf=pdf, large_print=large_print, force=force, templates=templates)
     progress = (lambda part: click.echo(f"  building {part}…", err=True)) if sys.stderr.isatty() else None

@@ -20,6 +20,7 @@ import yaml
 from connect_share_learn import __version__
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import InputError
+from connect_share_learn.logo import read as read_logo
 from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, text
 
 TEMPLATE_FOLDER = "guide"
@@ -73,12 +74,14 @@ class Page:
 
 
 def render(ctx) -> None:
-    """Pack part: ``index.html`` and ``guide/`` (pages and stylesheet) into ``ctx.folder``."""
+    """Pack part: ``index.html`` and ``guide/`` (pages, stylesheet and the partnership's logo)."""
     templates = template_folder(ctx)
     env = environment(templates, ctx.toolkit.settings.language)
     files = pack_files(ctx.folder)
     pages = guide_pages(ctx.courses)
+    logo = read_logo(ctx.toolkit.settings)
     shared = {
+        "logo": f"logo.{logo.extension}" if logo else None,
         "toolkit": ctx.toolkit,
         "settings": ctx.toolkit.settings,
         "courses": ctx.courses,
@@ -99,6 +102,8 @@ def render(ctx) -> None:
     for path, html in sorted(written.items()):
         (ctx.folder / path).write_bytes(html.encode("utf-8"))
     (ctx.folder / "guide" / STYLESHEET).write_bytes((templates / STYLESHEET).read_bytes())
+    if logo:
+        (ctx.folder / "guide" / shared["logo"]).write_bytes(logo.data)
 
 
 def guide_pages(courses: list[Course]) -> list[Page]:

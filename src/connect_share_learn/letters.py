@@ -13,6 +13,7 @@ written.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -26,7 +27,9 @@ from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxEr
 
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
-from connect_share_learn.errors import InputError, UsageError
+from connect_share_learn.errors import InputError, UsageError, WorkFailed
+from connect_share_learn.logo import EMU_PER_CM, Logo, read as read_logo
+from connect_share_learn.manifest import Manifest, State, sha256
 from connect_share_learn.participants import Participant, ParticipantList, read_participants
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
@@ -134,7 +137,8 @@ class LetterTemplate:
         return self.path.stem
 
     @classmethod
-    def load(cls, path: Path, env: Environment | None = None, large_print: bool = False) -> "LetterTemplate":
+    def load(cls, path: Path, env: Environment | None = None, large_print: bool = False,
+             logo: Logo | None = None) -> "LetterTemplate":
         from docxtpl import DocxTemplate
 
         env = env or jinja_env()
@@ -146,6 +150,8 @@ class LetterTemplate:
                              "save it again from Word as a .docx document") from exc
         if large_print:
             entries = enlarge(entries)
+        if logo:
+            entries = with_logo(entries, logo)
         patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
         template = cls(path, entries)
         for name, data in entries:
@@ -227,6 +233,50 @@ def enlarge(entries: list[tuple[str, bytes]], body_points: int = LARGE_PRINT_POI
     return out
 
 
+_DRAWING_ID = re.compile(r'(<wp:docPr [^>]*?id=")(\d+)"')
+LOGO_PARAGRAPH = (
+    '<w:p><w:pPr><w:spacing w:before="0" w:after="120"/><w:jc w:val="right"/></w:pPr><w:r><w:drawing>'
+    '<wp:inline distT="0" distB="0" distL="0" distR="0" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Logo" descr="{{{{ partnership }}}} logo"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:embed="{rel}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+    '</wp:inline></w:drawing></w:r></w:p>'
+)
+LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM = 1.8, 7.0
+
+
+def with_logo(entries: list[tuple[str, bytes]], logo: Logo) -> list[tuple[str, bytes]]:
+    """The same document with the partnership's logo above everything else, on the right."""
+    name, rel = f"csl-logo.{logo.extension}", "rIdCslLogo"
+    width, height = logo.size(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
+    out = []
+    for part, data in entries:
+        if part == "word/document.xml":
+            xml = data.decode("utf-8")
+            taken = [int(n) for _, n in _DRAWING_ID.findall(xml)]
+            paragraph = LOGO_PARAGRAPH.format(cx=round(width * EMU_PER_CM), cy=round(height * EMU_PER_CM),
+                                              id=max(taken, default=0) + 1, name=name, rel=rel)
+            body = xml.index(">", xml.index("<w:body")) + 1
+            data = (xml[:body] + paragraph + xml[body:]).encode("utf-8")
+        elif part == "word/_rels/document.xml.rels":
+            data = data.replace(b"</Relationships>", f'<Relationship Id="{rel}" Type="http://schemas.openxmlformats.org/'
+                                f'officeDocument/2006/relationships/image" Target="media/{name}"/>'
+                                "</Relationships>".encode())
+        elif part == "[Content_Types].xml" and f'Extension="{logo.extension}"'.encode() not in data:
+            data = data.replace(b"</Types>", f'<Default Extension="{logo.extension}" '
+                                f'ContentType="{logo.content_type}"/></Types>'.encode())
+        out.append((part, data))
+    return out + [(f"word/media/{name}", logo.data)]
+
+
 def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created) -> None:
     """One document holding every letter, each starting on a new page."""
     first = bodies[0]
@@ -238,6 +288,8 @@ def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str,
         inner.append(xml[body_start:section])
     end = first.rfind("<w:sectPr")
     merged = first[:start] + PAGE_BREAK.join(inner) + first[end:]
+    numbers = itertools.count(1)
+    merged = _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', merged)  # Word needs each id once
     write_docx(template.entries_for({"word/document.xml": merged}, title, author, created), path, created)
 
 
@@ -249,9 +301,10 @@ def render(ctx) -> None:
     """Pack part: ``letters/<course>/<letter>.docx`` (and ``-large-print`` and PDF editions)."""
     toolkit: Toolkit = ctx.toolkit
     words = letter_words(toolkit.settings.language)
-    editions = [(LetterTemplate.load(p), "") for p in template_paths()]
+    logo = read_logo(toolkit.settings)
+    editions = [(LetterTemplate.load(p, logo=logo), "") for p in template_paths()]
     if ctx.options.large_print:
-        editions += [(LetterTemplate.load(p, large_print=True), "-large-print") for p in template_paths()]
+        editions += [(LetterTemplate.load(p, large_print=True, logo=logo), "-large-print") for p in template_paths()]
     author = text(toolkit.settings.partnership, toolkit.settings.language)
     written = []
     for course in ctx.courses:
@@ -290,6 +343,7 @@ class MergeResult:
     letters: list[Path]
     combined: Path
     pdfs: list[Path]
+    missing_pdfs: list[Path]  # the documents LibreOffice made no PDF of
     warnings: list[str]
 
 
@@ -308,13 +362,18 @@ def personal_context(person: Participant, words: dict[str, str]) -> dict:
 
 
 def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path, out: Path, created,
-          pdf: bool = False, large_print: bool = False) -> MergeResult:
-    """Write ``out/<letter>/`` with one letter per participant and one combined document.
+          pdf: bool = False, large_print: bool = False, force: bool = False,
+          progress=None) -> MergeResult:
+    """Write ``out/<letter>/<list>/``: one letter per participant, one combined document.
 
-    Everything is checked before anything is written; the folder is replaced only when
-    every letter is complete, so a failure leaves an earlier merge as it was.
+    The folder is named after the participant list, so another cohort's letters go beside
+    the first. Everything is checked before anything is written. A rerun replaces only the
+    files a merge wrote there (its MANIFEST.json), and of those only the ones unchanged since,
+    unless ``force``; other files are never touched. The .docx files are in place before any
+    PDF is made, so a failed conversion loses none of them (see ``missing_pdfs``).
+    ``progress`` (with ``start(total)`` and ``step(n)``) follows the PDFs being made.
     """
-    template = LetterTemplate.load(find_template(letter), large_print=large_print)
+    template = LetterTemplate.load(find_template(letter), large_print=large_print, logo=read_logo(toolkit.settings))
     words = letter_words(toolkit.settings.language)
     context = {**settings_context(toolkit, course), **words}
     needed = template.variables - set(context) - set(PERSONAL)
@@ -326,44 +385,93 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
             raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
     author = text(toolkit.settings.partnership, toolkit.settings.language)
     title = _title(template, course, toolkit)
-    target = out / (safe_file_name(template.name) + ("-large-print" if large_print else ""))
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: a file of that name is in the way of the letters' folder; "
-                         "move it or choose another --out")
+    edition = safe_file_name(template.name) + ("-large-print" if large_print else "")
+    folder = out / edition / safe_file_name(participants_file.stem)
+    width = len(str(people.participants[-1].row))
+    names = [f"{p.row:0{width}d}-{safe_file_name(p.name)}.docx" for p in people.participants]
+    combined = f"all-{safe_file_name(template.name)}.docx"
+    documents = [combined] + names
+    made = {"letter": template.name, "large_print": large_print, "course": course.id,
+            "participants": participants_file.name, "participants_sha256": sha256(participants_file)}
+    previous, states = _previous_merge(folder, made, documents + ([_pdf(n) for n in documents] if pdf else []), force)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".merging-", dir=out))
+        scratch = Path(tempfile.mkdtemp(prefix=".merging-", dir=out))
     except OSError as exc:
         raise UsageError(f"{out}: the folder for the letters cannot be made or written to "
                          f"({exc.strerror or exc}); choose another --out") from exc
     try:
-        folder = staging / target.name
-        folder.mkdir()
-        width = len(str(people.participants[-1].row))
-        letters, bodies = [], []
-        for person in people.participants:
-            path = folder / f"{person.row:0{width}d}-{safe_file_name(person.name)}.docx"
-            rendered = template.write({**context, **personal_context(person, words)}, path,
+        bodies = []
+        for person, name in zip(people.participants, names):
+            rendered = template.write({**context, **personal_context(person, words)}, scratch / name,
                                       title, author, created)
             bodies.append(rendered["word/document.xml"])
-            letters.append(path)
-        combined = folder / f"all-{safe_file_name(template.name)}.docx"
-        combine(template, bodies, combined, title, author, created)
-        pdfs = to_pdf([combined] + letters) if pdf else []
-        if target.exists():
-            old = out / f".old-{target.name}-{os.getpid()}"
-            os.replace(target, old)
-            os.replace(folder, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(folder, target)
+        combine(template, bodies, scratch / combined, title, author, created)
+        # A PDF made from a letter that has not changed since is kept rather than made again.
+        kept_pdfs = [_pdf(n) for n in documents if pdf and states[_pdf(n)] == states[n] == "ours"
+                     and previous.files[_pdf(n)]["sha256"] and previous.files[n]["sha256"] == sha256(scratch / n)]
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, state in states.items():
+            if state == "ours" and name not in documents + kept_pdfs:
+                (folder / name).unlink()
+        for name in documents:
+            os.replace(scratch / name, folder / name)
+        to_convert = [n for n in documents if pdf and _pdf(n) not in kept_pdfs]
+        record = Manifest(folder, made=made)
+        record.write(documents + kept_pdfs, pending=[_pdf(n) for n in to_convert])
+    except OSError as exc:
+        raise WorkFailed(f"{exc.filename or folder}: the letters could not be written ({exc.strerror or exc}) — "
+                         "check the folder can be written to and has space") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+    missing = []
+    if to_convert:
+        from connect_share_learn import office
 
-    def moved(p: Path) -> Path:
-        return target / p.name
+        if progress:
+            progress.start(len(to_convert))
+        conversion = office.convert_batches([folder / n for n in to_convert], folder, "pdf",
+                                            progress=progress.step if progress else None)
+        missing = conversion.missing
+        record.write(documents + kept_pdfs + [p.name for p in conversion.outputs if p is not None])
+    warnings = people.warnings + [f"{folder / name} was kept: it was changed since csl letters wrote it, and is not "
+                                  "one of these letters" for name, state in states.items()
+                                  if state == "changed" and name not in record.files]
+    pdfs = [folder / _pdf(n) for n in documents if _pdf(n) in record.files]
+    return MergeResult(folder, [folder / n for n in names], folder / combined, pdfs, missing, warnings)
 
-    return MergeResult(target, [moved(p) for p in letters], moved(combined), [moved(p) for p in pdfs], people.warnings)
+
+def _pdf(name: str) -> str:
+    return name.removesuffix(".docx") + ".pdf"
+
+
+def _previous_merge(folder: Path, made: dict, names: list[str], force: bool) -> tuple[Manifest, dict[str, State]]:
+    """The record of an earlier merge into ``folder`` and whose each file is; refuses (unless
+    ``force``) to mix another list's letters with these, or to replace a file of ``names`` that
+    is not an unchanged one of ours."""
+    for path in (folder.parent, folder):
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{path}: a file of that name is in the way of the letters' folder; "
+                             "move it or choose another --out")
+    previous = Manifest.read(folder)
+    states = previous.states(names)
+    if force:
+        return previous, states
+    if previous.made != made and any(states[n] != "absent" for n in previous.files):
+        earlier = previous.made
+        raise UsageError(f"{folder} holds the letters of another participant list or course "
+                         f"({earlier.get('participants')} as it was then, course '{earlier.get('course')}'): to keep "
+                         "them, rename your list (the letters go in a folder named after it) or give another --out; "
+                         "to replace them with these, add --force (your other files are kept, and so are letters "
+                         "you changed unless a new letter has the same name)")
+    in_the_way = [f"{n} (changed since csl letters wrote it)" if states[n] == "changed"
+                  else f"{n} (not written by csl letters)" for n in names if states[n] in ("changed", "theirs")]
+    if in_the_way:
+        shown = ", ".join(in_the_way[:5]) + (f" and {len(in_the_way) - 5} more" if len(in_the_way) > 5 else "")
+        them = "it" if len(in_the_way) == 1 else "them"
+        raise UsageError(f"{folder}: {shown} would be replaced — move {them} out of the folder to keep {them} and "
+                         f"run again, or add --force to replace {them}")
+    return previous, states
 
 
 def check(toolkit: Toolkit, course: Course, letter: str | None = None) -> list[tuple[str, list[tuple[str, str]], str]]:

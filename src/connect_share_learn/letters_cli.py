@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import load_spec, report_errors, spec_options
-from connect_share_learn.errors import UsageError
+from connect_share_learn.cli_options import ProgressBar, load_spec, report_errors, spec_options
+from connect_share_learn.errors import UsageError, WorkFailed
 
 
 @click.command("letters")
@@ -20,17 +20,21 @@ from connect_share_learn.errors import UsageError
 @click.option("--course", "course_id", default=None,
               help="The course type whose details fill the letter (default: foundation).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/letters"),
-              show_default=True, help="Folder to write into; the letters go in a folder named after LETTER.")
+              show_default=True, help="Folder to write into; the letters go in OUT/LETTER/LIST, named after the "
+                                      "letter and the participant list.")
 @click.option("--check", is_flag=True, help="List every template's variables and where each comes from; write nothing.")
 @click.option("--pdf", is_flag=True, help="Also convert the letters to PDF (needs LibreOffice).")
 @click.option("--large-print", is_flag=True, help="Print the letters in 16 pt (headings larger in proportion).")
+@click.option("--force", is_flag=True,
+              help="Replace whatever has a new letter's name (a letter you changed since it was written, a file of "
+                   "yours) and another list's letters in the same folder. Nothing else is touched.")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Folder of your own templates (e.g. letters/invitation.docx) laid over the defaults.")
 @spec_options
 @click.pass_context
 @report_errors
-def letters_command(ctx, letter, participants, course_id, out, check, pdf, large_print, templates, scales, courses,
-                    benchmarks, config):
+def letters_command(ctx, letter, participants, course_id, out, check, pdf, large_print, force, templates, scales,
+                    courses, benchmarks, config):
     """Merge a letter with a participant list: one .docx per person and one combined file.
 
     LETTER is a template's file name without .docx: invitation, thank_you,
@@ -39,13 +43,18 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
     rows are skipped and reported. The list itself is never copied. Give your partnership's
     settings file with --config: without it the letters carry placeholder details.
 
+    The letters go in a folder named after the letter and the list (build/letters/
+    invitation/delegates/), so each cohort's list gives its own folder. Running the same
+    merge again replaces its own letters; it stops rather than replace a letter you edited,
+    and never touches your other files there.
+
     \b
     Example:
         csl letters invitation --participants delegates.csv --course domestic_abuse --config settings.yaml
         csl letters manager_letter --participants delegates.xlsx --out build/letters --pdf
         csl letters --check
     """
-    from connect_share_learn import letters
+    from connect_share_learn import letters, logo
     from connect_share_learn.pack import BuildOptions, templates_laid_over
 
     with tempfile.TemporaryDirectory(prefix="csl-templates-") as scratch, templates_laid_over(templates, Path(scratch)):
@@ -67,14 +76,21 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
                              "'csl letters --check' lists the letters")
         if participants is None:
             raise UsageError("give the participant list with --participants FILE (CSV or XLSX)")
+        toolkit = logo.resolve(toolkit, config)
         started = time.perf_counter()
-        result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
-                               large_print=large_print)
+        bar = ProgressBar("Making PDFs")
+        try:
+            result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
+                                   large_print=large_print, force=force, progress=bar)
+        finally:
+            bar.close()
         for warning in result.warnings + _placeholder_warnings(toolkit.settings, letter, participants) + _manager_warnings(letter, participants):
             click.echo(f"warning: {warning}", err=True)
         extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""
         click.echo(f"Wrote {_count(len(result.letters), 'letter')}, the combined {result.combined.name}{extra} "
                    f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
+        if result.missing_pdfs:
+            raise WorkFailed(_missing_pdfs(result, letter, participants))
 
 
 
@@ -114,6 +130,16 @@ def _manager_warnings(letter: str, participants: Path) -> list[str]:
         rows = ", ".join(blank[:10]) + (" …" if len(blank) > 10 else "")
         return [f"{participants}: rows {rows} have no manager's name, so those letters begin \"Dear colleague\""]
     return []
+
+
+def _missing_pdfs(result, letter: str, participants: Path) -> str:
+    """What to do when LibreOffice made some PDFs but not all: the letters themselves are all written."""
+    names = [p.with_suffix(".pdf").name for p in result.missing_pdfs]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"LibreOffice did not make {len(names)} of the {len(result.letters) + 1} PDFs ({shown}); every .docx "
+            f"letter is written in {result.folder}. To make the missing PDFs, run 'csl letters {letter} --participants "
+            f"{participants} --pdf' again (the PDFs already made are kept), or open those letters in Word or "
+            "LibreOffice and save them as PDF")
 
 
 def _count(n: int, noun: str) -> str:

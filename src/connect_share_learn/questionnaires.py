@@ -7,6 +7,7 @@ follow along. The words around the questions live in ``templates/questionnaire/`
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +16,7 @@ import yaml
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -28,6 +29,7 @@ from connect_share_learn.documents import (
     shade_cell, to_pdf,
 )
 from connect_share_learn.errors import InputError
+from connect_share_learn.logo import read as read_logo
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, ResponseFormat, Scale, text
 
@@ -36,6 +38,7 @@ BOX = "\u25a1"  # WHITE SQUARE: in Arial and Liberation Sans, so it prints every
 MIN_STATEMENT_WIDTH = 5.5
 # A rating format with more points than this is printed as a row of numbered boxes.
 MAX_LABELLED_POINTS = 7
+LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM = 1.2, 6.0
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,12 @@ class QuestionnaireBuilder:
         doc = self.document
         partnership = doc.add_paragraph(text(self.toolkit.settings.partnership, self.lang))
         partnership.runs[0].bold = True
+        logo = read_logo(self.toolkit.settings)
+        if logo:
+            # On the partnership's line, at the right margin, so it costs the page little height.
+            partnership.paragraph_format.tab_stops.add_tab_stop(Cm(self.layout.text_width), WD_TAB_ALIGNMENT.RIGHT)
+            width, height = logo.size(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
+            partnership.add_run("\t").add_picture(io.BytesIO(logo.data), width=Cm(width), height=Cm(height))
         doc.add_paragraph(self.say("title"), style="Heading 1")  # a heading, so it is in the outline
         doc.add_paragraph(self.say("subtitle"), style="Subtitle")
         date = doc.add_paragraph(self.say("course_date") + " " + "_" * 24)

@@ -410,6 +410,13 @@ class BenchmarksFile(Strict):
 # Partnership settings
 
 
+def _check_logo(path: str) -> str:
+    if not re.search(r"\.(png|jpe?g)$", path, flags=re.IGNORECASE):
+        raise ValueError(f"'{path}' is not a PNG or JPEG file: give the path of the partnership's logo as a "
+                         ".png or .jpg file, relative to the settings file")
+    return path
+
+
 class Settings(Strict):
     """The partnership's own details; every field has a default so no file is needed."""
 
@@ -418,7 +425,8 @@ class Settings(Strict):
     coordinator: str = "the training coordinator"
     contact: str = "the partnership's training team"
     return_address: LongText = "the training team at your safeguarding partnership"
-    logo: str | None = None
+    # The partnership's logo: a PNG or JPEG file, relative to the settings file (see logo.py).
+    logo: Annotated[str, AfterValidator(_check_logo)] | None = None
     follow_up_weeks: int | None = Field(default=None, ge=1, le=104)
     capacity: int = Field(default=500, ge=10, le=5000)
     language: Language = "en"
