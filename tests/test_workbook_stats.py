@@ -21,6 +21,7 @@ from connect_share_learn.results import answers, course_results
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
+from connect_share_learn.workbook.self_check import FAILURES
 
 from filling import course_rows, datasets
 from recalc import engine_differences, error_cells, named_values, recalculate_both
@@ -57,6 +58,7 @@ def check_workbooks(cases: list[tuple[str, dict]], tmp_path, toolkit=TOOLKIT) ->
             assert not wrong, f"{path}: {len(wrong)} statistics differ, e.g. {wrong[:5]}"
             check_row_scores(path, course, rows, toolkit)
             assert error_cells(path) == [], path
+            assert got[FAILURES] == 0, f"{path}: the self-check fails"
         differ = engine_differences(written, *engines)
         assert not differ, f"{written.name}: {len(differ)} formula cells differ between LibreOffice and Gnumeric, e.g. {differ[:5]}"
     return recalculated

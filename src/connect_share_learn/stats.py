@@ -399,6 +399,23 @@ def coded_count_formula(duplicate_flags: str) -> str:
     return f"COUNT({duplicate_flags})"
 
 
+def paired_position_formula(match: str, duplicate: str, duplicates_there: str) -> str:
+    """The position found by :func:`match_formula`, kept only when the code is typed once
+    here and once there: the pairs of :func:`paired_change` (twin of :func:`unique_scores`)."""
+    return f'=IF(ISNUMBER({match}),IF(AND({duplicate}=0,INDEX({duplicates_there},{match})=0),{match},""),"")'
+
+
+def earlier_score_formula(position: str, score: str, earlier_scores: str) -> str:
+    """The paired participant's earlier score, when both scores are present; else blank.
+    A score cell holds a number or "", so INDEX brings the earlier score or ""."""
+    return f'=IF(AND(ISNUMBER({position}),ISNUMBER({score})),INDEX({earlier_scores},{position}),"")'
+
+
+def change_formula(earlier: str, score: str) -> str:
+    """The participant's change (later − earlier) where :func:`earlier_score_formula` found one."""
+    return f'=IF(ISNUMBER({earlier}),{score}-{earlier},"")'
+
+
 def duplicate_codes(codes: Iterable) -> set[str]:
     """Codes typed more than once at one time point (after normalising)."""
     counts = Counter(c for c in map(normalise_code, codes) if c)

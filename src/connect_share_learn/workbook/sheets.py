@@ -11,7 +11,7 @@ import datetime as dt
 from functools import lru_cache
 
 import yaml
-from xlsxwriter.utility import xl_rowcol_to_cell, xl_col_to_name
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
 from connect_share_learn import __version__, stats
 from connect_share_learn.codebook import course_rows
@@ -20,6 +20,7 @@ from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINT_SHORT, t
 from connect_share_learn.workbook.layout import (
     FIRST_ROW, IDS_ROW, EntryLayout, baseline_scales, paired_scales,
 )
+from connect_share_learn.workbook.self_check import FAILURES, write_self_check
 
 PAIR_STATS = ["n_pairs", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "d", "dz", "pct_improved"]
 TP_STATS = ["n", "mean", "sd", "alpha"]
@@ -36,8 +37,11 @@ STAT_MEANINGS = {
     "dz": "effect size dz: mean change / standard deviation of the change",
     "pct_improved": "percentage of matched participants whose score rose",
 }
-# The hidden sheet holding the charts' data and intermediate results such as item variances.
+# The hidden sheet holding the charts' data and intermediate results such as item sums.
 WORKINGS = "Workings"
+# Data labels that show nothing for 0: LibreOffice draws a missing value (NA()) as 0.
+HIDE_ZERO_2DP = "0.00;-0.00;;"
+HIDE_ZERO_0DP = "0;-0;;"
 
 
 @lru_cache(maxsize=1)
@@ -140,10 +144,27 @@ class Book:
         self._write_participants(participants)
         self._write_research(research)
         self._write_costs(costs)
+        self._write_self_check(chart_data)
         self._write_codebook(codebook)
         chart_data.hide()
         self.protect(chart_data)
         start.activate()
+
+    # -- the self-check -------------------------------------------------------------------------
+
+    def _write_self_check(self, sh) -> None:
+        """The canary block on the hidden sheet (see self_check.py), beside the chart data."""
+        failures, _rows = write_self_check(sh, 0, 10)
+        self.define(FAILURES, sh, *xl_cell_to_rowcol(failures),
+                    "self-check: how many of the canary formulas this program calculates differently from the toolkit "
+                    "(0 when every formula can be trusted)")
+
+    def self_check_warning(self, sh, row: int, last_col: int) -> None:
+        """A red warning across ``row`` when the self-check fails, and nothing otherwise."""
+        message = self.w["self_check_warning"].replace('"', '""')
+        sh.merge_range(row, 0, row, last_col, "", self.st.warning)
+        sh.write_formula(row, 0, f'=IF(ISNUMBER({FAILURES}),IF({FAILURES}=0,"","{message}"),"{message}")',
+                         self.st.warning, "")
 
     # -- Start here -----------------------------------------------------------------------------
 
@@ -157,6 +178,7 @@ class Book:
         sh.write_string(2, 0, self.t(self.tk.settings.partnership), st.subtitle)
         sh.merge_range(3, 0, 3, 1, w["start_intro"].strip(), st.text)
         sh.set_row(3, 36)
+        self.self_check_warning(sh, 4, 1)
         sh.write_string(5, 0, w["steps_title"], st.subtitle)
         sheet_list = ", ".join(lay.sheet for lay in self.layouts.values())
         row = 6
@@ -343,15 +365,14 @@ class Book:
             m, ok = f"{L(h[f'match:{a}'])}§", f"{L(h[f'pair:{a}'])}§"
             status_pair = status_pair or (a, m)
             templates.append((h[f"match:{a}"], stats.match_formula(key, lay_a.column_range(lay_a.helpers["key"])), st.helper))
-            templates.append((h[f"pair:{a}"], f'=IF(ISNUMBER({m}),IF(AND({dup}=0,INDEX({lay_a.column_range(lay_a.helpers["dup"])},{m})=0),'
-                                              f'{m},""),"")', st.helper))
+            templates.append((h[f"pair:{a}"], stats.paired_position_formula(m, dup, lay_a.column_range(lay_a.helpers["dup"])),
+                              st.helper))
             for scale in paired_scales(tk, self.course, a, b):
                 a_score = lay_a.column_range(lay_a.score_cols[scale.id])
                 mine = score_ref[scale.id]
                 before, change = h[f"before:{a}:{scale.id}"], h[f"change:{a}:{scale.id}"]
-                # A score cell holds a number or "", so INDEX brings the earlier score or "".
-                templates.append((before, f'=IF(AND(ISNUMBER({ok}),ISNUMBER({mine})),INDEX({a_score},{ok}),"")', st.helper))
-                templates.append((change, f'=IF(ISNUMBER({L(before)}§),{mine}-{L(before)}§,"")', st.helper))
+                templates.append((before, stats.earlier_score_formula(ok, mine, a_score), st.helper))
+                templates.append((change, stats.change_formula(f"{L(before)}§", mine), st.helper))
         for scale in baseline_scales(tk, self.course) if lay.tp == "t2" else []:
             lay1 = self.layouts["t1"]
             chg12 = f"{L(h[f'change:t1:{scale.id}'])}§"
@@ -481,6 +502,7 @@ class Book:
     def _write_results(self, sh):
         st, tk, w = self.st, self.tk, self.w
         self.heading(sh, w["results_title"] + " — " + self.t(self.course.title), w["results_intro"], 12, 45)
+        self.self_check_warning(sh, 3, 14)
         sh.set_column(0, 0, 46)
         sh.set_column(1, 13, 9)
         sh.set_column(14, 14, 70)
@@ -651,38 +673,56 @@ class Book:
     def _na(self, ref: str) -> str:
         return f"=IF(ISNUMBER({ref}),{ref},NA())"
 
+    def _means_chart(self, scale):
+        """A scale's mean at each time point, with its 95% CI, as an XY chart.
+
+        A missing mean is NA(): Excel leaves a gap for it in any chart, but LibreOffice draws
+        NA() (and "") as zero in a line chart and skips it only in an XY chart. So the
+        time points sit at x = 1, 2, … : one series draws the line through the means, and one
+        series per time point draws its marker, its CI and a label with its name.
+        """
+        tps = self.tk.time_points_of(self.course, scale)
+        rows = []
+        for x, tp in enumerate(tps, start=1):
+            c = self.tp_cells[(scale.id, tp)]
+            rows.append([TIME_POINT_NAMES[tp], x, self._na(f"Results!{c['mean']}"), self._na(f"Results!{c['ci_half']}")])
+        top, n = self._chart_block(rows, f"{scale.id} means")
+        chart = self.wb.add_chart({"type": "scatter", "subtype": "straight"})
+        colour = "#2E75B6"
+        chart.add_series({"name": self.scale_title(scale), "categories": self._ref(top, 1, top + n - 1, 1),
+                          "values": self._ref(top, 2, top + n - 1, 2), "line": {"color": colour, "width": 2},
+                          "marker": {"type": "none"}})
+        for r in range(top, top + n):
+            ci = self._ref(r, 3, r, 3)
+            chart.add_series({
+                "name": f"='{WORKINGS}'!{cell(r, 0)}", "categories": self._ref(r, 1, r, 1), "values": self._ref(r, 2, r, 2),
+                "line": {"none": True},
+                "marker": {"type": "circle", "size": 7, "fill": {"color": colour}, "border": {"color": colour}},
+                "y_error_bars": {"type": "custom", "plus_values": ci, "minus_values": ci},
+                "data_labels": {"series_name": True, "value": True, "separator": "\n", "num_format": "0.0",
+                                "position": "right", "font": {"size": 8}},
+            })
+        fmt = self.tk.format_of(scale)
+        k = len(scale.items) if scale.scoring == "sum" else 1
+        lo, hi = (0, 100) if scale.knowledge else (k * fmt.min, k * fmt.max)
+        chart.set_title({"name": self.w["chart_means"].format(scale=self.scale_title(scale)), "name_font": {"size": 11}})
+        chart.set_y_axis({"min": lo, "max": hi, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        # The x axis only places the time points; their names are on the points.
+        chart.set_x_axis({"min": 0.5, "max": n + 0.5, "num_format": ";;;", "major_tick_mark": "none",
+                          "minor_tick_mark": "none", "major_gridlines": {"visible": False}})
+        chart.set_legend({"none": True})
+        chart.show_blanks_as("span")
+        chart.show_na_as_empty_cell()
+        chart.set_size({"width": 460, "height": 280})
+        return chart
+
     def _results_charts(self, sh, row):
         tk = self.tk
         anchor_col = 0
         chart_row = row
-        # Mean at each time point with 95% CI, one chart per scale.
+        # Mean at each time point with 95% CI, one chart per scale: see _means_chart.
         for scale in [s for s in tk.course_scales(self.course) if s.scored]:
-            tps = tk.time_points_of(self.course, scale)
-            rows = []
-            for tp in tps:
-                c = self.tp_cells[(scale.id, tp)]
-                rows.append([TIME_POINT_NAMES[tp], self._na(f"Results!{c['mean']}"), self._na(f"Results!{c['ci_half']}")])
-            top, n = self._chart_block(rows, f"{scale.id} means")
-            chart = self.wb.add_chart({"type": "line"})
-            chart.add_series({
-                "name": self.scale_title(scale),
-                "categories": self._ref(top, 0, top + n - 1, 0),
-                "values": self._ref(top, 1, top + n - 1, 1),
-                "marker": {"type": "circle", "size": 7},
-                "y_error_bars": {"type": "custom", "plus_values": self._ref(top, 2, top + n - 1, 2),
-                                 "minus_values": self._ref(top, 2, top + n - 1, 2)},
-                "data_labels": {"value": True, "num_format": "0.0", "position": "right"},
-            })
-            fmt = tk.format_of(scale)
-            k = len(scale.items) if scale.scoring == "sum" else 1
-            lo, hi = (0, 100) if scale.knowledge else (k * fmt.min, k * fmt.max)
-            chart.set_title({"name": self.w["chart_means"].format(scale=self.scale_title(scale)), "name_font": {"size": 11}})
-            chart.set_y_axis({"min": lo, "max": hi, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-            chart.set_legend({"none": True})
-            chart.show_blanks_as("gap")
-            chart.show_na_as_empty_cell()
-            chart.set_size({"width": 460, "height": 280})
-            sh.insert_chart(chart_row, anchor_col, chart)
+            sh.insert_chart(chart_row, anchor_col, self._means_chart(scale))
             anchor_col = 4 if anchor_col == 0 else 0
             if anchor_col == 0:
                 chart_row += 15
@@ -699,10 +739,15 @@ class Book:
                              self._na(f"Results!{c['pct_improved']}")])
             top, n = self._chart_block(rows, "effect sizes")
             self.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
+            # Columns and constant lines only: a missing d is NA(), a gap in Excel and a column
+            # of no height in LibreOffice, whose label the format leaves empty.
             chart = self.wb.add_chart({"type": "column"})
             chart.add_series({"name": f"d, {a} → {b}", "categories": self._ref(top, 0, top + n - 1, 0),
                               "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": "#2E75B6"},
-                              "data_labels": {"value": True, "num_format": "0.00"}})
+                              "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
+            chart.add_series({"name": self.w["chart_research_series"], "categories": self._ref(top, 0, top + n - 1, 0),
+                              "values": self._ref(top, 5, top + n - 1, 5), "fill": {"color": "#C00000"},
+                              "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
             line = self.wb.add_chart({"type": "line"})
             colours = ("#A6A6A6", "#7F7F7F", "#404040")
             for k, ((band, value), colour) in enumerate(zip(stats.EFFECT_BANDS.items(), colours)):
@@ -710,9 +755,6 @@ class Book:
                 line.add_series({"name": label, "categories": self._ref(top, 0, top + n - 1, 0),
                                  "values": self._ref(top, 2 + k, top + n - 1, 2 + k),
                                  "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
-            line.add_series({"name": self.w["chart_research_series"], "categories": self._ref(top, 0, top + n - 1, 0),
-                             "values": self._ref(top, 5, top + n - 1, 5), "line": {"none": True},
-                             "marker": {"type": "diamond", "size": 9, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}}})
             chart.combine(line)
             chart.set_title({"name": self.w["chart_effect"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]),
                              "name_font": {"size": 11}})
@@ -725,7 +767,7 @@ class Book:
             pct = self.wb.add_chart({"type": "bar"})
             pct.add_series({"name": "% improved", "categories": self._ref(top, 0, top + n - 1, 0),
                             "values": self._ref(top, 6, top + n - 1, 6), "fill": {"color": "#548235"},
-                            "data_labels": {"value": True, "num_format": "0"}})
+                            "data_labels": {"value": True, "num_format": HIDE_ZERO_0DP}})
             pct.set_title({"name": self.w["chart_improved"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]),
                            "name_font": {"size": 11}})
             pct.set_x_axis({"min": 0, "max": 100})
@@ -892,7 +934,7 @@ class Book:
                                   (5, self.w["chart_published"], "#C00000")):
             chart.add_series({"name": name, "categories": self._ref(top, 0, bottom, 0),
                               "values": self._ref(top, col, bottom, col), "fill": {"color": colour},
-                              "data_labels": {"value": True, "num_format": "0.00"}})
+                              "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
         chart.set_title({"name": self.w["research_chart_title"], "name_font": {"size": 11}})
         chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
         chart.set_legend({"position": "bottom"})
@@ -907,7 +949,7 @@ class Book:
         """
         for scale_id, r in self.effect_rows.items():
             if scale_id in self.research_cells:
-                self.chart_data.write_formula(r, 5, self._na(f"Research!{self.research_cells[scale_id]}"))
+                self.chart_data.write_formula(r, 5, self._na(f"Research!{self.research_cells[scale_id]}"), None, "")
 
     # -- Costs ----------------------------------------------------------------------------------
 

@@ -54,3 +54,4 @@ class Styles:
         self.legend_calc = add({**base, "bg_color": CALC_FILL, "border": 1})
         self.legend_problem = add({**base, "bg_color": PROBLEM_FILL, "border": 1})
         self.example = add({**base, "bold": True, "font_color": "#C00000"})
+        self.warning = add({**base, "bold": True, "font_color": "#C00000", "text_wrap": True})
