@@ -32,6 +32,23 @@ def scores_by_code(toolkit: Toolkit, course: Course, rows: Rows, tp: str, scale:
     return stats.unique_scores([r.get("code") for r in tp_rows], [stats.score(scale, fmt, answers(scale, r)) for r in tp_rows])
 
 
+def _by_code(toolkit: Toolkit, course: Course, rows: Rows) -> dict[tuple[str, str], dict[str, float]]:
+    return {(tp, s.id): scores_by_code(toolkit, course, rows, tp, s)
+            for tp in course.tp_ids for s in scored_scales_at(toolkit, course, tp)}
+
+
+def paired_changes(toolkit: Toolkit, course: Course, rows: Rows, by_code=None) -> dict[tuple[str, str, str], stats.PairedChange]:
+    """(scale id, a, b) → the paired change of every scale asked at both time points of a pair."""
+    by_code = by_code or _by_code(toolkit, course, rows)
+    out = {}
+    for a, b in course.pairs:
+        at_b = {s.id for s in scored_scales_at(toolkit, course, b)}
+        for scale in scored_scales_at(toolkit, course, a):
+            if scale.id in at_b:
+                out[(scale.id, a, b)] = stats.paired_change(by_code[(a, scale.id)], by_code[(b, scale.id)])
+    return out
+
+
 def course_results(toolkit: Toolkit, course: Course, rows: Rows) -> dict[str, float | int | None]:
     out: dict[str, float | int | None] = {}
     for tp in course.tp_ids:
@@ -41,16 +58,10 @@ def course_results(toolkit: Toolkit, course: Course, rows: Rows) -> dict[str, fl
             for name, value in tp_stats.as_dict().items():
                 out[f"{scale.id}_{tp}_{name}"] = value
             out[f"{scale.id}_{tp}_ci_half"] = stats.mean_ci_half(tp_stats.n, tp_stats.sd)
-    by_code = {(tp, s.id): scores_by_code(toolkit, course, rows, tp, s)
-               for tp in course.tp_ids for s in scored_scales_at(toolkit, course, tp)}
-    for a, b in course.pairs:
-        at_b = {s.id for s in scored_scales_at(toolkit, course, b)}
-        for scale in scored_scales_at(toolkit, course, a):
-            if scale.id not in at_b:
-                continue
-            change = stats.paired_change(by_code[(a, scale.id)], by_code[(b, scale.id)])
-            for name, value in change.as_dict().items():
-                out[f"{scale.id}_{a}_{b}_{name}"] = value
+    by_code = _by_code(toolkit, course, rows)
+    for (scale_id, a, b), change in paired_changes(toolkit, course, rows, by_code).items():
+        for name, value in change.as_dict().items():
+            out[f"{scale_id}_{a}_{b}_{name}"] = value
     if course.double_baseline:
         for scale in scored_scales_at(toolkit, course, "t0"):
             if all((tp, scale.id) in by_code for tp in ("t1", "t2")):

@@ -276,6 +276,18 @@ def item_sum_formula(scale: Scale, fmt: ResponseFormat, item: Item, totals: str,
     return f"=SUMIFS({answers},{totals},{complete})"
 
 
+def complete_item_sums(scale: Scale, fmt: ResponseFormat, answer_rows: Iterable[Sequence]) -> list[float]:
+    """Twin of :func:`item_sum_formula` for every item: the sums over the rows whose every
+    answer is valid (raw answers of rating items, correct answers of knowledge items)."""
+    sums = [0.0] * len(scale.items)
+    for row in answer_rows:
+        values = [item_value(scale, fmt, i, raw) for i, raw in enumerate(row)]
+        if all(v is not None for v in values):
+            for i, (raw, value) in enumerate(zip(row, values)):
+                sums[i] += value if scale.knowledge else as_number(raw)
+    return sums
+
+
 def alpha_formula(k: int, totals: str, item_sums: str, sumsq: str | None) -> str:
     """Twin of :func:`cronbach_alpha`, given the items' sums over the complete rows
     (:func:`item_sum_formula`, one cell each) and the rows' sums of squared answers

@@ -17,9 +17,7 @@ from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
 from connect_share_learn.workbook import sheets
 from connect_share_learn.workbook.fastsheet import FastWorksheet
-from connect_share_learn.workbook.layout import (
-    layout_course,
-)
+from connect_share_learn.workbook.layout import layout_course
 from connect_share_learn.workbook.styles import Styles
 
 MAX_CAPACITY = 5000
@@ -40,8 +38,9 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
     """Write the data-entry workbook of ``course`` to ``path``.
 
     ``rows`` pre-fills the entry sheets (time point → list of column id → value), as if typed.
-    ``example`` (used by ``csl demo``) labels every sheet as an example and holds the true
-    values of every formula cell, so a viewer that does not recalculate shows correct numbers.
+    Every formula is stored with its true result, so a viewer that does not recalculate
+    shows correct numbers. ``example`` (used by ``csl demo``) holds the course details of the
+    example workbook and labels every sheet as an example.
     """
     if not 1 <= capacity <= MAX_CAPACITY:
         raise ValueError(f"capacity must be between 1 and {MAX_CAPACITY}")
@@ -62,8 +61,12 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
                         ("csl_spec_hash", toolkit.spec_hash), ("csl_course", course.id),
                         ("csl_capacity", str(capacity))):
         wb.set_custom_property(name, value)
+    from connect_share_learn.workbook.example import true_values
+
+    rows = rows or {}
     layouts = layout_course(toolkit, course, capacity)
-    book = sheets.Book(wb, Styles(wb), toolkit, course, layouts, password, example, rows or {})
+    truth = true_values(toolkit, course, layouts, rows)
+    book = sheets.Book(wb, Styles(wb), toolkit, course, layouts, password, rows, truth, example)
     book.write_all()
     wb.close()
     return path
@@ -72,12 +75,10 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
 def write_example(toolkit: Toolkit, course: Course, path: Path, capacity: int = 100,
                   created: dt.datetime | None = None) -> Path:
     """The filled example workbook of ``csl demo``: made-up data, labelled on every sheet."""
-    from connect_share_learn.workbook.example import example_values, synthetic_rows
+    from connect_share_learn.workbook.example import synthetic_rows
 
     rows = synthetic_rows(toolkit, course)
-    layouts = layout_course(toolkit, course, capacity)
-    values = example_values(toolkit, course, layouts, rows)
-    values["details"] = {"course_partnership": "Example Safeguarding Children Partnership",
-                         "course_title": f"{text(course.title)} (example)", "course_trainer": "Example Trainer",
-                         "course_attended": len(rows[course.tp_ids[0]]) - 1}
-    return write_workbook(toolkit, course, path, capacity=capacity, created=created, rows=rows, example=values)
+    details = {"course_partnership": "Example Safeguarding Children Partnership",
+               "course_title": f"{text(course.title)} (example)", "course_trainer": "Example Trainer",
+               "course_attended": len(rows[course.tp_ids[0]]) - 1}
+    return write_workbook(toolkit, course, path, capacity=capacity, created=created, rows=rows, example=details)

@@ -1,8 +1,9 @@
-"""The example workbook of ``csl demo``: made-up data, and every key formula's true value.
+"""The example workbook of ``csl demo`` (made-up data), and the true value of every formula
+that depends on the typed rows, for any workbook.
 
-The entry sheets' formula columns and every named statistic carry the values that
-:mod:`connect_share_learn.stats` computes, so a viewer that does not recalculate (a phone's
-preview, a mail attachment viewer) still shows correct numbers.
+The entry sheets' formula columns, the Matched sheet and every named statistic carry the
+values that :mod:`connect_share_learn.stats` computes, so a viewer that does not recalculate
+(a phone's preview, a mail attachment viewer) still shows correct numbers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import random
 
 from connect_share_learn import stats
-from connect_share_learn.results import answers, course_results
+from connect_share_learn.results import answers, course_results, paired_changes
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
 from connect_share_learn.workbook.layout import FIRST_ROW, EntryLayout, baseline_scales, paired_scales
@@ -60,8 +61,9 @@ def synthetic_rows(toolkit: Toolkit, course: Course, n: int = 22, seed: int = 20
     return rows
 
 
-def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], rows) -> dict:
-    """The true values of the entry sheets' formula columns and of every named statistic."""
+def true_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], rows) -> dict:
+    """The true values of the entry sheets' formula columns, the Matched sheet, every named
+    statistic and every paired change ((scale, a, b) → :class:`stats.PairedChange`)."""
     w = wording()
     columns: dict[tuple[str, int], dict[int, object]] = {}
     info = {}
@@ -164,7 +166,8 @@ def example_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLay
             matched = sum(1 for m in info[tp][5][pair[0]] if m is not None)
             named[f"{tp}_matched"] = matched
             named[f"{tp}_unmatched"] = sum(1 for n in norms if n) - named[f"{tp}_duplicates"] - matched
-    return {"columns": columns, "matched": matched_sheet, "named": {k: ("" if v is None else v) for k, v in named.items()}}
+    return {"columns": columns, "matched": matched_sheet, "named": {k: ("" if v is None else v) for k, v in named.items()},
+            "changes": paired_changes(toolkit, course, rows)}
 
 
 def _matched(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], info: dict, repeated: str) -> dict:

@@ -184,16 +184,12 @@ def write_self_check(sheet, top: int, left: int) -> tuple[str, int]:
             (RATED, _RATING, 1, TOTAL, SUMSQ, rated_answers), (KNOWN, _CHOICE, 4, KTOTAL, None, known_answers))):
         totals = b.span(a0, a1, total_col)
         recoded = [[stats.item_value(scale, fmt, i, x) for i, x in enumerate(row)] for row in answered]
-        complete = [(raw, rec) for raw, rec in zip(answered, recoded) if all(v is not None for v in rec)]
-        sums = []
-        for i, item in enumerate(scale.items):
-            # A rating item's raw answers (reversing does not change a variance); a knowledge item's correct ones.
-            total = sum(rec[i] if scale.knowledge else raw[i] for raw, rec in complete)
-            sums.append(b.formula(r + k, i, stats.item_sum_formula(scale, fmt, item, totals,
-                                                                   b.span(a0, a1, first_col + i)), total))
+        complete = [rec for rec in recoded if all(v is not None for v in rec)]
+        sums = [b.formula(r + k, i, stats.item_sum_formula(scale, fmt, item, totals, b.span(a0, a1, first_col + i)), total)
+                for i, (item, total) in enumerate(zip(scale.items, stats.complete_item_sums(scale, fmt, answered)))]
         b.formula(r + k, 3, stats.alpha_formula(len(scale.items), totals, f"{sums[0]}:{sums[-1]}",
                                                 b.span(a0, a1, sumsq_col) if sumsq_col else None),
-                  stats.cronbach_alpha([rec for _, rec in complete]))
+                  stats.cronbach_alpha(complete))
     # The paired change and its test, with the reading's rounding and number text.
     r += 3
     change = stats.paired_change(unique_before, unique_after)

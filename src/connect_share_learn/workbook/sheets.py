@@ -15,11 +15,13 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_c
 
 from connect_share_learn import __version__, stats
 from connect_share_learn.codebook import course_rows
+from connect_share_learn.results import answers
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINT_SHORT, text
 from connect_share_learn.workbook.layout import (
     FIRST_ROW, IDS_ROW, EntryLayout, baseline_scales, paired_scales,
 )
+from connect_share_learn.workbook.readings import reading, reading_formula
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
 
 PAIR_STATS = ["n_pairs", "mean_change", "sd_change", "t", "df", "p", "ci_low", "ci_high", "d", "dz", "pct_improved"]
@@ -54,10 +56,20 @@ def cell(row: int, col: int, absolute: bool = True) -> str:
 
 
 class Book:
-    def __init__(self, wb, styles, toolkit, course, layouts: dict[str, EntryLayout], password, example, rows):
+    """Writes every sheet of one course's workbook.
+
+    ``truth`` holds the true value of every formula cell that depends on the typed rows (see
+    example.true_values): formulas are stored with it, so a viewer that does not recalculate
+    shows correct numbers. ``example`` holds the course details of the example workbook
+    (``csl demo``) and labels every sheet as an example; None for a real workbook.
+    """
+
+    def __init__(self, wb, styles, toolkit, course, layouts: dict[str, EntryLayout], password, rows, truth,
+                 example: dict | None = None):
         self.wb, self.st, self.tk, self.course, self.layouts = wb, styles, toolkit, course, layouts
         self.password = password or ""
-        self.example = example or {}
+        self.example = example
+        self.truth = truth
         self.rows = rows
         self._formulas: dict[tuple[str, int, int], tuple[str, object]] = {}
         self.w = wording()
@@ -70,16 +82,16 @@ class Book:
         self.pair_cells: dict[tuple[str, str, str], dict[str, str]] = {}
         self.baseline_cells: dict[str, dict[str, str]] = {}
         self.effect_rows: dict[str, int] = {}
-        self.research_cells: dict[str, str] = {}
-        self.agency_counts: dict[int, str] = {}
+        self.research_cells: dict[str, tuple[str, float | None]] = {}  # scale id -> (cell, value typed)
+        self.agency_counts: dict[int, tuple[str, int]] = {}  # agency code -> (cell, true count)
 
     # -- helpers --------------------------------------------------------------------------------
 
     def define(self, name: str, sheet, row: int, col: int, meaning: str, last_row: int | None = None,
                last_col: int | None = None) -> str:
         written = self._formulas.get((sheet.name, row, col))
-        if written and name in self.example.get("named", {}):
-            sheet.write_formula(row, col, written[0], written[1], self.example["named"][name])
+        if written and name in self.truth["named"]:
+            sheet.write_formula(row, col, written[0], written[1], self.truth["named"][name])
         ref = f"'{sheet.name}'!{cell(row, col)}"
         if last_row is not None:
             ref += f":{cell(last_row, last_col if last_col is not None else col)}"
@@ -87,16 +99,18 @@ class Book:
         self.names.append((name, meaning, ref))
         return name
 
-    def cached(self, sheet_name: str, row: int, col: int):
-        return self.example.get("values", {}).get((sheet_name, row, col), "")
-
     def column_values(self, sheet_name: str, col: int) -> dict:
-        """Cached results of one formula column (rows → values), for the example workbook."""
-        return self.example.get("columns", {}).get((sheet_name, col), {})
+        """The true results of one formula column of an entry sheet (rows → values)."""
+        return self.truth["columns"].get((sheet_name, col), {})
 
-    def formula(self, sheet, row, col, formula, fmt=None):
+    def named(self, name: str):
+        """The true value of a named statistic ("" when blank)."""
+        return self.truth["named"].get(name, "")
+
+    def formula(self, sheet, row, col, formula, fmt=None, value=""):
+        """Write ``formula`` with its true result ``value`` ("" when blank or not known)."""
         self._formulas[(sheet.name, row, col)] = (formula, fmt)
-        sheet.write_formula(row, col, formula, fmt, self.cached(sheet.name, row, col))
+        sheet.write_formula(row, col, formula, fmt, "" if value is None else value)
 
     def protect(self, sheet):
         sheet.protect(self.password, {"autofilter": True, "format_columns": True, "format_rows": True,
@@ -196,7 +210,7 @@ class Book:
             sh.write_string(row, 1, label, st.plain)
         row += 2
         sh.write_string(row, 0, w["details_title"], st.subtitle)
-        details = self.example.get("details", {})
+        details = self.example or {}
         for name, label in w["details"].items():
             row += 1
             sh.write_string(row, 0, label, st.plain)
@@ -488,7 +502,7 @@ class Book:
             sh.set_column(c, c, 12 if c > 1 else 14)
         sh.set_row(header, 80)  # five lines: "Confidence in working with other agencies — change start → end"
         last_out = header + first.capacity
-        example = self.example.get("matched", {})
+        example = self.truth["matched"]
         for c, (_, tpl, fmt, meaning) in enumerate(columns):
             values = {header + 1 + i: v for i, v in example.get(meaning, {}).items()}
             sh.write_shared_column(header + 1, last_out, c, tpl, fmt, values, row_offset=FIRST_ROW - header - 1)
@@ -588,7 +602,9 @@ class Book:
                     self.formula(sh, row, 2 + k, formulas[stat], fmts.get(stat, st.calc2))
                     self.define(f"{scale.id}_{a}_{b}_{stat}", sh, row, 2 + k,
                                 f"{self.scale_title(scale)}, {a} to {b}: {STAT_MEANINGS[stat]}")
-                self.formula(sh, row, 14, self._reading(scale, a, b, cells), st.calc_text)
+                title = self.scale_title(scale)
+                self.formula(sh, row, 14, reading_formula(self.w, title, scale, a, b, cells), st.calc_text,
+                             reading(self.w, title, scale, a, b, self.truth["changes"][(scale.id, a, b)]))
                 sh.set_row(row, 46)
                 self.pair_cells[(scale.id, a, b)] = cells
         # Double baseline.
@@ -625,41 +641,26 @@ class Book:
             return '=""'
         fmt = self.tk.format_of(scale)
         totals = lay.column_range(lay.helpers[f"total:{scale.id}"])
-        rows = [[item.id, stats.item_sum_formula(scale, fmt, item, totals, lay.column_range(c))]
-                for item, c in zip(scale.items, lay.item_cols(scale))]
+        sums = stats.complete_item_sums(scale, fmt, [answers(scale, r) for r in self.rows.get(lay.tp, [])])
+        rows = [[item.id, (stats.item_sum_formula(scale, fmt, item, totals, lay.column_range(c)), total)]
+                for item, c, total in zip(scale.items, lay.item_cols(scale), sums)]
         top, n = self._chart_block(rows, f"{scale.id} {lay.tp} item sums over complete rows")
         sumsq = lay.helpers.get(f"sumsq:{scale.id}")
         return stats.alpha_formula(len(scale.items), totals, f"'{WORKINGS}'!{cell(top, 1)}:{cell(top + n - 1, 1)}",
                                    lay.column_range(sumsq) if sumsq is not None else None)
 
-    def _reading(self, scale, a, b, c) -> str:
-        w = self.w
-        title = self.scale_title(scale).replace('"', '""')
-        unit = "percentage points" if scale.knowledge else "points"
-        bands = stats.EFFECT_BANDS
-        band = (f'IF(ABS({c["d"]})>={bands["large"]},"{w["effect_large"]}",IF(ABS({c["d"]})>={bands["medium"]},'
-                f'"{w["effect_medium"]}",IF(ABS({c["d"]})>={bands["small"]},"{w["effect_small"]}","{w["effect_negligible"]}")))')
-        # Rounded as shown, so a change of 1e-15 either way (engines differ there) "did not change".
-        shown = f'ROUND({c["mean_change"]},1)'
-        direction = (f'IF({shown}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
-                     f'IF({shown}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
-        effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&FIXED({c["d"]},2)&")","")'
-        chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
-        improved = f'"; "&FIXED({c["pct_improved"]},0)&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
-        return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}"'
-                f'&{effect}&{chance}&{improved})')
-
     # -- charts -----------------------------------------------------------------------------------
 
     def _chart_block(self, rows: list[list], title: str) -> tuple[int, int]:
-        """Write a block of helper cells on the hidden Workings sheet; return its first row and height."""
+        """Write a block of helper cells on the hidden Workings sheet; return its first row and
+        height. A cell is a constant, or a (formula, true value) pair."""
         sh = self.chart_data
         top = self.chart_row
         sh.write_string(top, 0, title, self.st.plain)
         for r, values in enumerate(rows, start=top + 1):
             for c, v in enumerate(values):
-                if isinstance(v, str) and v.startswith("="):
-                    self.formula(sh, r, c, v)
+                if isinstance(v, tuple):
+                    self.formula(sh, r, c, v[0], None, v[1])
                 elif isinstance(v, (int, float)):
                     sh.write_number(r, c, v)
                 else:
@@ -670,8 +671,9 @@ class Book:
     def _ref(self, r0, c0, r1, c1) -> str:
         return f"='{WORKINGS}'!{cell(r0, c0)}:{cell(r1, c1)}"
 
-    def _na(self, ref: str) -> str:
-        return f"=IF(ISNUMBER({ref}),{ref},NA())"
+    def _na(self, ref: str, value=None) -> tuple[str, object]:
+        """A chart feed: the number in ``ref`` (whose true value is ``value``), or NA()."""
+        return f"=IF(ISNUMBER({ref}),{ref},NA())", value if isinstance(value, (int, float)) else "#N/A"
 
     def _means_chart(self, scale):
         """A scale's mean at each time point, with its 95% CI, as an XY chart.
@@ -685,7 +687,8 @@ class Book:
         rows = []
         for x, tp in enumerate(tps, start=1):
             c = self.tp_cells[(scale.id, tp)]
-            rows.append([TIME_POINT_NAMES[tp], x, self._na(f"Results!{c['mean']}"), self._na(f"Results!{c['ci_half']}")])
+            rows.append([TIME_POINT_NAMES[tp], x, self._na(f"Results!{c['mean']}", self.named(f"{scale.id}_{tp}_mean")),
+                         self._na(f"Results!{c['ci_half']}", self.named(f"{scale.id}_{tp}_ci_half"))])
         top, n = self._chart_block(rows, f"{scale.id} means")
         chart = self.wb.add_chart({"type": "scatter", "subtype": "straight"})
         colour = "#2E75B6"
@@ -734,9 +737,10 @@ class Book:
             rows = []
             for s in scales:
                 c = self.pair_cells[(s.id, a, b)]
-                rows.append([self.scale_title(s), self._na(f"Results!{c['d']}"), *stats.EFFECT_BANDS.values(),
-                             "=NA()",  # the research column: see _patch_research_chart
-                             self._na(f"Results!{c['pct_improved']}")])
+                rows.append([self.scale_title(s), self._na(f"Results!{c['d']}", self.named(f"{s.id}_{a}_{b}_d")),
+                             *stats.EFFECT_BANDS.values(),
+                             ("=NA()", "#N/A"),  # the research column: see _patch_research_chart
+                             self._na(f"Results!{c['pct_improved']}", self.named(f"{s.id}_{a}_{b}_pct_improved"))])
             top, n = self._chart_block(rows, "effect sizes")
             self.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
             # Columns and constant lines only: a missing d is NA(), a gap in Excel and a column
@@ -789,13 +793,14 @@ class Book:
         for c, head in enumerate(heads):
             sh.write_string(row, c, head, st.head)
         knowledge_rows = []
+        summaries = {}  # (row, time point column) -> the true value shown
         for scale in tk.course_scales(self.course):
             if not scale.scored:
                 continue
             fmt = tk.format_of(scale)
             row += 1
             sh.write_string(row, 0, self.scale_title(scale) + (" — % correct" if scale.knowledge else " — mean answer"), st.subtitle)
-            for item in scale.items:
+            for index, item in enumerate(scale.items):
                 row += 1
                 sh.write_string(row, 0, item.id, st.plain)
                 sh.write_string(row, 1, self.t(item.text), st.plain)
@@ -805,7 +810,9 @@ class Book:
                     if item.id not in lay.inputs:
                         continue
                     rng = lay.column_range(lay.col(item.id))
-                    self.formula(sh, row, 3 + k, stats.item_summary_formula(scale, fmt, item, rng), st.calc)
+                    summary = stats.item_summary(scale, fmt, index, [r.get(item.id) for r in self.rows.get(tp, [])])
+                    self.formula(sh, row, 3 + k, stats.item_summary_formula(scale, fmt, item, rng), st.calc, summary)
+                    summaries[(row, k)] = summary
                 if scale.knowledge:
                     knowledge_rows.append((row, item))
         sh.freeze_panes(5, 2)
@@ -814,7 +821,7 @@ class Book:
             chart = self.wb.add_chart({"type": "column"})
             for tp, colour in zip(first_k, ("#9DC3E6", "#2E75B6", "#1F4E79", "#0B2545")):
                 k = tps.index(tp)
-                rows = [[i.id, self._na(f"Items!{cell(r, 3 + k)}")] for r, i in knowledge_rows]
+                rows = [[i.id, self._na(f"Items!{cell(r, 3 + k)}", summaries.get((r, k)))] for r, i in knowledge_rows]
                 top, n = self._chart_block(rows, f"knowledge {tp}")
                 chart.add_series({"name": f"{TIME_POINT_NAMES[tp]}", "categories": self._ref(top, 0, top + n - 1, 0),
                                   "values": self._ref(top, 1, top + n - 1, 1), "fill": {"color": colour}})
@@ -843,18 +850,24 @@ class Book:
             for c, head in enumerate(w["headings"]["participants"], start=1):
                 sh.write_string(row, c, head, st.head)
             top = row + 1
+            answers = [stats.as_number(r.get(q.id)) for r in self.rows.get(self.first, [])]
+            counts = []
             for o in q.options:
                 row += 1
                 bold = q.id == tk.profile.agency and o.code == tk.profile.gp_code
                 sh.write_string(row, 0, self.t(o.label), st.subtitle if bold else st.plain)
-                self.formula(sh, row, 1, f"={stats.count_equal_formula(rng, o.code)}", st.calc_int)
+                counts.append(answers.count(o.code))
+                self.formula(sh, row, 1, f"={stats.count_equal_formula(rng, o.code)}", st.calc_int, counts[-1])
                 if q.id == tk.profile.agency:
-                    self.agency_counts[o.code] = f"Participants!{cell(row, 1)}"
+                    self.agency_counts[o.code] = (f"Participants!{cell(row, 1)}", counts[-1])
             row += 1
             sh.write_string(row, 0, w["not_answered"], st.note)
-            self.formula(sh, row, 1, f'={self.first}_entered-SUM({cell(top, 1)}:{cell(row - 1, 1)})', st.calc_int)
-            for r in range(top, row + 1):
-                self.formula(sh, r, 2, f'=IF(SUM({cell(top, 1)}:{cell(row, 1)})>0,100*{cell(r, 1)}/SUM({cell(top, 1)}:{cell(row, 1)}),"")', st.calc)
+            counts.append(self.named(f"{self.first}_entered") - sum(counts))
+            self.formula(sh, row, 1, f'={self.first}_entered-SUM({cell(top, 1)}:{cell(row - 1, 1)})', st.calc_int,
+                         counts[-1])
+            for r, n in zip(range(top, row + 1), counts):
+                self.formula(sh, r, 2, f'=IF(SUM({cell(top, 1)}:{cell(row, 1)})>0,100*{cell(r, 1)}/SUM({cell(top, 1)}:{cell(row, 1)}),"")',
+                             st.calc, 100 * n / sum(counts) if sum(counts) else "")
             if q.id == tk.profile.agency:
                 chart = self.wb.add_chart({"type": "bar"})
                 chart.add_series({"name": "Participants", "categories": f"=Participants!{cell(top, 0)}:{cell(row - 1, 0)}",
@@ -906,7 +919,8 @@ class Book:
             for scale in paired_scales(tk, self.course, a, b):
                 row += 1
                 sh.write_string(row, 0, self.scale_title(scale), st.plain)
-                self.formula(sh, row, 1, f"=Results!{self.pair_cells[(scale.id, a, b)]['d']}", st.calc2)
+                self.formula(sh, row, 1, f"=Results!{self.pair_cells[(scale.id, a, b)]['d']}", st.calc2,
+                             self.named(f"{scale.id}_{a}_{b}_d"))
                 value = next((x.value for x in benches if x.scale == scale.id and x.statistic == "d" and x.value is not None), None)
                 if value is not None:
                     sh.write_number(row, 2, value, st.input_number)
@@ -917,7 +931,7 @@ class Book:
                                                     "input_message": w["message_research"],
                                                     "error_message": w["message_research_range"]})
                 self.define(f"{scale.id}_research_d", sh, row, 2, f"{self.scale_title(scale)}: published effect size typed by the user")
-                self.research_cells[scale.id] = cell(row, 2)
+                self.research_cells[scale.id] = (cell(row, 2), value)
             self._patch_research_chart()
             self._research_chart(sh, row + 2)
         self.protect(sh)
@@ -949,7 +963,9 @@ class Book:
         """
         for scale_id, r in self.effect_rows.items():
             if scale_id in self.research_cells:
-                self.chart_data.write_formula(r, 5, self._na(f"Research!{self.research_cells[scale_id]}"), None, "")
+                cell_ref, value = self.research_cells[scale_id]
+                formula, cached = self._na(f"Research!{cell_ref}", value)
+                self.chart_data.write_formula(r, 5, formula, None, cached)
 
     # -- Costs ----------------------------------------------------------------------------------
 
@@ -980,7 +996,8 @@ class Book:
         for o in agency.options:
             row += 1
             sh.write_string(row, 0, self.t(o.label), st.plain)
-            self.formula(sh, row, 1, f"={self.agency_counts[o.code]}", st.calc_int)
+            count_cell, count = self.agency_counts[o.code]
+            self.formula(sh, row, 1, f"={count_cell}", st.calc_int, count)
             hours = cells["cost_course_hours"]
             sh.write_formula(row, 2, f'=IF(ISNUMBER({hours}),{hours},"")', st.input_number, "")
             sh.write_blank(row, 3, None, st.input_money)
@@ -1001,8 +1018,12 @@ class Book:
                         f'=IF(AND(ISNUMBER(cost_total),{people}>0),cost_total/{people},"")'))
         outputs.append(("cost_per_hour", label["cost_per_hour"],
                         f'=IF(AND(ISNUMBER(cost_total),SUM({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
+        values = {}  # name -> true value; the costs themselves are typed later, so only the count is known
         pair = self._improvement_pair()
         if pair:
+            change = self.truth["changes"][pair]
+            if change.pct_improved is not None:
+                values["cost_improved_count"] = round(change.pct_improved * change.n_pairs / 100)
             c = self.pair_cells[pair]
             title = self.scale_title(tk.scales[pair[0]]).lower()
             improved = f'ROUND(Results!{c["pct_improved"]}*Results!{c["n_pairs"]}/100,0)'
@@ -1012,7 +1033,8 @@ class Book:
                             '=IF(AND(ISNUMBER(cost_total),SUM(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
         for name, label, f in outputs:
             sh.write_string(row, 0, label, st.subtitle)
-            self.formula(sh, row, 1, f, st.calc_int if name == "cost_improved_count" else st.calc_money)
+            self.formula(sh, row, 1, f, st.calc_int if name == "cost_improved_count" else st.calc_money,
+                         values.get(name, ""))
             self.define(name, sh, row, 1, f"costs: {label.lower()}")
             row += 1
         self.protect(sh)

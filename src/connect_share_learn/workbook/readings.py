@@ -1,0 +1,74 @@
+"""The plain-English reading of a paired change on the Results sheet, as a formula and as
+its Python twin (the text the formula gives, stored as the cell's value).
+
+"Confidence … rose by 20.8 points from start to end, a medium effect (d = 0.74); a change
+this big would be unusual if the course made no difference (p < 0.05); 90% of matched
+participants improved (n = 20)."
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from connect_share_learn import stats
+from connect_share_learn.spec.model import TIME_POINT_SHORT
+
+
+def fixed(x: float, decimals: int) -> str:
+    """Twin of the spreadsheet's FIXED(x, decimals): halves away from zero, thousands with commas."""
+    rounded = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{decimals}f}"
+
+
+def _round(x: float, decimals: int) -> float:
+    """Twin of ROUND(x, decimals)."""
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def _unit(scale) -> str:
+    return "percentage points" if scale.knowledge else "points"
+
+
+def _band(w: dict, d: float) -> str:
+    bands = stats.EFFECT_BANDS
+    size = abs(d)
+    key = ("effect_large" if size >= bands["large"] else "effect_medium" if size >= bands["medium"]
+           else "effect_small" if size >= bands["small"] else "effect_negligible")
+    return w[key]
+
+
+def reading_formula(w: dict, title: str, scale, a: str, b: str, c: dict[str, str]) -> str:
+    """The reading of the change of ``scale`` from ``a`` to ``b``; ``c`` maps each paired
+    statistic to its cell."""
+    title = title.replace('"', '""')
+    unit = _unit(scale)
+    bands = stats.EFFECT_BANDS
+    band = (f'IF(ABS({c["d"]})>={bands["large"]},"{w["effect_large"]}",IF(ABS({c["d"]})>={bands["medium"]},'
+            f'"{w["effect_medium"]}",IF(ABS({c["d"]})>={bands["small"]},"{w["effect_small"]}","{w["effect_negligible"]}")))')
+    # Rounded as shown, so a change of 1e-15 either way (engines differ there) "did not change".
+    shown = f'ROUND({c["mean_change"]},1)'
+    direction = (f'IF({shown}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
+                 f'IF({shown}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
+    effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&FIXED({c["d"]},2)&")","")'
+    chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
+    improved = f'"; "&FIXED({c["pct_improved"]},0)&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
+    return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {TIME_POINT_SHORT[a]} to '
+            f'{TIME_POINT_SHORT[b]}"&{effect}&{chance}&{improved})')
+
+
+def reading(w: dict, title: str, scale, a: str, b: str, change: stats.PairedChange) -> str:
+    """Twin of :func:`reading_formula`: the text it gives for ``change``."""
+    if change.n_pairs < 2:
+        return w["not_enough"]
+    unit = _unit(scale)
+    shown = _round(change.mean_change, 1)
+    if shown > 0:
+        direction = f'{w["rose"]} by {fixed(change.mean_change, 1)} {unit}'
+    elif shown < 0:
+        direction = f'{w["fell"]} by {fixed(-change.mean_change, 1)} {unit}'
+    else:
+        direction = w["unchanged"]
+    effect = f", {_band(w, change.d)} (d = {fixed(change.d, 2)})" if change.d is not None else ""
+    chance = f'; {w["chance_low"] if change.p < 0.05 else w["chance_high"]}' if change.p is not None else ""
+    improved = f'; {fixed(change.pct_improved, 0)}% {w["improved"]} (n = {change.n_pairs}).'
+    return f"{title} {direction} from {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}{effect}{chance}{improved}"
