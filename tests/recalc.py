@@ -13,7 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from connect_share_learn import office
+from connect_share_learn import office, stats
+from connect_share_learn.results import answers, course_results
+from connect_share_learn.workbook.build import write_workbook
+from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
+from connect_share_learn.workbook.self_check import FAILURES
 
 ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "Err:")
 
@@ -135,3 +139,57 @@ def error_cells(path: Path) -> list[str]:
                 if c.data_type == "e" or (c.data_type == "s" and isinstance(c.value, str) and c.value.startswith("Err:")):
                     found.append(f"{ws.title}!{c.coordinate}={c.value}")
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Real workbooks, filled, recalculated in both engines and compared with stats.py
+
+CAPACITY = 40
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def check_workbooks(cases: list[tuple[str, dict]], tmp_path, toolkit) -> list[tuple[Path, Path]]:
+    """Write, recalculate in both engines and compare; ``cases`` are (course id, rows) pairs.
+    Returns each case's (LibreOffice, Gnumeric) copies."""
+    paths = []
+    for k, (course_id, rows) in enumerate(cases):
+        path = tmp_path / f"case{k:02d}_{course_id}.xlsx"
+        write_workbook(toolkit, toolkit.courses[course_id], path, capacity=CAPACITY, rows=rows)
+        paths.append(path)
+    recalculated = recalculate_both(paths, tmp_path / "recalculated")
+    for written, engines, (course_id, rows) in zip(paths, recalculated, cases):
+        course = toolkit.courses[course_id]
+        expected = course_results(toolkit, course, rows)
+        for path in engines:
+            got = named_values(path)
+            assert any(v is not None for v in got.values()), f"{path}: nothing was recalculated"
+            missing = sorted(set(expected) - set(got))
+            assert not missing, f"{path}: names missing from the workbook: {missing[:5]}"
+            wrong = [(name, expected[name], got[name]) for name in expected if not close(expected[name], got[name])]
+            assert not wrong, f"{path}: {len(wrong)} statistics differ, e.g. {wrong[:5]}"
+            check_row_scores(path, course, rows, toolkit)
+            assert error_cells(path) == [], path
+            assert got[FAILURES] == 0, f"{path}: the self-check fails"
+        differ = engine_differences(written, *engines)
+        assert not differ, f"{written.name}: {len(differ)} formula cells differ between LibreOffice and Gnumeric, e.g. {differ[:5]}"
+    return recalculated
+
+
+def check_row_scores(path, course, rows, toolkit):
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    for tp, lay in layout_course(toolkit, course, CAPACITY).items():
+        sheet = wb[lay.sheet]
+        values = list(sheet.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(rows[tp]), values_only=True))
+        for r, row in enumerate(rows[tp]):
+            for scale in lay.scales:
+                if not scale.scored:
+                    continue
+                want = stats.score(scale, toolkit.format_of(scale), answers(scale, row))
+                got = values[r][lay.score_cols[scale.id]]
+                got = None if got == "" else got
+                assert close(want, got), f"{lay.sheet} row {r + FIRST_ROW + 1} {scale.id}: {want} != {got}"

@@ -14,10 +14,17 @@ from connect_share_learn import stats
 from connect_share_learn.spec.model import TIME_POINT_SHORT
 
 
+def fixed_formula(x: str, decimals: int) -> str:
+    """``x`` as text with ``decimals`` decimals. ROUND first: Gnumeric's FIXED rounds the
+    binary value (0.35 gives "0.3"), LibreOffice's and Excel's the decimal one ("0.4"), while
+    every program's ROUND gives 0.4."""
+    return f"FIXED(ROUND({x},{decimals}),{decimals})"
+
+
 def fixed(x: float, decimals: int) -> str:
-    """Twin of the spreadsheet's FIXED(x, decimals): halves away from zero, thousands with commas."""
+    """Twin of :func:`fixed_formula`: halves away from zero, thousands with commas, no "-0"."""
     rounded = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{decimals}f}"
+    return f"{abs(rounded) if rounded == 0 else rounded:,.{decimals}f}"
 
 
 def _round(x: float, decimals: int) -> float:
@@ -47,11 +54,11 @@ def reading_formula(w: dict, title: str, scale, a: str, b: str, c: dict[str, str
             f'"{w["effect_medium"]}",IF(ABS({c["d"]})>={bands["small"]},"{w["effect_small"]}","{w["effect_negligible"]}")))')
     # Rounded as shown, so a change of 1e-15 either way (engines differ there) "did not change".
     shown = f'ROUND({c["mean_change"]},1)'
-    direction = (f'IF({shown}>0,"{w["rose"]} by "&FIXED({c["mean_change"]},1)&" {unit}",'
-                 f'IF({shown}<0,"{w["fell"]} by "&FIXED(-{c["mean_change"]},1)&" {unit}","{w["unchanged"]}"))')
-    effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&FIXED({c["d"]},2)&")","")'
+    direction = (f'IF({shown}>0,"{w["rose"]} by "&{fixed_formula(c["mean_change"], 1)}&" {unit}",'
+                 f'IF({shown}<0,"{w["fell"]} by "&{fixed_formula("-" + c["mean_change"], 1)}&" {unit}","{w["unchanged"]}"))')
+    effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&{fixed_formula(c["d"], 2)}&")","")'
     chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
-    improved = f'"; "&FIXED({c["pct_improved"]},0)&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
+    improved = f'"; "&{fixed_formula(c["pct_improved"], 0)}&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
     return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {TIME_POINT_SHORT[a]} to '
             f'{TIME_POINT_SHORT[b]}"&{effect}&{chance}&{improved})')
 

@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from connect_share_learn import stats
 from connect_share_learn.spec.model import Item, Option, Provenance, ResponseFormat, Scale
+from connect_share_learn.workbook.readings import fixed, fixed_formula
 
 FAILURES = "self_check_failures"
 
@@ -197,7 +198,8 @@ def write_self_check(sheet, top: int, left: int) -> tuple[str, int]:
     formulas = stats.paired_change_formulas(b.span(b0, b1, EARLIER), b.span(b0, b1, CHANGE), cells)
     for k, (name, value) in enumerate(change.as_dict().items()):
         b.formula(r, k, formulas[name], value)
-    b.formula(r + 1, 0, "=FIXED(-2.34,1)", "-2.3")
+    b.formula(r + 1, 0, "=" + fixed_formula("-0.35", 1), fixed(-0.35, 1))
+    b.formula(r + 1, 3, "=" + fixed_formula("-0.004", 2), fixed(-0.004, 2))
     b.formula(r + 1, 1, "=ROUND(-0.04,1)", 0)
     b.formula(r + 1, 2, f"=SUM({b.at(r + 1, 5)})", 0)  # a blank cell: what SUM() of one input gives
     # Each check, then their count.
