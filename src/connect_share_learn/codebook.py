@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
+import yaml
+
+from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.spec.model import Course, text
+from connect_share_learn.spec.model import Course, Scale, text
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class CodebookRow:
     reverse: bool
     key: int | None
     time_points: str
+    scoring: str
 
 
 COLUMNS = [f.name for f in fields(CodebookRow)]
@@ -36,7 +41,7 @@ def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
     for q in toolkit.profile.questions:
         codes = [o.code for o in q.options]
         rows.append(CodebookRow(course.id, "profile", q.id, text(q.text, lang), "choice", min(codes), max(codes),
-                                _codes(q.options, lang), False, None, first))
+                                _codes(q.options, lang), False, None, first, _rules()["none"]))
     for scale in toolkit.course_scales(course):
         fmt = toolkit.format_of(scale)
         tps = " ".join(toolkit.time_points_of(course, scale))
@@ -47,8 +52,18 @@ def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
             lo, hi = min(fmt.codes), max(fmt.codes)
         for item in scale.items:
             rows.append(CodebookRow(course.id, scale.id, item.id, text(item.text, lang), fmt.id, lo, hi,
-                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps))
+                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps, scoring_rule(scale)))
     return rows
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, str]:
+    return yaml.safe_load((default_dir("templates") / "scoring.yaml").read_text("utf-8"))
+
+
+def scoring_rule(scale: Scale) -> str:
+    """How the scale's score is worked out, in words (a summed scale's prorating included)."""
+    return _rules()[scale.scoring].format(k=len(scale.items), min=scale.min_answered)
 
 
 def all_rows(toolkit: Toolkit, courses: list[Course] | None = None) -> list[CodebookRow]:

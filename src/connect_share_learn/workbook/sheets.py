@@ -14,7 +14,7 @@ import yaml
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
 from connect_share_learn import __version__, stats
-from connect_share_learn.codebook import course_rows
+from connect_share_learn.codebook import course_rows, scoring_rule
 from connect_share_learn.results import answers
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINT_SHORT, text
@@ -1074,16 +1074,18 @@ class Book:
         self.define("codebook_items", sh, top, 0, "codebook of items (header row included)", r, len(heads) - 1)
         r += 2
         s_top = r
-        s_heads = ["scale", "title", "scoring", "min_answered", "items", "level", "provenance"]
+        s_heads = ["scale", "title", "scoring", "min_answered", "items", "level", "provenance", "", "", "how the score is worked out"]
         for c, head in enumerate(s_heads):
-            sh.write_string(r, c, head, st.head)
+            if head:
+                sh.write_string(r, c, head, st.head)
         for scale in tk.course_scales(self.course):
             r += 1
             prov = scale.provenance
             values = [scale.id, self.scale_title(scale), scale.scoring, scale.min_answered,
                       " ".join(i.id for i in scale.items), scale.level,
-                      f"{prov.author}; {'original validated items' if prov.original else 'not the original validated items'}"]
-            self._codebook_row(sh, r, values, wrapped=(2, 6))
+                      f"{prov.author}; {'original validated items' if prov.original else 'not the original validated items'}",
+                      None, None, scoring_rule(scale)]
+            self._codebook_row(sh, r, values, wrapped=(2, 6, 9))
         self.define("codebook_scales", sh, s_top, 0, "codebook of scales (header row included)", r, len(s_heads) - 1)
         r += 2
         sh.write_string(r, 0, w["names_intro"], st.subtitle)
