@@ -216,7 +216,7 @@ def templates_laid_over(user: Path | None, scratch: Path):
 
 
 def _forget_cached_wording() -> None:
-    from connect_share_learn.workbook.sheets import wording
+    from connect_share_learn.workbook.book import wording
 
     wording.cache_clear()
 

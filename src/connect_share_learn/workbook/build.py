@@ -15,7 +15,7 @@ import xlsxwriter
 from connect_share_learn import __version__
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
-from connect_share_learn.workbook import sheets
+from connect_share_learn.workbook.book import Book
 from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import layout_course
 from connect_share_learn.workbook.styles import Styles
@@ -66,7 +66,7 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
     rows = rows or {}
     layouts = layout_course(toolkit, course, capacity)
     truth = true_values(toolkit, course, layouts, rows)
-    book = sheets.Book(wb, Styles(wb), toolkit, course, layouts, password, rows, truth, example)
+    book = Book(wb, Styles(wb), toolkit, course, layouts, password, rows, truth, example)
     book.write_all()
     wb.close()
     return path

@@ -1,0 +1,217 @@
+"""One time point's entry sheet: the typed block, its validation and the scoring and matching
+columns (locked, and hidden helpers) beside it."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from connect_share_learn import stats
+from connect_share_learn.spec.model import TIME_POINT_NAMES
+from connect_share_learn.workbook.book import clip
+from connect_share_learn.workbook.layout import FIRST_ROW, IDS_ROW, EntryLayout, baseline_scales, paired_scales
+
+
+def write(book, sh, lay: EntryLayout):
+    st, tk = book.st, book.tk
+    code = tk.profile.code
+    last = lay.last_row
+    # Header rows: band (scale titles), short wording, column ids.
+    sh.set_row(0, 30)
+    sh.set_row(1, 66)
+    sh.freeze_panes(FIRST_ROW, 1)
+    sh.set_column(0, 0, 11, st.input_text)
+    sh.write_string(0, 0, book.w["entry_band_participant"], st.band)
+    sh.write_string(1, 0, "Personal code", st.wording)
+    sh.write_string(IDS_ROW, 0, "code", st.ids)
+    dv_code = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 40,
+               "input_title": book.w["entry_code_label"], "input_message": clip(book.t(code.instructions)),
+               "error_type": "warning", "error_message": book.w["message_code_long"]}
+    sh.data_validation(FIRST_ROW, 0, last, 0, dv_code)
+    col = 1
+    if lay.tp == book.first:
+        qs = tk.profile.questions
+        band = book.t(tk.profile.title) or book.w["entry_band_profile"]
+        if len(qs) > 1:
+            sh.merge_range(0, col, 0, col + len(qs) - 1, band, st.band)
+        else:
+            sh.write_string(0, col, band, st.band)
+        for q in qs:
+            sh.set_column(col, col, 9, st.input)
+            sh.write_string(1, col, book.t(q.short or q.text), st.wording)
+            sh.write_string(IDS_ROW, col, q.id, st.ids)
+            codes = [o.code for o in q.options]
+            listing = "; ".join(f"{o.code} {book.t(o.label)}" for o in q.options)
+            sh.data_validation(FIRST_ROW, col, last, col, {
+                "validate": "integer", "criteria": "between", "minimum": min(codes), "maximum": max(codes),
+                "input_title": clip(q.id, 32), "input_message": clip(listing),
+                "error_title": book.w["message_not_code_title"],
+                "error_message": clip(book.w["message_not_code"].format(listing=listing))})
+            col += 1
+    for scale in lay.scales:
+        fmt = tk.format_of(scale)
+        first_col = col
+        for item in scale.items:
+            width = 14 if fmt.kind == "text" else 7
+            sh.set_column(col, col, width, st.input_text if fmt.kind == "text" else st.input)
+            sh.write_string(1, col, book.t(item.short or item.text), st.wording)
+            sh.write_string(IDS_ROW, col, item.id, st.ids)
+            col += 1
+        if col - 1 > first_col:
+            sh.merge_range(0, first_col, 0, col - 1, book.scale_title(scale), st.band)
+        else:
+            sh.write_string(0, first_col, book.scale_title(scale), st.band)
+        _validate_items(book, sh, lay, scale, first_col, col - 1)
+    # Status and scores (locked, visible), then helpers (hidden).
+    sh.set_column(lay.status_col, lay.status_col, 18, st.status)
+    sh.write_string(0, lay.status_col, book.w["entry_check_band"], st.band)
+    sh.write_string(1, lay.status_col, book.w["entry_check_label"], st.wording)
+    sh.write_string(IDS_ROW, lay.status_col, "status", st.ids)
+    for sid, c in lay.score_cols.items():
+        sh.set_column(c, c, 10, st.calc)
+        sh.write_string(0, c, book.w["entry_score_band"], st.band)
+        sh.write_string(1, c, book.scale_title(tk.scales[sid]), st.wording)
+        sh.write_string(IDS_ROW, c, f"score_{sid}", st.ids)
+    for hid, c in lay.helpers.items():
+        sh.set_column(c, c, 8, st.helper, {"hidden": True})
+        sh.write_string(IDS_ROW, c, hid.replace(":", "_"), st.ids)
+    _formulas(book, sh, lay)
+    _conditional_formats(book, sh, lay)
+    _prefill(book, sh, lay)
+    book.wb.define_name(f"{lay.tp}_data", lay.data_range())
+    book.names.append((f"{lay.tp}_data", f"data typed at {TIME_POINT_NAMES[lay.tp].lower()} ({lay.tp}); "
+                       "column ids in the row above", lay.data_range()[1:]))
+    sh.set_default_row(hide_unused_rows=True)
+    book.protect(sh)
+
+
+def _validate_items(book, sh, lay, scale, c0, c1):
+    w = book.w
+    fmt = book.tk.format_of(scale)
+    last = lay.last_row
+    for item, c in zip(scale.items, range(c0, c1 + 1)):
+        message = clip(book.t(item.text))
+        title = clip(f"{item.id}: {book.t(item.short or '')}".rstrip(": "), 32)
+        if fmt.kind == "rating":
+            # Any whole number in the range is an answer (design.md): a 75 written between
+            # the printed 70 and 80 is typed as 75. The step is only what the paper prints.
+            rule = {"validate": "integer", "criteria": "between", "minimum": fmt.min, "maximum": fmt.max,
+                    "error_title": w["message_range_title"],
+                    "error_message": clip(w["message_range"].format(min=fmt.min, max=fmt.max))}
+        elif fmt.kind == "choice":
+            listing = ", ".join(f"{o.code} = {book.t(o.label)}" for o in fmt.answers())
+            rule = {"validate": "list", "source": [str(x) for x in fmt.codes],
+                    "error_title": w["message_not_code_title"],
+                    "error_message": clip(w["message_not_code"].format(listing=listing))}
+        else:
+            rule = {"validate": "length", "criteria": "<=", "value": 2000,
+                    "error_message": w["message_text_long"]}
+        rule.update({"input_title": title, "input_message": message, "error_type": "stop"})
+        sh.data_validation(FIRST_ROW, c, last, c, rule)
+
+
+def _formulas(book, sh, lay: EntryLayout):
+    tk, st, w = book.tk, book.st, book.w
+    h = lay.helpers
+    L = xl_col_to_name
+    code, key, dup = f"{L(h['code'])}§", f"{L(h['key'])}§", f"{L(h['dup'])}§"
+    inputs = f"A§:{L(len(lay.inputs) - 1)}§"
+    templates: list[tuple[int, str, object]] = [
+        (h["typed"], f'=IF(COUNTA({inputs})=0,"",1)', st.helper),
+        (h["code"], stats.normalised_code_formula("A§"), st.helper),
+        (h["key"], stats.code_key_formula(code), st.helper),
+        (h["dup"], stats.duplicate_formula(key, lay.column_range(h["key"], sheet=False)), st.helper),
+    ]
+    score_ref = {}
+    for scale in lay.scales:
+        if not scale.scored:
+            continue
+        fmt = tk.format_of(scale)
+        cols = lay.item_cols(scale)
+        rng = f"{L(cols[0])}§:{L(cols[-1])}§"
+        item_cells = [f"{L(c)}§" for c in cols]
+        sc = lay.score_cols[scale.id]
+        score_ref[scale.id] = f"{L(sc)}§"
+        templates.append((sc, stats.score_formula(scale, fmt, rng, item_cells), st.calc))
+        if f"total:{scale.id}" in h:
+            templates.append((h[f"total:{scale.id}"],
+                              stats.complete_total_formula(scale, fmt, rng, item_cells, score_ref[scale.id]), st.helper))
+        if f"sumsq:{scale.id}" in h:
+            templates.append((h[f"sumsq:{scale.id}"],
+                              stats.complete_sumsq_formula(rng, f"{L(h[f'total:{scale.id}'])}§"), st.helper))
+    # Matching with earlier time points: one MATCH per pair, reused by INDEX. The pair's
+    # position is kept only when the code is typed once at each time point.
+    status_pair = None
+    for a, b in book.course.pairs:
+        if b != lay.tp:
+            continue
+        lay_a = book.layouts[a]
+        m, ok = f"{L(h[f'match:{a}'])}§", f"{L(h[f'pair:{a}'])}§"
+        status_pair = status_pair or (a, m)
+        templates.append((h[f"match:{a}"], stats.match_formula(key, lay_a.column_range(lay_a.helpers["key"])), st.helper))
+        templates.append((h[f"pair:{a}"], stats.paired_position_formula(m, dup, lay_a.column_range(lay_a.helpers["dup"])),
+                          st.helper))
+        for scale in paired_scales(tk, book.course, a, b):
+            a_score = lay_a.column_range(lay_a.score_cols[scale.id])
+            mine = score_ref[scale.id]
+            before, change = h[f"before:{a}:{scale.id}"], h[f"change:{a}:{scale.id}"]
+            templates.append((before, stats.earlier_score_formula(ok, mine, a_score), st.helper))
+            templates.append((change, stats.change_formula(f"{L(before)}§", mine), st.helper))
+    for scale in baseline_scales(tk, book.course) if lay.tp == "t2" else []:
+        lay1 = book.layouts["t1"]
+        chg12 = f"{L(h[f'change:t1:{scale.id}'])}§"
+        chg01 = lay1.column_range(lay1.helpers[f"change:t0:{scale.id}"])
+        m = f"{L(h['match:t1'])}§"
+        templates.append((h[f"contrast:{scale.id}"],
+                          f'=IF(ISNUMBER({chg12}),IF(ISNUMBER(INDEX({chg01},{m})),{chg12}-INDEX({chg01},{m}),""),"")',
+                          st.helper))
+    # The status says what is wrong with a row.
+    if status_pair:
+        a, m = status_pair
+        ok = f"{L(h[f'pair:{a}'])}§"
+        coded = (f'IF({dup}=1,"{w["status_duplicate"]}",IF(ISNUMBER({ok}),"{w["status_matched"].format(tp=a)}",'
+                 f'IF(ISNUMBER({m}),"{w["status_repeated_there"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}")))')
+    else:
+        coded = f'IF({dup}=1,"{w["status_duplicate"]}","")'
+    status = f'=IF({key}="",IF({L(h["typed"])}§=1,"{w["status_no_code"]}",""),{coded})'
+    templates.append((lay.status_col, status, st.status))
+    for c, tpl, fmt in templates:
+        sh.write_shared_column(FIRST_ROW, lay.last_row, c, tpl, fmt, book.column_values(sh.name, c))
+
+
+def _conditional_formats(book, sh, lay):
+    st, tk = book.st, book.tk
+    last = lay.last_row
+    dup = xl_col_to_name(lay.helpers["dup"])
+    sh.conditional_format(FIRST_ROW, 0, last, 0, {"type": "formula", "criteria": f"=${dup}{FIRST_ROW + 1}=1",
+                                                   "format": st.problem})
+    status = f"${xl_col_to_name(lay.status_col)}{FIRST_ROW + 1}"
+    matched = book.w["status_matched"].split("{")[0]
+    sh.conditional_format(FIRST_ROW, lay.status_col, last, lay.status_col,
+                          {"type": "formula", "criteria": f'=AND({status}<>"",LEFT({status},{len(matched)})<>"{matched}")',
+                           "format": st.problem})
+    for scale in lay.scales:
+        fmt = tk.format_of(scale)
+        cols = lay.item_cols(scale)
+        top = f"{xl_col_to_name(cols[0])}{FIRST_ROW + 1}"
+        if fmt.kind == "rating":
+            rule = f'=AND({top}<>"",OR(NOT(ISNUMBER({top})),{top}<{fmt.min},{top}>{fmt.max}))'
+        elif fmt.kind == "choice":
+            codes = ",".join(f"{top}={c}" for c in fmt.codes)
+            rule = f'=AND({top}<>"",OR(NOT(ISNUMBER({top})),NOT(OR({codes}))))'
+        else:
+            continue
+        sh.conditional_format(FIRST_ROW, cols[0], last, cols[-1], {"type": "formula", "criteria": rule,
+                                                                   "format": st.problem})
+
+
+def _prefill(book, sh, lay):
+    rows = book.rows.get(lay.tp, [])
+    for r, row in enumerate(rows, start=FIRST_ROW):
+        for c, column_id in enumerate(lay.inputs):
+            value = row.get(column_id)
+            if value is None or value == "":
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                sh.write_number(r, c, value, book.st.input)
+            else:
+                sh.write_string(r, c, str(value), book.st.input_text)
