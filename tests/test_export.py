@@ -250,7 +250,8 @@ def test_free_text_is_left_out_unless_asked_for(returns, tmp_path, toolkit):
     _, meta = pyreadstat.read_sav(str(tmp_path / "data.sav"), metadataonly=True)
     text_items = {i.id for s in toolkit.scales.values() if s.format == "free_text" for i in s.items}
     assert not text_items & set(meta.column_names)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.txt", "codebook.csv", "data.sav", "quality.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["MANIFEST.json", "README.txt", "codebook.csv", "data.sav",
+                                                          "quality.csv"]
 
 
 def test_the_r_script_names_every_column_and_runs_where_r_is_installed(exported):
@@ -312,7 +313,7 @@ def test_nothing_readable_exits_1_and_writes_only_quality_csv(tmp_path):
     out = tmp_path / "out"
     result = csl(tmp_path / "x.xlsx", "--out", out)
     assert result.exit_code == 1 and "none of the files could be read" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["quality.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["MANIFEST.json", "quality.csv"]
 
 
 def test_bad_usage_exits_2_with_one_sentence(returns, tmp_path):
@@ -393,3 +394,32 @@ def test_variable_names_fit_spss_stata_and_r():
     assert got[1] != got[0] and len(got[1]) <= 32
     assert got[2:4] == ["in_", "to_"]  # words Stata and SPSS reserve
     assert got[4] == "se_1" and got[5].lower() != "se_1"  # unique without regard to case (SPSS)
+
+
+def test_export_replaces_only_its_own_unchanged_files(returns, tmp_path):
+    """Issue 13.1: files in --out that an export did not write, or that were changed since,
+    are never replaced without --force; a rerun replaces its own files; an earlier export's
+    files are kept on the record."""
+    folder, _typed = returns
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "data.csv").write_text("my own table", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = csl(folder, "--out", out)
+    assert refused.exit_code == 2, refused.output
+    assert "data.csv (not written by csl export)" in refused.output and "--force" in refused.output
+    assert (out / "data.csv").read_text("utf-8") == "my own table"
+    assert sorted(p.name for p in out.iterdir()) == ["data.csv", "notes.txt"]
+    (out / "data.csv").unlink()
+    assert csl(folder, "--out", out).exit_code == 0
+    assert csl(folder, "--out", out).exit_code == 0  # a rerun replaces its own files
+    assert csl(folder, "--out", out, "--format", "spss").exit_code == 0
+    assert {"data.csv", "data.sav", "notes.txt", "MANIFEST.json"} <= {p.name for p in out.iterdir()}
+    with open(out / "README.txt", "a", encoding="utf-8") as fh:
+        fh.write("my note\n")
+    changed = csl(folder, "--out", out)
+    assert changed.exit_code == 2 and "README.txt (changed since csl export wrote it)" in changed.output
+    assert (out / "README.txt").read_text("utf-8").endswith("my note\n")
+    assert csl(folder, "--out", out, "--force").exit_code == 0
+    assert not (out / "README.txt").read_text("utf-8").endswith("my note\n")
+    assert (out / "notes.txt").read_text("utf-8") == "mine"

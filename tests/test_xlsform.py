@@ -274,3 +274,21 @@ def test_command_help_has_an_example_and_every_option_has_help():
     result = run("--help")
     assert result.exit_code == 0 and "Example:" in result.output and "csl export-xlsform" in result.output
     assert all(p.help for p in cli.commands['export-xlsform'].params if p.param_type_name == "option")
+
+
+def test_command_replaces_only_forms_it_wrote_and_never_the_users_files(tmp_path):
+    """Issue 13.1: a form the user changed (or put there) is refused unless --force; a rerun
+    replaces the command's own forms; other files are never touched."""
+    out = tmp_path / "online"
+    assert run("--course", "foundation", "--out", out).exit_code == 0
+    assert run("--course", "foundation", "--out", out).exit_code == 0  # its own, unchanged: replaced
+    (out / "foundation" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "foundation" / "t1.xlsx").write_bytes(b"edited in Kobo's form builder")
+    result = run("--course", "foundation", "--out", out)
+    assert result.exit_code == 2
+    assert "t1.xlsx (changed since csl export-xlsform wrote it)" in result.output and "--force" in result.output
+    assert (out / "foundation" / "t1.xlsx").read_bytes() == b"edited in Kobo's form builder"
+    assert run("--course", "foundation", "--out", out, "--force").exit_code == 0
+    assert (out / "foundation" / "t1.xlsx").read_bytes()[:2] == b"PK"
+    assert (out / "foundation" / "notes.txt").read_text("utf-8") == "mine"
+    assert not [p for p in out.iterdir() if p.name.startswith(".csl-forms-")]

@@ -145,8 +145,11 @@ def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None, 
               help="Export only this course type (repeat for more); all of them if not given.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/online"),
               show_default=True, help="Folder to write the forms into, one sub-folder per course type.")
+@click.option("--force", is_flag=True,
+              help="Replace forms in --out even if they were changed since an export wrote them, or were not "
+                   "written by one.")
 @report_errors
-def export_xlsform(scales, courses, benchmarks, config, course_ids, out: Path) -> None:
+def export_xlsform(scales, courses, benchmarks, config, course_ids, out: Path, force: bool) -> None:
     """Export the questionnaires as XLSForm files for online collection.
 
     Writes one form per course type and time point, OUT/<course>/<tp>.xlsx, for
@@ -168,7 +171,7 @@ def export_xlsform(scales, courses, benchmarks, config, course_ids, out: Path) -
         raise UsageError(f"there is no course type {', '.join(repr(c) for c in unknown)}; "
                          f"choose from {', '.join(sorted(toolkit.courses))}")
     chosen = [toolkit.courses[c] for c in (sorted(set(course_ids)) or sorted(toolkit.courses))]
-    written = write_forms(course_forms(toolkit, chosen, BuildOptions().created), out)
+    written = write_forms(course_forms(toolkit, chosen, BuildOptions().created), out, force)
     click.echo(f"Wrote {len(written)} XLSForm files for {len(chosen)} course type(s) into {out}.")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from connect_share_learn import __version__
+from connect_share_learn.errors import UsageError
 from connect_share_learn.staging import write_file
 
 NAME = "MANIFEST.json"
@@ -67,6 +68,26 @@ class Manifest:
         if entry.get("sha256") is None or entry["sha256"] == sha256(path):
             return "ours"
         return "changed"
+
+    def refuse_to_replace(self, names, command: str, force: bool = False) -> None:
+        """Before ``command`` writes ``names`` into the folder: refuse (unless ``force``) when
+        one of them is there and is not an unchanged file of the command's own."""
+        if force:
+            return
+        states = self.states(names)
+        in_the_way = [f"{n} (changed since {command} wrote it)" if states[n] == "changed"
+                      else f"{n} (not written by {command})" for n in names if states[n] in ("changed", "theirs")]
+        if in_the_way:
+            shown = ", ".join(in_the_way[:5]) + (f" and {len(in_the_way) - 5} more" if len(in_the_way) > 5 else "")
+            them = "it" if len(in_the_way) == 1 else "them"
+            raise UsageError(f"{self.folder}: {shown} would be replaced — move {them} out of the folder to keep "
+                             f"{them} and run again, choose another --out, or add --force to replace {them}")
+
+    def record(self, names) -> None:
+        """Record ``names`` as just written, keeping the earlier files of ours that are still there
+        unchanged (the CSV of an earlier export beside this one's SPSS file)."""
+        earlier = [n for n in self.files if n not in names and self.state(n) == "ours"]
+        self.write(sorted({*names, *earlier}))
 
     def write(self, names: list[str], pending: list[str] = ()) -> None:
         """Record the files ``names`` as they are now and ``pending`` as being made, replacing

@@ -28,6 +28,7 @@ class Staged:
         """Move the files ``names`` of the scratch folder into the output folder."""
         written = []
         for name in names:
+            (self.out / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.folder / name, self.out / name)
             written.append(self.out / name)
         return written

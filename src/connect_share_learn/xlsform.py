@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from connect_share_learn.errors import UsageError, WorkFailed
+from connect_share_learn.errors import UsageError
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, Option, ResponseFormat, text
 
@@ -110,24 +110,35 @@ def course_forms(toolkit: Toolkit, courses: list[Course], created) -> dict[str, 
             for course in courses for tp in course.tp_ids}
 
 
-def write_forms(forms: dict[str, bytes], out: Path) -> list[Path]:
-    """Write the forms under ``out`` (one folder per course type); returns the paths written."""
-    written = []
-    try:
-        for rel, data in sorted(forms.items()):
-            path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            written.append(path)
-    except OSError as exc:
-        raise WorkFailed(f"{exc.filename or out}: the online forms could not be written ({exc.strerror}); "
-                         "check that the folder can be written to") from exc
+def write_forms(forms: dict[str, bytes], out: Path, force: bool = False) -> list[Path]:
+    """Write the forms under ``out`` (one folder per course type), all or nothing; returns the
+    paths written. A form already there is replaced only if an earlier export wrote it and it
+    is unchanged since (each course's ``MANIFEST.json`` records them), unless ``force``."""
+    from connect_share_learn.manifest import Manifest
+    from connect_share_learn.staging import staged
+
+    folders: dict[str, list[str]] = {}
+    for rel in sorted(forms):
+        course, name = rel.split("/")
+        folders.setdefault(course, []).append(name)
+    records = {course: Manifest.read(out / course) for course in folders}
+    for course, names in folders.items():
+        records[course].refuse_to_replace(names, "csl export-xlsform", force)
+    with staged(out, "online forms", ".csl-forms-") as stage:
+        for rel, data in forms.items():
+            (stage.folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (stage.folder / rel).write_bytes(data)
+        written = stage.publish(sorted(forms))
+        for course, names in folders.items():
+            records[course].record(names)
     return written
 
 
 def render(ctx) -> None:
-    """Pack part: ``online/<course>/<tp>.xlsx`` for every course being built."""
-    write_forms(course_forms(ctx.toolkit, ctx.courses, ctx.options.created), ctx.folder / "online")
+    """Pack part: ``online/<course>/<tp>.xlsx`` for every course being built (a fresh folder)."""
+    for rel, data in course_forms(ctx.toolkit, ctx.courses, ctx.options.created).items():
+        (ctx.folder / "online" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ctx.folder / "online" / rel).write_bytes(data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ from connect_share_learn.export import FORMATS
                                       "more than one, or 'all'.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("export"), show_default=True,
               help="Folder for the data, codebook.csv, README.txt and quality.csv (other files in it are left alone).")
+@click.option("--force", is_flag=True,
+              help="Replace files in --out even if they were changed since an export wrote them, or were not "
+                   "written by one (what they hold is lost).")
 @click.option("--keep-codes", is_flag=True,
               help="Keep the participant codes instead of pseudonyms: the output is then personal data.")
 @click.option("--include-text", is_flag=True, help="Include free-text answers (comments); left out by default.")
@@ -30,7 +33,7 @@ from connect_share_learn.export import FORMATS
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
 @report_errors
-def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path, keep_codes: bool,
+def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path, force: bool, keep_codes: bool,
                    include_text: bool, scales, courses, config, workers: int) -> None:
     """Export returned workbooks as data for SPSS, R, Stata or a spreadsheet.
 
@@ -61,7 +64,7 @@ def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     bar = ProgressBar("Reading workbooks")
     try:
         result = export(toolkit, list(paths), out, chosen, keep_codes=keep_codes, include_text=include_text,
-                        workers=workers, progress=bar.step, on_found=bar.start)
+                        workers=workers, progress=bar.step, on_found=bar.start, force=force)
     finally:
         bar.close()
     acc = result.accounting

@@ -26,6 +26,7 @@ from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.export import FORMATS, tidy, writers
 from connect_share_learn.export.pseudonyms import Pseudonyms
 from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.manifest import Manifest
 from connect_share_learn.staging import staged
 
 # The files each format adds; codebook.csv, README.txt and quality.csv come with every export.
@@ -95,15 +96,18 @@ def read(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: 
 
 def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *, keep_codes: bool = False,
            include_text: bool = False, workers: int = 2, progress: Callable[[int], None] | None = None,
-           on_found: Callable[[int], None] | None = None, today: dt.date | None = None) -> Export:
+           on_found: Callable[[int], None] | None = None, today: dt.date | None = None, force: bool = False) -> Export:
     """Read, build the table and write every file of ``formats`` into ``out`` (all or nothing).
 
     When no file could be read only quality.csv is written (and the result has no table).
+    A file of ``out`` is replaced only if an earlier export wrote it and it is unchanged since
+    (``MANIFEST.json`` records them), unless ``force``.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(map(repr, unknown))}: choose from {', '.join(FORMATS)}")
     check_out(paths, out, formats)
+    Manifest.read(out).refuse_to_replace(output_names(formats), "csl export", force)
     clock = time.perf_counter()
     books, acc, problems, by_rule = read(toolkit, paths, out, workers, progress, on_found)
     result = Export(books, None, problems, acc, by_rule)
@@ -114,13 +118,13 @@ def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *
     if acc.files_read:
         result.table = tidy.build(toolkit, books, None if keep_codes else Pseudonyms(), include_text)
     result.seconds["table"] = time.perf_counter() - clock - result.seconds["read"]
-    result.written = _write(result, out, formats, keep_codes, include_text, today or analysis_date())
+    result.written = _write(result, out, formats, keep_codes, include_text, today or analysis_date(), force)
     result.seconds["write"] = time.perf_counter() - clock - result.seconds["read"] - result.seconds["table"]
     return result
 
 
 def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, include_text: bool,
-           today: dt.date) -> list[Path]:
+           today: dt.date, force: bool) -> list[Path]:
     from connect_share_learn.analyse import quality
 
     names = output_names(formats) if result.table is not None else ["quality.csv"]
@@ -149,4 +153,8 @@ def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, incl
             # pyreadstat reports a full disk or an unwritable file as its own error, not OSError.
             raise WorkFailed(f"{out}: the SPSS or Stata file could not be written ({exc}) — check the folder "
                              "can be written to and has space") from None
-        return stage.publish(names)
+        record = Manifest.read(out)
+        record.refuse_to_replace(names, "csl export", force)  # again: the folder may have changed meanwhile
+        written = stage.publish(names)
+        record.record(names)
+        return written
