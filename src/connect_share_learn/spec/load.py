@@ -7,8 +7,6 @@ Every problem in every file is collected before anything is reported.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,70 +22,13 @@ from connect_share_learn.spec.model import (
     Benchmark, BenchmarksFile, Course, ProfileFile, ResponseFormat,
     ResponseFormatsFile, Scale, Settings,
 )
+from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.yaml_source import MAX_BYTES, YamlDocument, read_yaml
 
 KIND_MODELS: dict[str, type[BaseModel]] = {
     "scale": Scale, "response_formats": ResponseFormatsFile, "profile": ProfileFile,
     "course": Course, "benchmarks": BenchmarksFile, "settings": Settings,
 }
-
-
-@dataclass(frozen=True)
-class Toolkit:
-    """Everything every renderer needs, validated and cross-checked."""
-
-    formats: dict[str, ResponseFormat]
-    scales: dict[str, Scale]
-    profile: ProfileFile
-    courses: dict[str, Course]
-    benchmarks: tuple[Benchmark, ...]
-    citations: dict[str, str]
-    settings: Settings
-    warnings: tuple[Problem, ...] = ()
-    sources: tuple[str, ...] = ()
-
-    # -- navigation ---------------------------------------------------------------------------
-
-    def format_of(self, scale: Scale) -> ResponseFormat:
-        return self.formats[scale.format]
-
-    def course_scales(self, course: Course) -> list[Scale]:
-        """The scales a course asks, in the order they are first asked."""
-        seen: dict[str, Scale] = {}
-        for tp in course.time_points:
-            for sid in tp.scales:
-                seen.setdefault(sid, self.scales[sid])
-        return list(seen.values())
-
-    def scales_at(self, course: Course, tp_id: str) -> list[Scale]:
-        return [self.scales[s] for s in course.tp(tp_id).scales]
-
-    def time_points_of(self, course: Course, scale: Scale) -> list[str]:
-        return [tp.id for tp in course.time_points if scale.id in tp.scales]
-
-    def follow_up_weeks(self, course: Course) -> int | None:
-        if "t3" not in course.tp_ids:
-            return None
-        return self.settings.follow_up_weeks or course.tp("t3").weeks
-
-    def course_benchmarks(self, course: Course) -> list[Benchmark]:
-        return [b for b in self.benchmarks if b.course == course.id]
-
-    @property
-    def spec_hash(self) -> str:
-        """SHA-256 of what the data's shape depends on: formats, profile, scales and courses."""
-        return spec_hash(self)
-
-
-def spec_hash(toolkit: Toolkit) -> str:
-    payload = {
-        "formats": {k: v.model_dump(mode="json") for k, v in sorted(toolkit.formats.items())},
-        "profile": toolkit.profile.model_dump(mode="json"),
-        "scales": {k: v.model_dump(mode="json") for k, v in sorted(toolkit.scales.items())},
-        "courses": {k: v.model_dump(mode="json") for k, v in sorted(toolkit.courses.items())},
-    }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
