@@ -18,7 +18,7 @@ pack: $(BIN)/csl
 	$(BIN)/csl build --out build
 
 test: $(BIN)/csl
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(BIN)/csl
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
