@@ -93,7 +93,7 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
         csl build --config my-partnership/settings.yaml --scales my-partnership/scales
         csl build --course foundation --capacity 1000
     """
-    from connect_share_learn import logo
+    from connect_share_learn import letter_context, logo
     from connect_share_learn.pack import BuildOptions, build_pack
 
     started = time.perf_counter()
@@ -102,6 +102,8 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
                            pdf=pdf, large_print=large_print, force=force, templates=templates)
     progress = (lambda part: click.echo(f"  building {part}…", err=True)) if sys.stderr.isatty() else None
     result = build_pack(toolkit, out, options, progress)
+    for warning in letter_context.unset_settings_warnings(toolkit.settings, config):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"Built {len(result.files)} files ({result.total_bytes / 1e6:.1f} MB) into {result.folder} "
                f"in {time.perf_counter() - started:.1f} s.")
 

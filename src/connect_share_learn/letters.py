@@ -13,6 +13,7 @@ written.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -22,15 +23,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, meta
 
-from connect_share_learn.defaults import default_dir
+from connect_share_learn import letter_context
 from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
 from connect_share_learn.errors import InputError, UsageError, WorkFailed
+from connect_share_learn.letter_context import PERSONAL, context_for, letters_dir, personal_context
 from connect_share_learn.logo import EMU_PER_CM, Logo, read as read_logo
 from connect_share_learn.manifest import Manifest, State, sha256
-from connect_share_learn.participants import Participant, ParticipantList, read_participants
+from connect_share_learn.participants import ParticipantList, read_participants
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
 
@@ -38,15 +39,9 @@ from connect_share_learn.spec.model import Course, text
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _TAGS = re.compile(r"<[^>]+>")
-# Filled in per person by the mail merge (the pack uses the words in letters.yaml).
-PERSONAL = ("recipient", "participant", "manager_name", "first_name", "last_name", "name")
 LARGE_PRINT_POINTS = 16
 PAGE_BREAK = '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>' \
              '<w:r><w:br w:type="page"/></w:r></w:p>'
-
-
-def letters_dir() -> Path:
-    return default_dir("templates") / "letters"
 
 
 def template_paths(folder: Path | None = None) -> list[Path]:
@@ -65,57 +60,11 @@ def find_template(name: str, folder: Path | None = None) -> Path:
 
 
 def jinja_env() -> Environment:
-    """Strict and escaping: a missing variable is an error, text is XML-safe."""
-    return Environment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# What fills a letter
-
-
-def letter_words(language: str) -> dict[str, str]:
-    path = letters_dir() / "letters.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {**data["en"], **(data.get(language) or {})}
-
-
-def settings_context(toolkit: Toolkit, course: Course) -> dict:
-    """The values every letter can use, from the partnership's settings and the course."""
-    settings, lang = toolkit.settings, toolkit.settings.language
-    code = toolkit.profile.code
-    first = course.time_points[0]
-    follow = course.tp("t3") if "t3" in course.tp_ids else None
-    return {
-        "partnership": text(settings.partnership, lang),
-        "coordinator": settings.coordinator,
-        "contact": settings.contact,
-        "return_address": " ".join(text(settings.return_address, lang).split()),
-        "retention": " ".join(text(settings.retention, lang).split()),
-        "course_title": text(course.title, lang),
-        "course_description": " ".join(text(course.description, lang).split()),
-        "has_registration": "t0" in course.tp_ids,
-        "double_baseline": course.double_baseline,
-        "first_minutes": first.minutes,
-        "follow_up": follow is not None,
-        "follow_up_weeks": toolkit.follow_up_weeks(course) or "",
-        "follow_up_minutes": follow.minutes if follow else "",
-        "code_instructions": " ".join(text(code.instructions, lang).split()),
-        "code_parts": [text(p.text, lang) for p in code.parts],
-        "code_example": code.example,
-    }
-
-
-def where_from(variable: str, settings: dict) -> str:
-    """Where a template variable's value comes from, for ``csl letters --check``."""
-    if variable in ("recipient", "participant", "name", "first_name", "last_name"):
-        return "participant list (the name); the pack uses the words in letters.yaml"
-    if variable == "manager_name":
-        return "participant list ('manager_name' column), else \"colleague\""
-    if variable in ("partnership", "coordinator", "contact", "return_address", "retention"):
-        return "settings"
-    if variable in settings:
-        return "course and settings"
-    return "NOT PROVIDED: the participant list needs a column of this name"
+    """Strict and escaping: a missing variable is an error, text is XML-safe. The templates are
+    English, and so are the rules that fit a setting's text to its place in a sentence."""
+    env = Environment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env.filters.update(letter_context.filters(letter_context.wording("en")))
+    return env
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +111,7 @@ class LetterTemplate:
                 continue
             # One paragraph per line, as docxtpl does, so a line number is a paragraph number.
             source = _PARAGRAPH.sub(r"\n<w:p\1", patcher.patch_xml(xml))
+            source = letter_context.fit_to_sentences(source)
             try:
                 template.parts[name] = env.from_string(source)
                 template.variables |= meta.find_undeclared_variables(env.parse(source))
@@ -300,7 +250,7 @@ def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str,
 def render(ctx) -> None:
     """Pack part: ``letters/<course>/<letter>.docx`` (and ``-large-print`` and PDF editions)."""
     toolkit: Toolkit = ctx.toolkit
-    words = letter_words(toolkit.settings.language)
+    wording = letter_context.wording(toolkit.settings.language)
     logo = read_logo(toolkit.settings)
     editions = [(LetterTemplate.load(p, logo=logo), "") for p in template_paths()]
     if ctx.options.large_print:
@@ -308,7 +258,7 @@ def render(ctx) -> None:
     author = text(toolkit.settings.partnership, toolkit.settings.language)
     written = []
     for course in ctx.courses:
-        context = {**settings_context(toolkit, course), **words}
+        context = context_for(toolkit, course, wording)
         for template, _ in editions:
             _check_variables(template, context)
         folder = ctx.folder / "letters" / course.id
@@ -354,16 +304,10 @@ def safe_file_name(name: str, limit: int = 60) -> str:
     return kept[:limit].rstrip("-_.") or "participant"
 
 
-def personal_context(person: Participant, words: dict[str, str]) -> dict:
-    values = {k: v for k, v in person.fields.items() if k.isidentifier()}
-    values.update(recipient=person.name, participant=person.name, name=person.name)
-    values["manager_name"] = person.fields.get("manager_name") or words["manager_name"]
-    return values
-
-
 def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path, out: Path, created,
-          pdf: bool = False, large_print: bool = False, force: bool = False,
-          progress=None) -> MergeResult:
+          pdf: bool = False, large_print: bool = False, force: bool = False, progress=None,
+          header_row: int | None = None, date: dt.date | None = None,
+          settings_file: Path | None = None) -> MergeResult:
     """Write ``out/<letter>/<list>/``: one letter per participant, one combined document.
 
     The folder is named after the participant list, so another cohort's letters go beside
@@ -372,12 +316,17 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     unless ``force``; other files are never touched. The .docx files are in place before any
     PDF is made, so a failed conversion loses none of them (see ``missing_pdfs``).
     ``progress`` (with ``start(total)`` and ``step(n)``) follows the PDFs being made.
+    ``header_row`` is the list's row of headings, if not the first that names a column of
+    names; ``date`` is printed on the letters (else "[date]"); ``settings_file`` is named in
+    the warning about settings left out.
     """
     template = LetterTemplate.load(find_template(letter), large_print=large_print, logo=read_logo(toolkit.settings))
-    words = letter_words(toolkit.settings.language)
-    context = {**settings_context(toolkit, course), **words}
+    wording = letter_context.wording(toolkit.settings.language)
+    context = context_for(toolkit, course, wording)
+    if date:
+        context["letter_date"] = letter_context.long_date(date)
     needed = template.variables - set(context) - set(PERSONAL)
-    people: ParticipantList = read_participants(participants_file, needed)
+    people: ParticipantList = read_participants(participants_file, needed, header_row=header_row)
     if pdf:
         from connect_share_learn import office
 
@@ -403,7 +352,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     try:
         bodies = []
         for person, name in zip(people.participants, names):
-            rendered = template.write({**context, **personal_context(person, words)}, scratch / name,
+            rendered = template.write({**context, **personal_context(person, wording)}, scratch / name,
                                       title, author, created)
             bodies.append(rendered["word/document.xml"])
         combine(template, bodies, scratch / combined, title, author, created)
@@ -437,8 +386,27 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     warnings = people.warnings + [f"{folder / name} was kept: it was changed since csl letters wrote it, and is not "
                                   "one of these letters" for name, state in states.items()
                                   if state == "changed" and name not in record.files]
+    warnings += _manager_warnings(template, people)
+    warnings += letter_context.unset_settings_warnings(toolkit.settings, settings_file, template.variables)
     pdfs = [folder / _pdf(n) for n in documents if _pdf(n) in record.files]
     return MergeResult(folder, [folder / n for n in names], folder / combined, pdfs, missing, warnings)
+
+
+def _manager_warnings(template: LetterTemplate, people: ParticipantList) -> list[str]:
+    """Warnings when a letter greets the manager by name but the list does not give the manager's name."""
+    if "manager_name" not in template.variables:
+        return []
+    if "manager_name" not in people.columns:
+        return [(f"{people.file} has no 'manager_name' column, so every letter begins \"Dear colleague\". The "
+                 "manager letter is normally addressed to each participant's manager: to greet them by name, add "
+                 "a column headed 'manager_name' (or 'Manager') with each manager's name")]
+    blank = [str(p.row) for p in people.participants if not p.fields.get("manager_name")]
+    if len(blank) == 1:
+        return [f"{people.file}: row {blank[0]} has no manager's name, so that letter begins \"Dear colleague\""]
+    if blank:
+        rows = ", ".join(blank[:10]) + (" …" if len(blank) > 10 else "")
+        return [f"{people.file}: rows {rows} have no manager's name, so those letters begin \"Dear colleague\""]
+    return []
 
 
 def _pdf(name: str) -> str:
@@ -480,7 +448,7 @@ def check(toolkit: Toolkit, course: Course, letter: str | None = None) -> list[t
     Returns (letter, [(variable, source)], error) per template; ``error`` is "" unless the
     template cannot be read, so one broken template does not hide the others.
     """
-    context = {**settings_context(toolkit, course), **letter_words(toolkit.settings.language)}
+    context = context_for(toolkit, course, letter_context.wording(toolkit.settings.language))
     paths = [find_template(letter)] if letter else template_paths()
     report = []
     for path in paths:
@@ -489,5 +457,5 @@ def check(toolkit: Toolkit, course: Course, letter: str | None = None) -> list[t
         except InputError as exc:
             report.append((path.stem, [], str(exc)))
             continue
-        report.append((template.name, [(v, where_from(v, context)) for v in sorted(template.variables)], ""))
+        report.append((template.name, [(v, letter_context.where_from(v, context)) for v in sorted(template.variables)], ""))
     return report

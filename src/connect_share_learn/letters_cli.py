@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +18,10 @@ from connect_share_learn.errors import UsageError, WorkFailed
 @click.option("--participants", type=click.Path(path_type=Path, dir_okay=False),
               help="The participant list: CSV (UTF-8 or Excel's Windows-1252) or XLSX, with a 'name' "
                    "column or 'first_name' and 'last_name' columns.")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
+              help="The row that holds the column headings, if the first row that names a column of names is not it.")
+@click.option("--date", "letter_date", callback=lambda ctx, param, value: _date(value), metavar="DATE",
+              help="The date printed on the letters, as 2026-03-14 or 14/03/2026 (default: today).")
 @click.option("--course", "course_id", default=None,
               help="The course type whose details fill the letter (default: foundation).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/letters"),
@@ -33,15 +38,16 @@ from connect_share_learn.errors import UsageError, WorkFailed
 @spec_options
 @click.pass_context
 @report_errors
-def letters_command(ctx, letter, participants, course_id, out, check, pdf, large_print, force, templates, scales,
-                    courses, benchmarks, config):
+def letters_command(ctx, letter, participants, header_row, letter_date, course_id, out, check, pdf, large_print, force,
+                    templates, scales, courses, benchmarks, config):
     """Merge a letter with a participant list: one .docx per person and one combined file.
 
     LETTER is a template's file name without .docx: invitation, thank_you,
     follow_up_invitation, follow_up_reminder, manager_letter, information_sheet or
     results_summary. Names come out exactly as written in the list. Blank and repeated
-    rows are skipped and reported. The list itself is never copied. Give your partnership's
-    settings file with --config: without it the letters carry placeholder details.
+    rows are skipped and reported. The list itself is never copied. Each letter is dated
+    today unless --date gives another day. Give your partnership's settings file with
+    --config: without it the letters print placeholders such as "[return address]".
 
     The letters go in a folder named after the letter and the list (build/letters/
     invitation/delegates/), so each cohort's list gives its own folder. Running the same
@@ -52,6 +58,7 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
     Example:
         csl letters invitation --participants delegates.csv --course domestic_abuse --config settings.yaml
         csl letters manager_letter --participants delegates.xlsx --out build/letters --pdf
+        csl letters thank_you --participants export.csv --header-row 4 --date 2026-03-14
         csl letters --check
     """
     from connect_share_learn import letters, logo
@@ -81,10 +88,11 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
         bar = ProgressBar("Making PDFs")
         try:
             result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
-                                   large_print=large_print, force=force, progress=bar)
+                                   large_print=large_print, force=force, progress=bar, header_row=header_row,
+                                   date=letter_date or dt.date.today(), settings_file=config)
         finally:
             bar.close()
-        for warning in result.warnings + _placeholder_warnings(toolkit.settings, letter, participants) + _manager_warnings(letter, participants):
+        for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
         extra = f" and {_count(len(result.pdfs), 'PDF')}" if result.pdfs else ""
         click.echo(f"Wrote {_count(len(result.letters), 'letter')}, the combined {result.combined.name}{extra} "
@@ -93,43 +101,15 @@ def letters_command(ctx, letter, participants, course_id, out, check, pdf, large
             raise WorkFailed(_missing_pdfs(result, letter, participants))
 
 
-
-def _placeholder_warnings(settings, letter: str, participants: Path) -> list[str]:
-    """A warning when the letters would carry the toolkit's placeholder partnership details."""
-    from connect_share_learn.spec.model import Settings
-
-    defaults = Settings()
-    fields = [(name, label) for name, label in
-              (("partnership", "partnership"), ("contact", "contact"), ("return_address", "return address"))
-              if getattr(settings, name) == getattr(defaults, name)]
-    if not fields:
-        return []
-    shown = "; ".join(f"{label}: \"{getattr(defaults, name)}\"" for name, label in fields)
-    return [(f"the letters carry placeholder details, not your partnership's ({shown}). Write a settings file "
-             "with your partnership's name, contact and return address (the guide's page 'Adapting the questions "
-             "and adding a scale' shows one) and give it with --config FILE, e.g. "
-             f"'csl letters {letter} --participants {participants} --config settings.yaml'")]
-
-
-def _manager_warnings(letter: str, participants: Path) -> list[str]:
-    """Warnings when a letter greets the manager by name but the list does not give the manager's name."""
-    from connect_share_learn import letters
-    from connect_share_learn.participants import read_participants
-
-    if "manager_name" not in letters.LetterTemplate.load(letters.find_template(letter)).variables:
-        return []
-    people = read_participants(participants)
-    if "manager_name" not in people.columns:
-        return [(f"{participants} has no 'manager_name' column, so every letter begins \"Dear colleague\". The "
-                 "manager letter is normally addressed to each participant's manager: to greet them by name, add "
-                 "a column headed 'manager_name' (or 'Manager') with each manager's name")]
-    blank = [str(p.row) for p in people.participants if not p.fields.get("manager_name")]
-    if len(blank) == 1:
-        return [f"{participants}: row {blank[0]} has no manager's name, so that letter begins \"Dear colleague\""]
-    if blank:
-        rows = ", ".join(blank[:10]) + (" …" if len(blank) > 10 else "")
-        return [f"{participants}: rows {rows} have no manager's name, so those letters begin \"Dear colleague\""]
-    return []
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), form).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"'{value}' is not a date: give it as 2026-03-14 or 14/03/2026", param_hint="'--date'")
 
 
 def _missing_pdfs(result, letter: str, participants: Path) -> str:
@@ -144,6 +124,7 @@ def _missing_pdfs(result, letter: str, participants: Path) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
 
 def _course(toolkit, course_id: str | None):
     if course_id is None:

@@ -11,6 +11,8 @@ Markup, one block per blank-line-separated paragraph:
   "## text"   a sub-heading                         "- text"   a bullet point
   "| a | b |" a row of a two-column table           "{%p … %}" a docxtpl control line
   "**bold**"  bold words inside any line
+The letterhead line holding {{ letter_date }} has space above it; from "Yours sincerely," on,
+each line keeps with the one before it, so a signature never stands alone on a page.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def make(name: str, folder: Path = HERE) -> Path:
     document = Document()
     # The results summary must fit one page, with its table.
     style_document(document, 11 if name == "results_summary" else 12)
-    table = None
+    table, closing = None, False
     for block in blocks((HERE / "source" / f"{name}.md").read_text(encoding="utf-8")):
         if block.startswith("|"):
             cells = [c.strip() for c in block.strip("|").split("|")]
@@ -119,6 +121,8 @@ def make(name: str, folder: Path = HERE) -> Path:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             paragraph.paragraph_format.space_after = Pt(0)
             add_text(paragraph, block[2:].strip())
+            if "letter_date" in block:
+                paragraph.paragraph_format.space_before = Pt(12)
         elif block.startswith("## "):
             document.add_heading(block[3:], level=2)
         elif block.startswith("# "):
@@ -130,6 +134,15 @@ def make(name: str, folder: Path = HERE) -> Path:
             add_text(paragraph, block)
             if block.startswith("Dear "):
                 paragraph.paragraph_format.space_before = Pt(18)
+            closing = closing or block.startswith("Yours ")
+            if closing:
+                # The closing and signature never stand alone on a page: each line keeps with the one before.
+                before = [p for p in document.paragraphs[:-1] if p.text and not p.text.startswith("{%")][-1]
+                before.paragraph_format.keep_with_next = True
+                if not block.startswith("Yours "):
+                    paragraph.paragraph_format.space_after = Pt(0)
+                    if before.text.startswith("Yours "):
+                        paragraph.paragraph_format.space_before = Pt(24)  # room to sign
     target = folder / f"{name}.docx"
     save_document(document, target, TITLES[name], "connect-share-learn", CREATED)
     return target

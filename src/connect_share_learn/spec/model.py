@@ -418,13 +418,22 @@ def _check_logo(path: str) -> str:
 
 
 class Settings(Strict):
-    """The partnership's own details; every field has a default so no file is needed."""
+    """The partnership's own details; every field has a default so no file is needed.
+
+    The letters print a plainly unfilled placeholder for each of the partnership's details
+    the file leaves out (see :mod:`connect_share_learn.letter_context`), not these defaults.
+    """
 
     kind: Literal["settings"] = "settings"
     partnership: Title = "Your Local Safeguarding Children Partnership"
-    coordinator: str = "the training coordinator"
+    coordinator: str | None = None
     contact: str = "the partnership's training team"
     return_address: LongText = "the training team at your safeguarding partnership"
+    # The privacy notice's lawful basis, and whom to ask about data protection.
+    lawful_basis: LongText = ("Under UK data protection law (the UK GDPR), our lawful basis for using this "
+                              "information is public task (Article 6(1)(e)): it is necessary for a task carried "
+                              "out in the public interest or in the exercise of our official functions.")
+    dpo_contact: str | None = None
     # The partnership's logo: a PNG or JPEG file, relative to the settings file (see logo.py).
     logo: Annotated[str, AfterValidator(_check_logo)] | None = None
     follow_up_weeks: int | None = Field(default=None, ge=1, le=104)
