@@ -266,8 +266,9 @@ def test_the_list_is_never_copied(tmp_path):
 
 def test_merges_are_reproducible(tmp_path):
     source = write_csv(tmp_path / "people.csv", [["name"], ["Ann Lee"], ["Bo Li"]])
-    invoke("thank_you", "--participants", source, "--out", tmp_path / "a")
-    invoke("thank_you", "--participants", source, "--out", tmp_path / "b")
+    # Dated, so that a run across midnight gives the same letters.
+    invoke("thank_you", "--participants", source, "--out", tmp_path / "a", "--date", "2026-03-14")
+    invoke("thank_you", "--participants", source, "--out", tmp_path / "b", "--date", "2026-03-14")
     for path in (tmp_path / "a" / "thank_you" / "people").iterdir():
         assert path.read_bytes() == (tmp_path / "b" / "thank_you" / "people" / path.name).read_bytes()
 
