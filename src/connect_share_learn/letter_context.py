@@ -18,7 +18,7 @@ import yaml
 
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.participants import Participant
-from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.model import Course, Settings, text
 
 # The partnership's details: a letter prints a placeholder for each one the settings leave out.

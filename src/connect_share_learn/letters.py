@@ -32,7 +32,7 @@ from connect_share_learn.letter_context import PERSONAL, context_for, letters_di
 from connect_share_learn.logo import EMU_PER_CM, Logo, read as read_logo
 from connect_share_learn.manifest import Manifest, State, sha256
 from connect_share_learn.participants import ParticipantList, read_participants
-from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.model import Course, text
 
 # The parts of a .docx that may hold template tags.
