@@ -130,6 +130,6 @@ def test_response_rates_count_only_courses_that_ask_the_time_point(tmp_path, too
     contract_workbook(tmp_path / "d.xlsx", toolkit, d, simulate(toolkit, d, 12, seed=2, end=1.0, follow_up=0.5),
                       details={"attended": 15})
     analysis = analyse(toolkit, [tmp_path], workers=1)
-    rows = {r["time_point"]: r for r in response_rows(analysis.results) if r["group_kind"] == "all"}
+    rows = {r["time_point"]: r for r in response_rows(analysis.results, analysis.published) if r["group_kind"] == "all"}
     assert rows["t0"]["attended"] == 15 and math.isclose(rows["t0"]["response_rate"], 100 * 12 / 15)
     assert rows["t1"]["attended"] == 35 and math.isclose(rows["t1"]["response_rate"], 100 * 22 / 35)

@@ -47,21 +47,32 @@ def pooled(tmp_path_factory, toolkit):
     return analysis, data
 
 
+def _agency_of(toolkit, data) -> dict:
+    """(book index, code) → the participant's agency at the course's first time point; a code
+    typed twice there has none."""
+    found = {}
+    for b, (_, course, _, _, rows) in enumerate(data):
+        first = rows[course.tp_ids[0]]
+        dupes = stats.duplicate_codes(r["code"] for r in first)
+        for r in first:
+            code = stats.normalise_code(r["code"])
+            if code and code not in dupes:
+                found[(b, code)] = r.get(toolkit.profile.agency)
+    return found
+
+
 def _expected_groups(toolkit, data):
     """Group kind → label → list of (book index, tp, row dict, agency)."""
     agency_q = toolkit.profile.agency
+    agency_of = _agency_of(toolkit, data)
     groups = defaultdict(lambda: defaultdict(list))
     for b, (name, course, partnership, start, rows) in enumerate(data):
         first = course.tp_ids[0]
-        codes = [r["code"] for r in rows[first]]
-        dupes = stats.duplicate_codes(codes)
-        agency_of = {stats.normalise_code(r["code"]): r.get(agency_q) for r in rows[first]
-                     if stats.normalise_code(r["code"]) and stats.normalise_code(r["code"]) not in dupes}
         year = f"{start.year if start.month >= 4 else start.year - 1}"
         for tp, tp_rows in rows.items():
             for r in tp_rows:
                 code = stats.normalise_code(r.get("code"))
-                agency = r.get(agency_q) if tp == first else agency_of.get(code)
+                agency = r.get(agency_q) if tp == first else agency_of.get((b, code))
                 groups["all"]["All courses"].append((b, tp, r, agency))
                 groups["course_type"][course.id].append((b, tp, r, agency))
                 groups["partnership_year"][(partnership.casefold(), year)].append((b, tp, r, agency))
@@ -116,6 +127,7 @@ def _unique_scores(toolkit, data, participants, sid: str, tp: str, double_baseli
 def test_every_pooled_statistic_equals_stats_py_on_the_data(pooled, toolkit):
     analysis, data = pooled
     expected = _expected_groups(toolkit, data)
+    agency_of = _agency_of(toolkit, data)
     checked = 0
     for kind, groups in expected.items():
         for key, members in groups.items():
@@ -138,6 +150,8 @@ def test_every_pooled_statistic_equals_stats_py_on_the_data(pooled, toolkit):
                     checked += 1
             # Paired: unique_scores within each workbook (over all its rows), keys kept apart per workbook.
             participants = {(b, stats.normalise_code(r.get("code"))) for b, _, r, _ in members}
+            if kind == "agency":  # a participant counts in one agency: theirs at the first time point
+                participants = {p for p in participants if agency_of.get(p) == key}
             for (sid, a, bt), got in result.changes.items():
                 want = stats.paired_change(*[_unique_scores(toolkit, data, participants, sid, tp) for tp in (a, bt)])
                 for field, value in want.as_dict().items():
@@ -161,7 +175,7 @@ def test_gps_are_a_group_of_their_own_and_listed_first(pooled, toolkit):
 
 def test_small_cells_are_suppressed(pooled):
     analysis, _ = pooled
-    rows = time_point_rows(analysis.results)
+    rows = time_point_rows(analysis.results, analysis.published)
     small = [r for r in rows if isinstance(r["n"], str)]
     assert small, "the test data should include a group of fewer than 5"
     for r in small:
@@ -169,7 +183,7 @@ def test_small_cells_are_suppressed(pooled):
     for r in rows:
         if not isinstance(r["n"], str):
             assert r["n"] == 0 or r["n"] >= 5
-    for r in change_rows(analysis.results):
+    for r in change_rows(analysis.results, analysis.published):
         assert r["n_pairs"] == SUPPRESSED or r["n_pairs"] == 0 or r["n_pairs"] >= 5
 
 
@@ -200,3 +214,21 @@ def test_reading_in_worker_processes_gives_the_same_results(tmp_path, toolkit):
     for a, b in zip(one.results, two.results):
         assert a.time_points == b.time_points and a.changes == b.changes and a.responses == b.responses
     assert one.problems == two.problems
+
+
+def test_every_pair_counts_in_one_agency_even_when_its_code_is_typed_twice_at_the_start(tmp_path, toolkit):
+    """The agencies add up to all courses for paired results too: a participant whose code is
+    typed twice at the first time point (with two agencies) counts once, as 'Not known'."""
+    course = toolkit.courses["foundation"]
+    rows = simulate(toolkit, course, 12, seed=5, end=1.0, follow_up=1.0)
+    twice = dict(rows["t1"][0], agency=1 if rows["t1"][0]["agency"] != 1 else 2)
+    rows["t1"].append(twice)
+    contract_workbook(tmp_path / "w.xlsx", toolkit, course, rows)
+    analysis = analyse(toolkit, [tmp_path], workers=1)
+    every = next(g for g in analysis.results if g.kind == "all")
+    agencies = [g for g in analysis.results if g.kind == "agency"]
+    for pair, n in every.matched.items():
+        assert sum(g.matched.get(pair, 0) for g in agencies) == n, pair
+    for key, change in every.changes.items():
+        assert sum(g.changes[key].n_pairs for g in agencies if key in g.changes) == change.n_pairs, key
+    assert every.changes[("self_efficacy", "t2", "t3")].n_pairs == 12

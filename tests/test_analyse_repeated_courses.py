@@ -107,8 +107,8 @@ def test_more_questionnaires_than_attended_and_an_end_before_the_start_are_noted
     book = read_returned(path, "w.xlsx", toolkit)
     assert not book.refused and book.rows_used == sum(len(v) for v in rows.values())
     over = [p for p in book.problems if p.rule == "response_rate_over_100"]
-    assert {p.detail for p in over} >= {"10 questionnaires used on Start (t1), 8 attended",
-                                        "10 questionnaires used on End (t2), 8 attended"}
+    # The number of questionnaires is not given: it may be a count that the outputs hide.
+    assert {p.detail for p in over} >= {"on Start (t1), where 8 attended", "on End (t2), where 8 attended"}
     assert all(p.sheet == "Start here" and p.row and p.column == "B" for p in over)
     [late] = [p for p in book.problems if p.rule == "end_before_start"]
     assert late.detail == "01/09/2025, before the start date 15/09/2025" and late.sheet == "Start here"

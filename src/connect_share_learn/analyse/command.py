@@ -31,7 +31,8 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
     PATHS are returned .xlsx workbooks or folders (searched recursively). Every score is
     recomputed from the typed answers. Files that cannot be read are listed with the
     reason and the run goes on; nothing is ever written into them. Numbers based on
-    fewer than 5 people show as "<5", and no output holds a participant code.
+    fewer than 5 people are hidden ("[c]"), and so are those that would let one work
+    them out from the totals; no output holds a participant code.
 
     \b
     Exit status: 0 analysed (unreadable files are listed in quality.csv),

@@ -58,6 +58,8 @@ def near_matches(data: PooledData) -> list[QualityProblem]:
 class BaselineByFollowUp:
     """Baseline scores of the people matched at a later time point and of those who were not."""
 
+    kind: str  # of the group: "all" or "course_type"
+    key: str
     group: str
     scale: str
     baseline: str
@@ -117,6 +119,6 @@ def baseline_by_follow_up(data: PooledData, groups) -> list[BaselineByFollowUp]:
             for base, later in later_tps:
                 matched, unmatched = found[(sid, base, later)]
                 if matched or unmatched:
-                    out.append(BaselineByFollowUp(group.label, sid, base, later,
+                    out.append(BaselineByFollowUp(group.kind, group.key, group.label, sid, base, later,
                                                   stats.mean_sd(matched), stats.mean_sd(unmatched)))
     return out

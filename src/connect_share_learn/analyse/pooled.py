@@ -11,6 +11,8 @@ a partnership's courses in one reporting year, or everything. Within a group:
 - per scale and pair of time points, :func:`stats.paired_change` over the participants
   matched *within their own workbook* (codes are only unique inside one course), with
   duplicates left out as :func:`stats.unique_scores` does, over the whole workbook's time point;
+  in an agency's group, the participants of that agency at their course's first time point
+  (one whose code is typed twice there is 'not known'), so that no pair counts in two agencies;
 - the double-baseline contrast, :func:`stats.baseline_contrast`, where t0, t1 and t2 exist.
 """
 
@@ -66,6 +68,7 @@ class GroupResult:
     label: str
     courses: int
     responses: dict[str, int]
+    first_responses: int  # questionnaires at the first time point of each one's course
     attended: int | None  # over the courses whose details give it
     attended_at: dict[str, int]  # the same, over the courses that ask each time point
     responses_of_attended: dict[str, int]
@@ -136,6 +139,18 @@ class PooledData:
         option = next((o for o in q.options if o.code == code), None)
         return text(option.label, self.toolkit.settings.language) if option else NOT_KNOWN
 
+    def book_groups(self, b: int) -> tuple[tuple[str, str, str], ...]:
+        """(kind, key, label) of workbook ``b``'s course type, partnership-year and course."""
+        toolkit = self.toolkit
+        book = self.books[b]
+        d = book.details
+        course = toolkit.courses[book.course]
+        partnership = d.partnership or NOT_KNOWN
+        year = d.year or "year not known"
+        return (("course_type", course.id, text(course.title, toolkit.settings.language)),
+                ("partnership_year", f"{partnership.casefold()}\x1f{year}", f"{partnership}, {year}"),
+                ("course", str(b), course_label(book, toolkit)))
+
     def groups(self) -> list[Group]:
         toolkit = self.toolkit
         out: dict[tuple[str, str], Group] = {}
@@ -150,15 +165,7 @@ class PooledData:
         for m in self.members:
             keys = of_book.get(m.book)
             if keys is None:
-                book = self.books[m.book]
-                d = book.details
-                course = toolkit.courses[book.course]
-                partnership = d.partnership or NOT_KNOWN
-                year = d.year or "year not known"
-                keys = of_book[m.book] = (
-                    ("course_type", course.id, text(course.title, toolkit.settings.language)),
-                    ("partnership_year", f"{partnership.casefold()}\x1f{year}", f"{partnership}, {year}"),
-                    ("course", str(m.book), course_label(book, toolkit)))
+                keys = of_book[m.book] = self.book_groups(m.book)
             add("all", "all", "All courses", m)
             add(*keys[0], m)
             add("agency", str(m.agency) if m.agency is not None else "", self.agency_label(m.agency), m)
@@ -190,11 +197,14 @@ class PooledData:
                 if s.scored and s.id not in scale_order:
                     scale_order.append(s.id)
         responses = {tp: 0 for tp in TIME_POINTS}
+        first_tp = {b: toolkit.courses[self.books[b].course].tp_ids[0] for b in books}
+        first_responses = 0
         by_scale_tp: dict[tuple[str, str], list[Response]] = defaultdict(list)
         participants: set[str] = set()
         for m in group.members:
             r = m.response
             responses[r.tp] += 1
+            first_responses += r.tp == first_tp[m.book]
             if m.key:
                 participants.add(m.key)
             for sid in r.scores:
@@ -215,6 +225,9 @@ class PooledData:
                 time_points.append(ScaleAtTimePoint(sid, tp, tps, len(complete), low, high, half))
 
         whole_books = group.kind != "agency"
+        if not whole_books:
+            agency = int(group.key) if group.key else None
+            participants = {k for k in participants if self.agency_of.get(k) == agency}
         changes: dict[tuple[str, str, str], stats.PairedChange] = {}
         contrasts: dict[str, stats.BaselineContrast] = {}
         pairs = [p for p in PAIR_ORDER if any(p in c.pairs for c in courses)]
@@ -246,8 +259,8 @@ class PooledData:
                 for m in group.members:
                     if m.book in known_set:
                         responses_of_attended[m.response.tp] = responses_of_attended.get(m.response.tp, 0) + 1
-        return GroupResult(group.kind, group.key, group.label, len(books), responses, attended, attended_at,
-                           responses_of_attended, matched, time_points, changes, contrasts)
+        return GroupResult(group.kind, group.key, group.label, len(books), responses, first_responses, attended,
+                           attended_at, responses_of_attended, matched, time_points, changes, contrasts)
 
     def _scores(self, books, tp, sid, participants, whole_books) -> dict[str, float]:
         """Participant → score at ``tp`` over ``books`` (whole), or over ``participants`` only."""

@@ -1,29 +1,29 @@
 """Pooled results in the benchmarks format, so next year's workbooks compare with this year's.
 
 ``csl build --benchmarks FOLDER`` reads the file written here like the research benchmarks.
-Only course-type results with at least :data:`tables.MIN_CELL` matched pairs are written.
+Only course-type results that the other outputs show are written (:mod:`disclosure`).
 """
 
 from __future__ import annotations
 
 import yaml
 
+from connect_share_learn.analyse.disclosure import Disclosure
 from connect_share_learn.analyse.pooled import GroupResult
-from connect_share_learn.analyse.tables import MIN_CELL
 from connect_share_learn.spec.model import BenchmarksFile
 
 STATISTICS = ("mean_change", "d", "dz", "pct_improved", "p")
 CITATION_KEY = "pooled"
 
 
-def pooled_benchmarks(results: list[GroupResult], citation: str, note: str) -> BenchmarksFile:
+def pooled_benchmarks(results: list[GroupResult], published: Disclosure, citation: str, note: str) -> BenchmarksFile:
     """The course-type paired statistics as benchmarks, validated by the specification model."""
     entries = []
     for g in results:
         if g.kind != "course_type":
             continue
         for (sid, a, b), change in g.changes.items():
-            if change.n_pairs < MIN_CELL:
+            if change.n_pairs == 0 or published.hides(g, "change", sid, a, b):
                 continue
             for name in STATISTICS:
                 value = getattr(change, name)

@@ -1,7 +1,7 @@
 """report.html: one static page for a training sub-group, from ``templates/report/report.html.j2``.
 
-This module gathers the numbers (already suppressed by :mod:`tables`) and draws the charts;
-every sentence a reader sees is in the template.
+This module gathers the numbers (with the cells :mod:`disclosure` hides already hidden, by
+:mod:`tables`) and draws the charts from them; every sentence a reader sees is in the template.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def scale_range(toolkit, sid: str) -> tuple[float, float]:
 
 
 def number(value, places: int = 2) -> str:
-    """A statistic as the report prints it: '<5' as is, blank when missing."""
+    """A statistic as the report prints it: a hidden cell's mark as is, blank when missing."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -62,10 +62,11 @@ def context(analysis: Analysis) -> dict:
     lang = toolkit.settings.language
     words = wording()
     results = analysis.results
+    published = analysis.published
     scale_title = {sid: text(s.title, lang) for sid, s in toolkit.scales.items()}
     course_title = {cid: text(c.title, lang) for cid, c in toolkit.courses.items()}
-    tp_rows = tables.time_point_rows(results)
-    change = tables.change_rows(results)
+    tp_rows = tables.time_point_rows(results, published)
+    change = tables.change_rows(results, published)
 
     # Headlines: start to end of course, by course type.
     headlines = []
@@ -83,7 +84,7 @@ def context(analysis: Analysis) -> dict:
             points = []
             for tp in TIME_POINTS:
                 s = next((x for x in g.time_points if x.scale == sid and x.tp == tp), None)
-                ok = s is not None and s.stats.mean is not None and not tables.small(s.stats.n)
+                ok = s is not None and s.stats.mean is not None and not published.hides(g, "tp", sid, tp)
                 points.append((s.stats.mean, s.ci_low, s.ci_high) if ok else None)
             if any(points):
                 series.append((g.label, points))
@@ -100,7 +101,7 @@ def context(analysis: Analysis) -> dict:
         d = row["d"]
         research = [b for b in toolkit.benchmarks if b.course == _course_key(results, row["group"])
                     and b.scale == row["scale"] and (b.pair in (None, "t1_t2"))]
-        note = number(d) if not isinstance(d, str) else "<5"
+        note = number(d)
         if research and research[0].direction:
             note += f" (research: {research[0].direction})"
         bars.append((f"{row['group']}: {row['scale_title']}", d if isinstance(d, float) else None, note))
@@ -110,14 +111,8 @@ def context(analysis: Analysis) -> dict:
         charts.append(dict(kind="effects", title=words["charts"]["effect_sizes"],
                            svg=svg.bar_chart(words["charts"]["effect_sizes"], desc, bars, refs)))
     # Attendance by agency at the first time point.
-    agency_bars = []
-    for g in results:
-        if g.kind != "agency":
-            continue
-        first = sum(1 for m in _group_members(analysis, g)
-                    if m.response.tp == toolkit.courses[analysis.data.books[m.book].course].tp_ids[0])
-        shown = tables.count(first)
-        agency_bars.append((g.label, float(first) if not isinstance(shown, str) else None, number(shown)))
+    agency_bars = [(label, None if isinstance(n, str) else float(n), number(n))
+                   for label, n in tables.agency_rows(results, published)]
     if agency_bars:
         desc = "; ".join(f"{label}: {note}" for label, _, note in agency_bars)
         charts.append(dict(kind="agency", title=words["charts"]["attendance"],
@@ -134,19 +129,19 @@ def context(analysis: Analysis) -> dict:
         if g.kind == "course":
             book = analysis.data.books[int(g.key)]
             courses.append(dict(file=book.file, label=g.label, course_type=course_title[book.course],
-                                responses={tp: tables.count(n) for tp, n in g.responses.items()},
+                                responses={tp: tables.responses_shown(g, tp, published) for tp in g.responses},
                                 attended=g.attended))
     return dict(
         version=__version__, analysed_on=analysis.analysed_on.isoformat(), acc=analysis.accounting,
         words=words, headlines=headlines, charts=charts,
-        tp_rows=tp_rows, change_rows=change, contrast_rows=tables.contrast_rows(results),
-        response_rows=tables.response_rows(results), matched_rows=tables.matched_rows(results),
-        baseline_rows=tables.baseline_rows(analysis.baseline),
+        tp_rows=tp_rows, change_rows=change, contrast_rows=tables.contrast_rows(results, published),
+        response_rows=tables.response_rows(results, published), matched_rows=tables.matched_rows(results, published),
+        baseline_rows=tables.baseline_rows(analysis.baseline, published),
         item_total_rows=[r for r in tables.item_total_rows(analysis.item_totals) if r["flag"]],
         quality_summary=quality_summary, refused=refused, courses=courses[:COURSES_IN_REPORT],
         courses_total=len(courses), courses_limit=COURSES_IN_REPORT,
         near_matches=rules.get("near_match", 0), scale_title=scale_title, tp_name=TIME_POINT_NAMES,
-        pair_name=words["pairs"], kinds=words["group_kinds"], min_cell=tables.MIN_CELL,
+        pair_name=words["pairs"], kinds=words["group_kinds"], min_cell=tables.MIN_CELL, hidden=tables.SUPPRESSED,
         research=[dict(course=course_title.get(b.course, b.course), scale=scale_title.get(b.scale, b.scale),
                        direction=b.direction, n=b.n, significance=b.significance, note=text(b.note, lang) if b.note else "")
                   for b in toolkit.benchmarks if b.source == "research"],
@@ -164,10 +159,3 @@ def _scales_in(results) -> list[str]:
 
 def _course_key(results, label: str) -> str | None:
     return next((g.key for g in results if g.kind == "course_type" and g.label == label), None)
-
-
-def _group_members(analysis: Analysis, g):
-    for group in analysis.groups:
-        if group.kind == g.kind and group.key == g.key:
-            return group.members
-    return []

@@ -1,8 +1,8 @@
 """results.xlsx: the pooled tables, one sheet each, with native Excel charts.
 
 The charts' series point at cells of a "Chart data" sheet, so a reader can see and copy the
-numbers. Suppressed cells ("<5") are written as text in the tables and left empty in the
-chart data, so a chart shows a gap, never a made-up zero.
+numbers. Hidden cells (:data:`tables.SUPPRESSED`) are written as text in the tables and left
+empty in the chart data, so a chart shows a gap, never a made-up zero.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
     lang = toolkit.settings.language
     scale_title = {sid: text(s.title, lang) for sid, s in toolkit.scales.items()}
     results = analysis.results
+    published = analysis.published
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": "connect-share-learn pooled results", "created": None})
@@ -77,7 +78,8 @@ def write_results(analysis: Analysis, path: Path) -> None:
         ("Files found", acc.files_found), ("Files read", acc.files_read), ("Files not read", acc.files_refused),
         ("Rows typed in the files read", acc.rows_typed), ("Rows used", acc.rows_used),
         ("Rows left out", acc.rows_left_out),
-        ("Cells based on fewer than 5 people show", tables.SUPPRESSED),
+        (words["hidden"]["label"], tables.SUPPRESSED),
+        (words["hidden"]["why"].format(min_cell=tables.MIN_CELL), None),
         ("Every problem, with file, sheet and row", "quality.csv"),
     ]
     notes.set_column(0, 0, 42)
@@ -90,12 +92,12 @@ def write_results(analysis: Analysis, path: Path) -> None:
             notes.write_string(r, 1, value)
 
     charts_sheet = wb.add_worksheet(words["sheets"]["charts"])
-    table("changes", tables.change_rows(results), tables.CHANGE_COLUMNS)
-    table("time_points", tables.time_point_rows(results), tables.TIME_POINT_COLUMNS)
-    table("contrasts", tables.contrast_rows(results), tables.CONTRAST_COLUMNS)
-    table("responses", tables.response_rows(results), tables.RESPONSE_COLUMNS)
-    table("matched", tables.matched_rows(results), tables.MATCHED_COLUMNS)
-    table("baseline", tables.baseline_rows(analysis.baseline), tables.BASELINE_COLUMNS)
+    table("changes", tables.change_rows(results, published), tables.CHANGE_COLUMNS)
+    table("time_points", tables.time_point_rows(results, published), tables.TIME_POINT_COLUMNS)
+    table("contrasts", tables.contrast_rows(results, published), tables.CONTRAST_COLUMNS)
+    table("responses", tables.response_rows(results, published), tables.RESPONSE_COLUMNS)
+    table("matched", tables.matched_rows(results, published), tables.MATCHED_COLUMNS)
+    table("baseline", tables.baseline_rows(analysis.baseline, published), tables.BASELINE_COLUMNS)
     table("item_totals", tables.item_total_rows(analysis.item_totals), tables.ITEM_TOTAL_COLUMNS)
     # The courses read: one row per returned workbook.
     ws = wb.add_worksheet(words["sheets"]["courses"])
@@ -112,8 +114,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
         d = book.details
         r += 1
         values = [book.file, g.label, text(toolkit.courses[book.course].title, lang), d.partnership or "",
-                  d.year or "", g.attended] + [tables.count(g.responses[tp]) if tp in g.responses else None
-                                               for tp in TIME_POINTS]
+                  d.year or "", g.attended] + [tables.responses_shown(g, tp, published) for tp in TIME_POINTS]
         for c, v in enumerate(values):
             if isinstance(v, (int, float)):
                 ws.write_number(r, c, v)
@@ -162,8 +163,9 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
                 s = points[tp]
                 r = row + 2 + i
                 data.write_string(r, 0, TIME_POINT_NAMES[tp])
-                if tables.small(s.stats.n) or s.stats.mean is None:
-                    data.write_string(r, 4, tables.SUPPRESSED if tables.small(s.stats.n) else "0")
+                hidden = analysis.published.hides(all_group, "tp", sid, tp)
+                if hidden or s.stats.mean is None:
+                    data.write_string(r, 4, tables.SUPPRESSED if hidden else "0")
                     continue
                 data.write_number(r, 1, s.stats.mean)
                 if s.ci_low is not None:
@@ -189,7 +191,8 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
             place += 16
             row = last + 2
     # Effect size d, start to end, by course type, with the conventional bands as text.
-    bars = [r for r in tables.change_rows([g for g in analysis.results if g.kind == "course_type"]) if r["pair"] == "t1_t2"]
+    bars = [r for r in tables.change_rows([g for g in analysis.results if g.kind == "course_type"], analysis.published)
+            if r["pair"] == "t1_t2"]
     if bars:
         data.write_string(row, 0, words["charts"]["effect_sizes"], bold)
         data.write_string(row + 1, 0, "Course type and scale", bold)
@@ -213,13 +216,7 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
         place += max(16, 6 + 2 * len(bars))
         row = last + 2
     # Questionnaires at the first time point, by agency.
-    agencies = []
-    for g in analysis.groups:
-        if g.kind != "agency":
-            continue
-        first_tp = sum(1 for m in g.members
-                       if m.response.tp == analysis.toolkit.courses[analysis.data.books[m.book].course].tp_ids[0])
-        agencies.append((g.label, tables.count(first_tp)))
+    agencies = tables.agency_rows(analysis.results, analysis.published)
     if agencies:
         data.write_string(row, 0, words["charts"]["attendance"], bold)
         for i, (label, n) in enumerate(agencies):

@@ -342,13 +342,14 @@ class _Reader:
                       column=xlsx.column_letters(area.left) if area else "",
                       detail=f"{d.end_date:%d/%m/%Y}, before the start date {d.start_date:%d/%m/%Y}")
         if d.attended:
+            # The number of questionnaires is not given: it may be a count the outputs hide.
             area = self.detail_cells.get("attended")
             for tp in course.tp_ids:
                 n = sum(1 for r in self.result.responses if r.tp == tp and r.used)
                 if n > d.attended:
                     self.note("response_rate_over_100", sheet=area.sheet if area else "",
                               row=area.top if area else None, column=xlsx.column_letters(area.left) if area else "",
-                              detail=f"{n} questionnaires used on {TIME_POINT_SHEETS[tp]}, {d.attended} attended")
+                              detail=f"on {TIME_POINT_SHEETS[tp]}, where {d.attended} attended")
 
     # -- one time point's rows ------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from typing import Callable
 import yaml
 
 from connect_share_learn import __version__
-from connect_share_learn.analyse import xlsx
+from connect_share_learn.analyse import disclosure, xlsx
 from connect_share_learn.analyse.item_total import ItemTotal, item_totals
 from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
 from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
@@ -68,6 +68,7 @@ class Analysis:
     item_totals: list[ItemTotal]
     baseline: list[BaselineByFollowUp]
     accounting: Accounting
+    published: disclosure.Disclosure  # which cells every output shows
     analysed_on: dt.date
     files_by_rule: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # time of each step, for the benchmark
@@ -302,7 +303,11 @@ def _analyse(toolkit, paths, out, workers, progress, on_found, today) -> Analysi
         if b.refused:
             by_rule[b.problems[0].rule] = by_rule.get(b.problems[0].rule, 0) + 1
     seconds["checks"] = time.perf_counter() - clock - seconds["read"] - seconds["pool"]
-    return Analysis(toolkit, books, data, groups, results, problems, totals, baseline, acc,
+    parents = {str(b): tuple(key for _kind, key, _label in data.book_groups(b)[:2]) for b in range(len(readable))}
+    published = disclosure.decide(results, baseline, parents,
+                                  {cid: c.tp_ids[0] for cid, c in toolkit.courses.items()}, acc.rows_used)
+    seconds["disclosure"] = time.perf_counter() - clock - sum(seconds.values())
+    return Analysis(toolkit, books, data, groups, results, problems, totals, baseline, acc, published,
                     today or analysis_date(), by_rule, seconds)
 
 
@@ -374,7 +379,7 @@ def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None) -> 
     with staged(out, "results", ".csl-analyse-") as stage:
         scratch = stage.folder
         (scratch / "quality.csv").write_bytes(quality.to_csv(analysis.problems))
-        bench = pooled_benchmarks(analysis.results, words["benchmarks"]["citation"].format(
+        bench = pooled_benchmarks(analysis.results, analysis.published, words["benchmarks"]["citation"].format(
             files=analysis.accounting.files_read, date=analysis.analysed_on.isoformat(), version=__version__),
             words["benchmarks"]["note"])
         (scratch / "benchmarks.yaml").write_bytes(to_yaml(bench, words["benchmarks"]["header"]))
