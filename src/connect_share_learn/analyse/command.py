@@ -29,8 +29,9 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
     """Read returned workbooks back: data quality, pooled results and a report.
 
     PATHS are returned .xlsx workbooks or folders (searched recursively). Every score is
-    recomputed from the typed answers. Files that cannot be read are listed with the
-    reason and the run goes on; nothing is ever written into them. Numbers based on
+    recomputed from the typed answers. Every file found is read or listed with the reason
+    (a workbook renamed x.xlsx.txt is read, with a note) and the run goes on; nothing is
+    ever written into them. Numbers based on
     fewer than 5 people are hidden ("[c]"), and so are those that would let one work
     them out from the totals; no output holds a participant code.
 

@@ -37,13 +37,22 @@ COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "problem", "action
 
 
 @functools.lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
+def _wording() -> dict:
     path = default_dir("templates") / "report" / "quality.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise WorkFailed(f"{path}: the data-quality wording cannot be read ({exc}): reinstall connect-share-learn") from None
-    return data
+
+
+def catalogue() -> dict[str, dict[str, str]]:
+    """Rule → its problem and action sentences."""
+    return _wording()["rules"]
+
+
+def file_kind(key: str) -> str:
+    """What a file that is not a workbook is, in words ('a PDF document')."""
+    return _wording()["file_kinds"][key]
 
 
 def wording(problem: QualityProblem) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from connect_share_learn import stats
 from connect_share_learn.analyse import xlsx
-from connect_share_learn.analyse.quality import QualityProblem, shown_value
+from connect_share_learn.analyse.quality import QualityProblem, file_kind, shown_value
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
 
@@ -34,6 +34,9 @@ FALLBACK_CAPACITY = 5_000
 # Rows under a block are looked at this far down, so answers typed there are reported.
 BELOW_BLOCK_ROWS = 2_000
 HIDDEN_VALUE = "(not shown: it is one of the participant codes)"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Files that programs keep beside others, by name (lower case) → their kind in the quality wording.
+SYSTEM_FILES = {".ds_store": "ds_store", "thumbs.db": "thumbs_db", "desktop.ini": "desktop_ini"}
 
 
 @dataclass(slots=True)
@@ -118,9 +121,10 @@ def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None
     With ``keep_answers``, the raw answers of every used row are kept in ``answers`` too.
     """
     result = ReturnedWorkbook(display, answers={} if keep_answers else None)
+    unread = refused_unread(path, display)
+    if unread is not None:
+        return unread
     try:
-        if path.name.startswith(("~$", ".~lock")):
-            return _refuse(result, "lock_file")
         result.sha256 = sha256 or file_sha256(path)
         package = xlsx.open_package(path)
     except xlsx.Refused as exc:
@@ -140,7 +144,32 @@ def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None
         return _refuse(_cleared(result), "unreadable", type(exc).__name__)
     finally:
         package.close()
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        result.problems.insert(0, QualityProblem(display, "renamed_workbook", detail=path.suffix or path.name))
     return result
+
+
+def refused_unread(path: Path, display: str) -> ReturnedWorkbook | None:
+    """What ``path`` is when its name (or being a folder) tells that it is not a workbook: a lock
+    file, a file that programs keep beside others, a hidden file, or a folder that was not searched."""
+    name = path.name
+    if path.is_dir():
+        if path.is_symlink():
+            return _refuse(ReturnedWorkbook(display), "linked_folder")
+        if name.startswith("."):
+            return _refuse(ReturnedWorkbook(display), "hidden_folder")
+        return _refuse(ReturnedWorkbook(display), "unreadable", "a folder that cannot be opened")
+    if name.startswith("~$"):
+        return _refuse(ReturnedWorkbook(display), "lock_file",
+                       file_kind("word_lock" if path.suffix.lower() in (".doc", ".docx") else "excel"))
+    if name.startswith(".~lock."):
+        return _refuse(ReturnedWorkbook(display), "lock_file", file_kind("libreoffice"))
+    kind = SYSTEM_FILES.get(name.lower()) or ("apple_double" if name.startswith("._") else None)
+    if kind:
+        return _refuse(ReturnedWorkbook(display), "system_file", file_kind(kind))
+    if name.startswith("."):
+        return _refuse(ReturnedWorkbook(display), "hidden_file")
+    return None
 
 
 def _cleared(result: ReturnedWorkbook) -> ReturnedWorkbook:
@@ -153,7 +182,7 @@ def _cleared(result: ReturnedWorkbook) -> ReturnedWorkbook:
 
 def _detail(exc: xlsx.Refused) -> str:
     if exc.code == "not_a_workbook":
-        return f" ({exc.detail})" if exc.detail else ""
+        return file_kind(exc.detail or "unknown")
     return exc.detail
 
 

@@ -29,13 +29,13 @@ from connect_share_learn.analyse.item_total import ItemTotal, item_totals
 from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
 from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
 from connect_share_learn.analyse.quality import QualityProblem
-from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, ReturnedWorkbook, file_sha256, read_returned
+from connect_share_learn.analyse.returned import (TIME_POINT_SHEETS, ReturnedWorkbook, file_sha256, read_returned,
+                                                  refused_unread)
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import UsageError
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.staging import staged
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
 # Below this many files a process pool costs more than it saves.
 POOL_FROM = 8
@@ -79,7 +79,8 @@ class Analysis:
 
 
 def find_files(paths: list[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
-    """(path, name shown in outputs) of every file given or found in the folders given, in order."""
+    """(path, name shown in outputs) of every file given or found in the folders given, in order:
+    each is read or listed with the reason, whatever its name."""
     found: list[tuple[Path, str]] = []
     seen: set[Path] = set()
     skip = exclude.resolve() if exclude is not None else None
@@ -87,25 +88,33 @@ def find_files(paths: list[Path], exclude: Path | None = None) -> list[tuple[Pat
         if not given.exists():
             raise UsageError(f"{given}: no such file or folder — check the path")
         if given.is_dir():
-            candidates = sorted(_workbooks_in(given), key=lambda p: str(p.relative_to(given)).casefold())
+            candidates = sorted(_files_in(given), key=lambda p: str(p.relative_to(given)).casefold())
         else:
             candidates = [given]
         for p in candidates:
             resolved = p.resolve()
-            if resolved in seen or (given.is_dir() and skip is not None and skip in resolved.parents):
+            if resolved in seen or (given.is_dir() and skip is not None and (skip == resolved or skip in resolved.parents)):
                 continue
             seen.add(resolved)
             found.append((p, str(p)))
     return found
 
 
-def _workbooks_in(folder: Path) -> list[Path]:
-    """Spreadsheet files under ``folder`` (links to folders not followed). A sub-folder that
-    cannot be listed is returned too, so that it is reported as unreadable, not skipped."""
+def _files_in(folder: Path) -> list[Path]:
+    """Every file under ``folder``. A hidden sub-folder (a program's own, such as .git), a link
+    to a folder and a sub-folder that cannot be listed are returned themselves, unsearched, so
+    that each is reported rather than skipped."""
     out: list[Path] = []
     for root, dirs, files in os.walk(folder, onerror=lambda e: out.append(Path(e.filename))):
-        dirs.sort()
-        out += [Path(root) / f for f in files if Path(f).suffix.lower() in WORKBOOK_SUFFIXES]
+        searched = []
+        for d in sorted(dirs):
+            path = Path(root) / d
+            if d.startswith(".") or path.is_symlink():
+                out.append(path)
+            else:
+                searched.append(d)
+        dirs[:] = searched
+        out += [Path(root) / f for f in files]
     return out
 
 
@@ -170,6 +179,10 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
     first_of: dict[str, str] = {}
     jobs: list[tuple[int, tuple[Path, str, str]]] = []
     for i, (path, display) in enumerate(files):
+        unread = refused_unread(path, display)
+        if unread is not None:
+            books[i] = unread
+            continue
         try:
             size = path.stat().st_size
             if size > xlsx.MAX_FILE_BYTES:

@@ -729,6 +729,30 @@ def sniff(path: Path) -> str:
     return "other"
 
 
+def looks_like(path: Path) -> str:
+    """What a file that is neither a zip nor an OLE file seems to be, from its first bytes:
+    'pdf', 'picture', 'text' or 'unknown' (a key of the quality wording's file kinds)."""
+    with open(path, "rb") as f:
+        head = f.read(2048)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "picture"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            return "text"
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:  # a character cut by the 2048 bytes read
+                return "text"
+        try:
+            head.decode("cp1252")
+            return "text"
+        except UnicodeDecodeError:
+            pass
+    return "unknown"
+
+
 def ole_kind(path: Path) -> str:
     """'encrypted' when an OLE file holds an encrypted OOXML package, else 'legacy'."""
     data = path.read_bytes()
@@ -746,7 +770,7 @@ def open_package(path: Path) -> Package:
     if kind == "ole":
         raise Refused("encrypted" if ole_kind(path) == "encrypted" else "legacy_xls")
     if kind != "zip":
-        raise Refused("not_a_workbook")
+        raise Refused("not_a_workbook", looks_like(path))
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -793,7 +817,13 @@ def _office_document(zf: zipfile.ZipFile, members: set[str]) -> str:
                 return target
     if "xl/workbook.xml" in members:
         return "xl/workbook.xml"
-    raise Refused("not_a_workbook", "no workbook part")
+    if "word/document.xml" in members:
+        raise Refused("not_a_workbook", "word")
+    if "ppt/presentation.xml" in members:
+        raise Refused("not_a_workbook", "powerpoint")
+    if "[Content_Types].xml" in members:
+        raise Refused("not_a_workbook", "unknown")
+    raise Refused("zip_archive")
 
 
 def _rels(zf, source: str, members: set[str], rels_part: str | None = None) -> dict[str, tuple[str, str]]:
