@@ -133,3 +133,21 @@ def test_response_rates_count_only_courses_that_ask_the_time_point(tmp_path, too
     rows = {r["time_point"]: r for r in response_rows(analysis.results, analysis.published) if r["group_kind"] == "all"}
     assert rows["t0"]["attended"] == 15 and math.isclose(rows["t0"]["response_rate"], 100 * 12 / 15)
     assert rows["t1"]["attended"] == 35 and math.isclose(rows["t1"]["response_rate"], 100 * 22 / 35)
+
+
+def test_matched_means_a_code_on_one_used_row_at_each_time_point(tmp_path, toolkit):
+    """'Matched' (the Matching table, the drop-out check) counts the participants whose code is on
+    exactly one row at each of the two time points, both rows used: the pairs the paired
+    statistics can use. A code typed twice at either is not matched; a row left out (nothing
+    that can be scored) matches nobody; codes match after trimming and upper-casing."""
+    course = toolkit.courses["foundation"]
+    t1 = [answered(toolkit, course, "t1", code, middling, agency=1) for code in ("AA01A", "BB02B", "CC03C", "DD04D")]
+    t2 = [answered(toolkit, course, "t2", code, middling) for code in ("AA01A", "BB02B", "BB02B", " dd04d ")]
+    t2.append({"code": "CC03C"})  # the code alone: a row left out
+    contract_workbook(tmp_path / "w.xlsx", toolkit, course, {"t1": t1, "t2": t2, "t3": []})
+    analysis = analyse(toolkit, [tmp_path], workers=1)
+    course_result = next(g for g in analysis.results if g.kind == "course")
+    assert course_result.matched[("t1", "t2")] == 2  # AA01A and DD04D
+    assert course_result.changes[("self_efficacy", "t1", "t2")].n_pairs == 2
+    drop_out = next(x for x in analysis.baseline if x.kind == "all" and x.scale == "self_efficacy" and x.later == "t2")
+    assert (drop_out.matched[0], drop_out.unmatched[0]) == (2, 2)
