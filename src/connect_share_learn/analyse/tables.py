@@ -69,11 +69,11 @@ def contrast_rows(results: list[GroupResult], published: Disclosure) -> list[dic
 def response_rows(results: list[GroupResult], published: Disclosure) -> list[dict]:
     rows = []
     for g in results:
-        for tp, n in g.responses.items():
+        for tp in g.responses:
             attended = g.attended_at.get(tp)
             rate = 100.0 * g.responses_of_attended.get(tp, 0) / attended if attended else None
             rows.append(dict(group_kind=g.kind, group=g.label, courses=g.courses, attended=attended, time_point=tp,
-                             responses=SUPPRESSED if published.hides(g, "responses", tp) else n,
+                             responses=responses_shown(g, tp, published),
                              response_rate=SUPPRESSED if published.hides(g, "responded_of_attended", tp) else rate))
     return rows
 
