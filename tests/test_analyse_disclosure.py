@@ -449,10 +449,9 @@ def _linked(A, i: int) -> tuple[list[int], list[int]]:
 
 
 def test_every_output_shows_what_results_xlsx_shows_and_hides_what_it_hides(published):
-    analysis, out = published
+    _, out = published
     cells = out.cells
     checked = 0
-    kinds = {label: kind for kind, label in out.words["group_kinds"].items()}
 
     def same(key, column, shown_text, places=2):
         nonlocal checked
@@ -483,7 +482,7 @@ def test_every_output_shows_what_results_xlsx_shows_and_hides_what_it_hides(publ
                 name, *parts = families[prefix]
                 family = (name, out.scale_of[row["scale"]],
                           *[out.tp_of[row[p]] if p == "time_point" else out.pair_of[row[p]] for p in parts[1:]])
-                key = (family, kinds[kind_label], row["group"])
+                key = (family, out.kind_of[kind_label], row["group"])
                 for column, value in row.items():
                     if column not in ("group", "scale", "time_point", "pair"):
                         same(key, column, value, 0 if column == "pct_improved" else (3 if column == "p" else 2))
