@@ -135,19 +135,23 @@ def test_response_rates_count_only_courses_that_ask_the_time_point(tmp_path, too
     assert rows["t1"]["attended"] == 35 and math.isclose(rows["t1"]["response_rate"], 100 * 22 / 35)
 
 
-def test_matched_means_a_code_on_one_used_row_at_each_time_point(tmp_path, toolkit):
-    """'Matched' (the Matching table, the drop-out check) counts the participants whose code is on
-    exactly one row at each of the two time points, both rows used: the pairs the paired
-    statistics can use. A code typed twice at either is not matched; a row left out (nothing
-    that can be scored) matches nobody; codes match after trimming and upper-casing."""
+def test_matched_means_a_code_typed_once_at_each_time_point_as_in_the_workbook(tmp_path, toolkit):
+    """'Matched' (the Matching table, the drop-out check) counts what the workbook's Matched
+    count does: the participants whose code is typed on exactly one row at each of the two time
+    points, whatever else the rows hold. A code typed twice at either is not matched; a row with
+    the code and nothing that can be scored (left out of every score) still matches, though it
+    gives no pair to any change; codes match after trimming and upper-casing."""
     course = toolkit.courses["foundation"]
     t1 = [answered(toolkit, course, "t1", code, middling, agency=1) for code in ("AA01A", "BB02B", "CC03C", "DD04D")]
     t2 = [answered(toolkit, course, "t2", code, middling) for code in ("AA01A", "BB02B", "BB02B", " dd04d ")]
-    t2.append({"code": "CC03C"})  # the code alone: a row left out
+    t2.append({"code": "CC03C"})  # the code alone: a row left out of the scores
     contract_workbook(tmp_path / "w.xlsx", toolkit, course, {"t1": t1, "t2": t2, "t3": []})
     analysis = analyse(toolkit, [tmp_path], workers=1)
-    course_result = next(g for g in analysis.results if g.kind == "course")
-    assert course_result.matched[("t1", "t2")] == 2  # AA01A and DD04D
-    assert course_result.changes[("self_efficacy", "t1", "t2")].n_pairs == 2
+    for kind in ("course", "all"):
+        result = next(g for g in analysis.results if g.kind == kind)
+        assert result.matched[("t1", "t2")] == 3, kind  # AA01A, CC03C and DD04D
+        assert result.changes[("self_efficacy", "t1", "t2")].n_pairs == 2, kind
+    agency = next(g for g in analysis.results if g.kind == "agency" and g.key == "1")
+    assert agency.matched[("t1", "t2")] == 3
     drop_out = next(x for x in analysis.baseline if x.kind == "all" and x.scale == "self_efficacy" and x.later == "t2")
-    assert (drop_out.matched[0], drop_out.unmatched[0]) == (2, 2)
+    assert (drop_out.matched[0], drop_out.unmatched[0]) == (3, 1)

@@ -13,7 +13,10 @@ a partnership's courses in one reporting year, or everything. Within a group:
   duplicates left out as :func:`stats.unique_scores` does, over the whole workbook's time point;
   in an agency's group, the participants of that agency at their course's first time point
   (one whose code is typed twice there is 'not known'), so that no pair counts in two agencies;
-- the double-baseline contrast, :func:`stats.baseline_contrast`, where t0, t1 and t2 exist.
+- the double-baseline contrast, :func:`stats.baseline_contrast`, where t0, t1 and t2 exist;
+- matched between two time points, as the workbook's Matched count: the participants whose
+  code is typed on one row at each, whatever else those rows hold (a row with nothing that can
+  be scored matches, though it gives no pair).
 """
 
 from __future__ import annotations
@@ -89,7 +92,7 @@ class PooledData:
         self.members: list[Member] = []
         # (book, tp, scale) → {participant key → score}, duplicates and blank codes removed
         self.unique: dict[tuple[int, str, str], dict[str, float]] = {}
-        # (book, tp) → codes typed once at that time point in used rows
+        # (book, tp) → codes typed once at that time point (on any row typed)
         self.codes: dict[tuple[int, str], set[str]] = {}
         self.agency_of: dict[str, int | None] = {}
         for b, book in enumerate(books):
@@ -106,7 +109,7 @@ class PooledData:
                 # found once per time point rather than once per scale.
                 dupes = stats.duplicate_codes([r.code for r in rows])
                 keyed = [(key_of[r.code], r) for r in rows if r.code and r.code not in dupes]
-                self.codes[(b, tp)] = {r.code for _k, r in keyed if r.used}
+                self.codes[(b, tp)] = {r.code for _k, r in keyed}
                 for scale in toolkit.scales_at(course, tp):
                     if scale.scored:
                         sid = scale.id
@@ -243,8 +246,10 @@ class PooledData:
 
         matched = {}
         for a, b in pairs:
-            matched[(a, b)] = sum(1 for bk in books for c in self.codes.get((bk, a), set()) & self.codes.get((bk, b), set())
-                                  if whole_books or participant_key(bk, c) in participants)
+            if whole_books:
+                matched[(a, b)] = sum(len(self.codes.get((bk, a), set()) & self.codes.get((bk, b), set())) for bk in books)
+            else:
+                matched[(a, b)] = self._matched_by_agency(a, b).get(agency, 0)
         attended = None
         attended_at: dict[str, int] = {}
         responses_of_attended: dict[str, int] = {}
@@ -273,6 +278,17 @@ class PooledData:
             if found:
                 out.update(found)
         return out
+
+    def _matched_by_agency(self, a: str, b: str) -> dict[int | None, int]:
+        """Agency → participants matched between ``a`` and ``b`` in every workbook (made once)."""
+        cache = self.__dict__.setdefault("_matched", {})
+        if (a, b) not in cache:
+            counts: dict[int | None, int] = defaultdict(int)
+            for bk in range(len(self.books)):
+                for c in self.codes.get((bk, a), set()) & self.codes.get((bk, b), set()):
+                    counts[self.agency_of.get(participant_key(bk, c))] += 1
+            cache[(a, b)] = counts
+        return cache[(a, b)]
 
     def _all_scores(self, tp, sid) -> dict[str, float]:
         """Every workbook's unique scores at ``tp`` in one map, made once (agency groups use it)."""
