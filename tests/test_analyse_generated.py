@@ -114,3 +114,26 @@ def test_properties_lost_as_after_google_sheets(generated, toolkit, tmp_path):
     assert sum(p.rule == "properties_missing" for p in analysis.problems) == len(typed)
     _check(analysis, typed, toolkit)
     shutil.rmtree(target)
+
+
+@pytest.mark.libreoffice
+def test_matched_is_the_workbooks_own_matched_count(tmp_path, toolkit):
+    """Every time point's Matched count, recalculated in LibreOffice, is analyse's matched count
+    for the same pair — with a code typed twice and a row holding only a code."""
+    from recalc import named_values, recalculate
+
+    course = toolkit.courses["foundation"]
+    rows = simulate(toolkit, course, 14, seed=43)
+    rows["t2"].append(dict(rows["t2"][0]))  # typed twice at the end
+    at_end = {r["code"].upper() for r in rows["t2"]}
+    absent = next(r["code"] for r in rows["t1"] if r["code"].upper() not in at_end)
+    rows["t2"].append({"code": absent})  # an end questionnaire with nothing but the code
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build.write_workbook(toolkit, course, folder / "w.xlsx", capacity=40, rows=rows)
+    [recalculated] = recalculate([folder / "w.xlsx"], tmp_path / "out")
+    named = named_values(recalculated)
+    result = next(g for g in analyse(toolkit, [folder], workers=1).results if g.kind == "course")
+    pairs = [next((a, b) for a, b in course.pairs if b == tp) for tp in course.tp_ids[1:]]
+    assert [named[f"{b}_matched"] for _, b in pairs] == [result.matched[p] for p in pairs]
+    assert result.matched[("t1", "t2")] > result.changes[("self_efficacy", "t1", "t2")].n_pairs
