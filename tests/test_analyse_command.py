@@ -74,7 +74,8 @@ def test_analyse_reports_every_bad_file_and_accounts_for_every_row(csl, returns,
     result = csl("analyse", folder, "--out", out)
     assert result.exit_code == 0, result.stderr
     assert _digest(folder) == before, "an input file was changed"
-    assert sorted(p.name for p in out.iterdir()) == ["benchmarks.yaml", "quality.csv", "report.html", "results.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["MANIFEST.json", "benchmarks.yaml", "quality.csv", "report.html",
+                                                     "results.xlsx"]
     m = re.search(r"Read (\d+) of (\d+) file\(s\) \((\d+) not read\); (\d+) row\(s\) typed: (\d+) used, (\d+) left out",
                   result.stdout)
     read, found, refused, typed, used, left = map(int, m.groups())
@@ -220,3 +221,26 @@ def test_the_garbage_collector_is_left_as_it_was(returns, toolkit, tmp_path):
             assert analysis.accounting.files_read == 3
     finally:
         gc.enable()
+
+
+def test_analyse_replaces_only_its_own_unchanged_results(csl, returns, tmp_path):
+    """Issue 13.1: a report the analyst edited, or a file of theirs with an output's name, is
+    never replaced without --force; a rerun replaces the analysis' own files; other files stay."""
+    folder, _ = returns
+    out = tmp_path / "analysis"
+    out.mkdir()
+    (out / "results.xlsx").write_bytes(b"last year's results, kept by hand")
+    (out / "minutes.docx").write_bytes(b"mine")
+    refused = csl("analyse", folder, "--out", out)
+    assert refused.exit_code == 2 and "results.xlsx (not written by csl analyse)" in refused.stderr
+    assert (out / "results.xlsx").read_bytes() == b"last year's results, kept by hand"
+    (out / "results.xlsx").rename(out / "results-2024.xlsx")
+    assert csl("analyse", folder, "--out", out).exit_code == 0
+    assert csl("analyse", folder, "--out", out).exit_code == 0
+    with open(out / "report.html", "a", encoding="utf-8") as fh:
+        fh.write("<!-- my notes -->")
+    changed = csl("analyse", folder, "--out", out)
+    assert changed.exit_code == 2 and "report.html (changed since csl analyse wrote it)" in changed.stderr
+    assert csl("analyse", folder, "--out", out, "--force").exit_code == 0
+    assert "my notes" not in (out / "report.html").read_text("utf-8")
+    assert (out / "minutes.docx").read_bytes() == b"mine" and (out / "results-2024.xlsx").exists()

@@ -25,6 +25,20 @@ NAME = "MANIFEST.json"
 State = Literal["absent", "ours", "changed", "theirs"]
 
 
+def check_out(inputs: list[Path], out: Path, names, command: str, force: bool = False) -> "Manifest":
+    """Before ``command`` writes ``names`` into the folder ``out``: refuse a name that is one of
+    the files given as input, and (unless ``force``) one that is not an unchanged file of the
+    command's own. Returns the folder's record, to :meth:`Manifest.record` what was written."""
+    targets = {(out / name).resolve() for name in names}
+    for given in inputs:
+        if given.is_file() and given.resolve() in targets:
+            raise UsageError(f"{given}: this file you gave would be overwritten by {command}'s output — "
+                             "choose another --out folder")
+    record = Manifest.read(out)
+    record.refuse_to_replace(names, command, force)
+    return record
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

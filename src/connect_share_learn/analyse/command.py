@@ -21,11 +21,14 @@ from connect_share_learn.errors import WorkFailed
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("analysis"), show_default=True,
               help="Folder for report.html, results.xlsx, quality.csv and benchmarks.yaml (other files in it are left alone).")
+@click.option("--force", is_flag=True,
+              help="Replace files in --out even if they were changed since an analysis wrote them, or were not "
+                   "written by one (what they hold is lost).")
 @built_with_options
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
 @report_errors
-def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config, workers: int) -> None:
+def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, courses, config, workers: int) -> None:
     """Read returned workbooks back: data quality, pooled results and a report.
 
     PATHS are returned .xlsx workbooks or folders (searched recursively). Every score is
@@ -44,11 +47,11 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
         csl analyse returns/2025-26/ --out analysis/2025-26
         csl analyse north.xlsx south.xlsx --courses my-partnership/courses --out pooled
     """
-    from connect_share_learn.analyse.run import analyse, check_out, write_outputs
+    from connect_share_learn.analyse.run import analyse, check_outputs, write_outputs
 
     started = time.perf_counter()
     paths = list(paths)
-    check_out(paths, out)
+    check_outputs(paths, out, force)
     toolkit = load_spec(scales, courses, None, config)
     bar = ProgressBar("Reading workbooks")
     try:
@@ -59,7 +62,7 @@ def analyse_command(paths: tuple[Path, ...], out: Path, scales, courses, config,
     if acc.files_found == 0:
         raise WorkFailed("no workbooks were found in " + ", ".join(map(str, paths))
                          + " — give .xlsx files or folders holding them")
-    written = write_outputs(analysis, out, inputs=paths)
+    written = write_outputs(analysis, out, inputs=paths, force=force)
     report_reading(acc, analysis.files_by_rule, len(analysis.problems), "used")
     click.echo(f"Wrote {', '.join(p.name for p in written)} into {out} in {time.perf_counter() - started:.1f} s.")
     if acc.files_read == 0:

@@ -34,6 +34,7 @@ from connect_share_learn.analyse.returned import (TIME_POINT_SHEETS, ReturnedWor
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import UsageError
 from connect_share_learn.spec.load import Toolkit
+from connect_share_learn.manifest import check_out
 from connect_share_learn.staging import staged
 
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
@@ -367,27 +368,26 @@ def wording() -> dict:
 # Writing
 
 
-def check_out(inputs: list[Path], out: Path) -> None:
-    """Refuse an output folder whose results would overwrite a file given as input."""
-    targets = [(out / name).resolve() for name in OUTPUTS]
-    for given in inputs:
-        if given.is_file() and given.resolve() in targets:
-            raise UsageError(f"{given}: this returned file would be overwritten by the results — choose another --out folder")
+def check_outputs(inputs: list[Path], out: Path, force: bool = False):
+    """Refuse an output folder where the results would replace an input, or a file csl analyse
+    did not write or that was changed since (unless ``force``)."""
+    return check_out(inputs, out, OUTPUTS, "csl analyse", force)
 
 
-def write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None = None) -> list[Path]:
-    """Write report.html, results.xlsx, quality.csv and benchmarks.yaml into ``out``, all or nothing."""
+def write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None = None, force: bool = False) -> list[Path]:
+    """Write report.html, results.xlsx, quality.csv and benchmarks.yaml into ``out``, all or
+    nothing, replacing only files of an earlier analysis that are unchanged (unless ``force``)."""
     with collector_paused():
-        return _write_outputs(analysis, out, inputs)
+        return _write_outputs(analysis, out, inputs, force)
 
 
-def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None) -> list[Path]:
+def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None, force: bool) -> list[Path]:
     from connect_share_learn.analyse import quality
     from connect_share_learn.analyse.pooled_benchmarks import pooled_benchmarks, to_yaml
     from connect_share_learn.analyse.report import render_report
     from connect_share_learn.analyse.results_xlsx import write_results
 
-    check_out(inputs or [], out)
+    record = check_outputs(inputs or [], out, force)
     words = wording()
     with staged(out, "results", ".csl-analyse-") as stage:
         scratch = stage.folder
@@ -398,4 +398,6 @@ def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None) -> 
         (scratch / "benchmarks.yaml").write_bytes(to_yaml(bench, words["benchmarks"]["header"]))
         write_results(analysis, scratch / "results.xlsx")
         (scratch / "report.html").write_text(render_report(analysis), encoding="utf-8")
-        return stage.publish(OUTPUTS)
+        written = stage.publish(OUTPUTS)
+        record.record(OUTPUTS)
+        return written

@@ -26,7 +26,7 @@ from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.export import FORMATS, tidy, writers
 from connect_share_learn.export.pseudonyms import Pseudonyms
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.manifest import Manifest
+from connect_share_learn.manifest import check_out
 from connect_share_learn.staging import staged
 
 # The files each format adds; codebook.csv, README.txt and quality.csv come with every export.
@@ -59,15 +59,6 @@ def output_names(formats: list[str]) -> list[str]:
     for f in formats:
         names += [n for n in FILES[f] if n not in names]
     return names + list(ALWAYS)
-
-
-def check_out(inputs: list[Path], out: Path, formats: list[str]) -> None:
-    """Refuse an output folder whose files would overwrite a file given as input."""
-    targets = {(out / name).resolve() for name in output_names(formats)}
-    for given in inputs:
-        if given.is_file() and given.resolve() in targets:
-            raise UsageError(f"{given}: this returned file would be overwritten by the export — "
-                             "choose another --out folder")
 
 
 def read(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: int = 2,
@@ -106,8 +97,7 @@ def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(map(repr, unknown))}: choose from {', '.join(FORMATS)}")
-    check_out(paths, out, formats)
-    Manifest.read(out).refuse_to_replace(output_names(formats), "csl export", force)
+    check_out(paths, out, output_names(formats), "csl export", force)
     clock = time.perf_counter()
     books, acc, problems, by_rule = read(toolkit, paths, out, workers, progress, on_found)
     result = Export(books, None, problems, acc, by_rule)
@@ -153,8 +143,7 @@ def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, incl
             # pyreadstat reports a full disk or an unwritable file as its own error, not OSError.
             raise WorkFailed(f"{out}: the SPSS or Stata file could not be written ({exc}) — check the folder "
                              "can be written to and has space") from None
-        record = Manifest.read(out)
-        record.refuse_to_replace(names, "csl export", force)  # again: the folder may have changed meanwhile
+        record = check_out([], out, names, "csl export", force)  # again: the folder may have changed meanwhile
         written = stage.publish(names)
         record.record(names)
         return written
