@@ -244,3 +244,24 @@ def test_analyse_replaces_only_its_own_unchanged_results(csl, returns, tmp_path)
     assert csl("analyse", folder, "--out", out, "--force").exit_code == 0
     assert "my notes" not in (out / "report.html").read_text("utf-8")
     assert (out / "minutes.docx").read_bytes() == b"mine" and (out / "results-2024.xlsx").exists()
+
+
+def test_the_example_workbook_is_left_out_unless_asked_for(csl, run, returns, tmp_path):
+    """Issue 15: csl demo's made-up data never reaches a report by accident."""
+    folder, _ = returns
+    work = tmp_path / "work"
+    shutil.copytree(folder, work)
+    assert run("demo", "--out", work / "example.xlsx").exit_code == 0
+    result = csl("analyse", work, "--out", tmp_path / "a")
+    assert result.exit_code == 0
+    quality = (tmp_path / "a" / "quality.csv").read_text("utf-8-sig")
+    assert "example.xlsx" in quality and "example_workbook" in quality
+    only = csl("analyse", work / "example.xlsx", "--out", tmp_path / "b")
+    assert only.exit_code == 1 and "none of the files could be read" in only.stderr
+    included = csl("analyse", work / "example.xlsx", "--include-examples", "--out", tmp_path / "c")
+    assert included.exit_code == 0, included.stderr
+    assert "example_included" in (tmp_path / "c" / "quality.csv").read_text("utf-8-sig")
+    from connect_share_learn.export.command import export_command
+
+    exported = CliRunner().invoke(export_command, [str(work / "example.xlsx"), "--out", str(tmp_path / "e")])
+    assert exported.exit_code == 1 and "example_workbook" in (tmp_path / "e" / "quality.csv").read_text("utf-8-sig")

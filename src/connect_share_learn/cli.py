@@ -13,6 +13,7 @@ import click
 
 from connect_share_learn import __version__
 from connect_share_learn.cli_options import load_spec, report_errors, spec_options
+from connect_share_learn.contract import MAX_CAPACITY, MIN_CAPACITY
 from connect_share_learn.errors import UsageError
 
 
@@ -72,7 +73,7 @@ def validate(paths: tuple[Path, ...], list_formats: bool) -> None:
               help="Folder to build into.")
 @click.option("--course", "course_ids", multiple=True, metavar="ID",
               help="Build only this course type (repeat for several).")
-@click.option("--capacity", type=click.IntRange(10, 5000),
+@click.option("--capacity", type=click.IntRange(MIN_CAPACITY, MAX_CAPACITY),
               help="Rows for questionnaires on each entry sheet (default 500, or the settings file's).")
 @click.option("--password", help="Protect the workbooks' sheets with this password (default: none).")
 @click.option("--no-zip", "no_zip", is_flag=True, help="Do not write the pack's zip file.")

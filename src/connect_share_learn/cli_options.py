@@ -82,6 +82,12 @@ def built_with_options(func):
     ])
 
 
+def reading_options(func):
+    """--include-examples, for the commands that read returned workbooks."""
+    return click.option("--include-examples", is_flag=True,
+                        help="Read example workbooks made by 'csl demo' too (made-up data; left out by default).")(func)
+
+
 def load_spec(scales, courses, benchmarks, config):
     """Load the toolkit from the spec options and print its warnings."""
     from connect_share_learn.spec.load import load_toolkit

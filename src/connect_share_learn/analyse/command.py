@@ -13,7 +13,9 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors, report_reading
+from connect_share_learn.cli_options import (
+    ProgressBar, built_with_options, load_spec, reading_options, report_errors, report_reading,
+)
 from connect_share_learn.errors import WorkFailed
 
 
@@ -25,10 +27,12 @@ from connect_share_learn.errors import WorkFailed
               help="Replace files in --out even if they were changed since an analysis wrote them, or were not "
                    "written by one (what they hold is lost).")
 @built_with_options
+@reading_options
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
 @report_errors
-def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, courses, config, workers: int) -> None:
+def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, courses, config, include_examples: bool,
+                    workers: int) -> None:
     """Read returned workbooks back: data quality, pooled results and a report.
 
     PATHS are returned .xlsx workbooks or folders (searched recursively). Every score is
@@ -55,7 +59,8 @@ def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, cou
     toolkit = load_spec(scales, courses, None, config)
     bar = ProgressBar("Reading workbooks")
     try:
-        analysis = analyse(toolkit, paths, out=out, workers=workers, progress=bar.step, on_found=bar.start)
+        analysis = analyse(toolkit, paths, out=out, workers=workers, progress=bar.step, on_found=bar.start,
+                           include_examples=include_examples)
     finally:
         bar.close()
     acc = analysis.accounting

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from connect_share_learn import stats
 from connect_share_learn.analyse.pooled import PooledData, participant_key
 from connect_share_learn.analyse.quality import QualityProblem
-from connect_share_learn.analyse.returned import TIME_POINT_SHEETS
+from connect_share_learn.contract import TIME_POINT_SHEETS
 
 
 def one_edit_apart(a: str, b: str) -> bool:

@@ -22,15 +22,16 @@ from pathlib import Path
 from connect_share_learn import stats
 from connect_share_learn.analyse import xlsx
 from connect_share_learn.analyse.quality import QualityProblem, file_kind, shown_value
+from connect_share_learn.contract import (
+    MAX_CAPACITY, PROPERTY_COURSE, PROPERTY_EXAMPLE, PROPERTY_SPEC_HASH, PROPERTY_TOOLKIT, PROPERTY_VERSION,
+    TIME_POINT_SHEETS, TOOLKIT_NAME,
+)
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
 
-TOOLKIT_NAME = "connect-share-learn"
-TIME_POINT_SHEETS = {"t0": "Registration (t0)", "t1": "Start (t1)", "t2": "End (t2)", "t3": "Follow-up (t3)"}
 DETAILS = ("partnership", "title", "start_date", "end_date", "trainer", "attended")
 # When the names are lost, the header row is looked for this far down a sheet.
 HEADER_SEARCH_ROWS = 60
-FALLBACK_CAPACITY = 5_000
 # Rows under a block are looked at this far down, so answers typed there are reported.
 BELOW_BLOCK_ROWS = 2_000
 HIDDEN_VALUE = "(not shown: it is one of the participant codes)"
@@ -92,6 +93,8 @@ class ReturnedWorkbook:
     # the same course returned twice in different files (re-saved, say) is found; "" when no
     # used row there has a code.
     fingerprint: str = ""
+    # Made by ``csl demo``: made-up data, pooled only when asked for (``--include-examples``).
+    example: bool = False
 
     @property
     def rows_used(self) -> int:
@@ -221,10 +224,11 @@ class _Reader:
 
     def read(self) -> None:
         props = self.pkg.properties
-        maker = props.get("csl_toolkit")
+        maker = props.get(PROPERTY_TOOLKIT)
         if maker and maker != TOOLKIT_NAME:
             raise xlsx.Refused("not_this_toolkit", f"it was made by '{maker[:40]}'")
-        self.result.version = props.get("csl_version")
+        self.result.version = props.get(PROPERTY_VERSION)
+        self.result.example = props.get(PROPERTY_EXAMPLE) == "true"
         blocks = self._blocks()
         if not blocks:
             raise xlsx.Refused("not_this_toolkit", "it has no data-entry blocks (t0_data … t3_data)")
@@ -287,7 +291,7 @@ class _Reader:
                         best = (r, c, right)
             if best:
                 r, c, right = best
-                blocks.append(_Block(tp, xlsx.Area(sheet, r + 1, c, r + FALLBACK_CAPACITY, right), found_by_header=True))
+                blocks.append(_Block(tp, xlsx.Area(sheet, r + 1, c, r + MAX_CAPACITY, right), found_by_header=True))
                 self.note("names_missing", sheet=sheet, detail=f"header on row {r}")
         return blocks
 
@@ -318,14 +322,14 @@ class _Reader:
         return out
 
     def _course(self, props: dict, blocks: list[_Block], headers: dict[str, dict[str, int]]) -> Course:
-        course_id = props.get("csl_course")
+        course_id = props.get(PROPERTY_COURSE)
         if course_id:
             course = self.toolkit.courses.get(course_id)
             if course is None:
                 raise xlsx.Refused("unknown_course", course_id[:60])
-            built = props.get("csl_spec_hash")
+            built = props.get(PROPERTY_SPEC_HASH)
             if built and built != _spec_hash(self.toolkit):
-                self.note("spec_differs", detail=props.get("csl_version") or "not known")
+                self.note("spec_differs", detail=props.get(PROPERTY_VERSION) or "not known")
             return course
         # Properties lost on re-saving: the course whose columns these are.
         present = {b.tp for b in blocks}

@@ -29,12 +29,12 @@ from connect_share_learn.analyse.item_total import ItemTotal, item_totals
 from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
 from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
 from connect_share_learn.analyse.quality import QualityProblem
-from connect_share_learn.analyse.returned import (TIME_POINT_SHEETS, ReturnedWorkbook, file_sha256, read_returned,
-                                                  refused_unread)
+from connect_share_learn.analyse.returned import ReturnedWorkbook, file_sha256, read_returned, refused_unread
+from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import UsageError
-from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.manifest import check_out
+from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.staging import staged
 
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
@@ -162,16 +162,32 @@ def _read_one(toolkit: Toolkit, path: Path, display: str, sha: str,
 
 
 def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
-             progress: Callable[[int], None] | None = None,
-             keep_answers: bool = False) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
+             progress: Callable[[int], None] | None = None, keep_answers: bool = False,
+             include_examples: bool = False) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
     """Every file as a ReturnedWorkbook with its course's results, in order.
 
     Exact copies of an earlier file are refused unread, and a file holding the same course as an
     earlier one is left out after reading (:func:`_leave_out_repeated_courses`). With ``keep_answers`` each book keeps
-    its used rows' raw answers and no course results are worked out (all are None).
+    its used rows' raw answers and no course results are worked out (all are None). The example
+    workbook of ``csl demo`` (made-up data) is left out unless ``include_examples``.
     """
     with collector_paused():
-        return _read_all(toolkit, files, workers, progress, keep_answers)
+        books, own = _read_all(toolkit, files, workers, progress, keep_answers)
+        _leave_out_examples(books, own, include_examples)
+        return books, own
+
+
+def _leave_out_examples(books: list[ReturnedWorkbook], own: list[GroupResult | None], include: bool) -> None:
+    for i, book in enumerate(books):
+        if not book.example or book.refused:
+            continue
+        if include:
+            book.problems.append(QualityProblem(book.file, "example_included"))
+        else:
+            books[i] = ReturnedWorkbook(book.file, sha256=book.sha256, refused=True, course=book.course,
+                                        version=book.version, example=True,
+                                        problems=[QualityProblem(book.file, "example_workbook")])
+            own[i] = None
 
 
 def _read_all(toolkit, files, workers, progress, keep_answers):
@@ -257,18 +273,18 @@ def _leave_out_repeated_courses(books: list[ReturnedWorkbook], own: list[GroupRe
 
 def analyse(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: int = 2,
             progress: Callable[[int], None] | None = None, on_found: Callable[[int], None] | None = None,
-            today: dt.date | None = None) -> Analysis:
+            today: dt.date | None = None, include_examples: bool = False) -> Analysis:
     """Read every returned workbook under ``paths`` and compute every result (writes nothing)."""
     with collector_paused():
-        return _analyse(toolkit, paths, out, workers, progress, on_found, today)
+        return _analyse(toolkit, paths, out, workers, progress, on_found, today, include_examples)
 
 
-def _analyse(toolkit, paths, out, workers, progress, on_found, today) -> Analysis:
+def _analyse(toolkit, paths, out, workers, progress, on_found, today, include_examples) -> Analysis:
     clock = time.perf_counter()
     files = find_files(paths, exclude=out)
     if on_found:
         on_found(len(files))
-    books, own = read_all(toolkit, files, workers, progress)
+    books, own = read_all(toolkit, files, workers, progress, include_examples=include_examples)
     seconds = {"read": time.perf_counter() - clock}
     readable = [b for b in books if not b.refused]
     own_results = [r for b, r in zip(books, own) if not b.refused]

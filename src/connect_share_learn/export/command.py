@@ -11,7 +11,9 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, built_with_options, load_spec, report_errors, report_reading
+from connect_share_learn.cli_options import (
+    ProgressBar, built_with_options, load_spec, reading_options, report_errors, report_reading,
+)
 from connect_share_learn.errors import WorkFailed
 from connect_share_learn.export import FORMATS
 
@@ -30,11 +32,12 @@ from connect_share_learn.export import FORMATS
               help="Keep the participant codes instead of pseudonyms: the output is then personal data.")
 @click.option("--include-text", is_flag=True, help="Include free-text answers (comments); left out by default.")
 @built_with_options
+@reading_options
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
 @report_errors
 def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path, force: bool, keep_codes: bool,
-                   include_text: bool, scales, courses, config, workers: int) -> None:
+                   include_text: bool, scales, courses, config, include_examples: bool, workers: int) -> None:
     """Export returned workbooks as data for SPSS, R, Stata or a spreadsheet.
 
     PATHS are returned .xlsx workbooks or folders (searched recursively), read exactly as
@@ -64,7 +67,8 @@ def export_command(paths: tuple[Path, ...], formats: tuple[str, ...], out: Path,
     bar = ProgressBar("Reading workbooks")
     try:
         result = export(toolkit, list(paths), out, chosen, keep_codes=keep_codes, include_text=include_text,
-                        workers=workers, progress=bar.step, on_found=bar.start, force=force)
+                        workers=workers, progress=bar.step, on_found=bar.start, force=force,
+                        include_examples=include_examples)
     finally:
         bar.close()
     acc = result.accounting

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from connect_share_learn import __version__
 from connect_share_learn.analyse.quality import QualityProblem
-from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, ReturnedWorkbook
+from connect_share_learn.analyse.returned import ReturnedWorkbook
+from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.analyse.run import (
     Accounting,
     analysis_date,
@@ -63,12 +64,12 @@ def output_names(formats: list[str]) -> list[str]:
 
 def read(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: int = 2,
          progress: Callable[[int], None] | None = None,
-         on_found: Callable[[int], None] | None = None) -> tuple[list[ReturnedWorkbook], Accounting, list[QualityProblem], dict[str, int]]:
+         on_found: Callable[[int], None] | None = None, include_examples: bool = False) -> tuple[list[ReturnedWorkbook], Accounting, list[QualityProblem], dict[str, int]]:
     """Every file under ``paths`` read with its raw answers, analyse's accounting and quality problems."""
     files = find_files(paths, exclude=out)
     if on_found:
         on_found(len(files))
-    books, _ = read_all(toolkit, files, workers, progress, keep_answers=True)
+    books, _ = read_all(toolkit, files, workers, progress, keep_answers=True, include_examples=include_examples)
     readable = [b for b in books if not b.refused]
     acc = Accounting(files_found=len(books), files_read=len(readable), files_refused=len(books) - len(readable),
                      rows_typed=sum(len(b.responses) for b in readable),
@@ -87,7 +88,8 @@ def read(toolkit: Toolkit, paths: list[Path], out: Path | None = None, workers: 
 
 def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *, keep_codes: bool = False,
            include_text: bool = False, workers: int = 2, progress: Callable[[int], None] | None = None,
-           on_found: Callable[[int], None] | None = None, today: dt.date | None = None, force: bool = False) -> Export:
+           on_found: Callable[[int], None] | None = None, today: dt.date | None = None, force: bool = False,
+           include_examples: bool = False) -> Export:
     """Read, build the table and write every file of ``formats`` into ``out`` (all or nothing).
 
     When no file could be read only quality.csv is written (and the result has no table).
@@ -99,7 +101,7 @@ def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *
         raise UsageError(f"unknown format {', '.join(map(repr, unknown))}: choose from {', '.join(FORMATS)}")
     check_out(paths, out, output_names(formats), "csl export", force)
     clock = time.perf_counter()
-    books, acc, problems, by_rule = read(toolkit, paths, out, workers, progress, on_found)
+    books, acc, problems, by_rule = read(toolkit, paths, out, workers, progress, on_found, include_examples)
     result = Export(books, None, problems, acc, by_rule)
     result.seconds["read"] = time.perf_counter() - clock
     if acc.files_found == 0:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from connect_share_learn.contract import DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
+
 # Excel limits that later parts hit: a data-validation input message holds 255 characters,
 # its title 32; a cell's text that prints well stays far below the 32,767 maximum.
 MAX_WORDING = 255
@@ -437,7 +439,7 @@ class Settings(Strict):
     # The partnership's logo: a PNG or JPEG file, relative to the settings file (see logo.py).
     logo: Annotated[str, AfterValidator(_check_logo)] | None = None
     follow_up_weeks: int | None = Field(default=None, ge=1, le=104)
-    capacity: int = Field(default=500, ge=10, le=5000)
+    capacity: int = Field(default=DEFAULT_CAPACITY, ge=MIN_CAPACITY, le=MAX_CAPACITY)
     language: Language = "en"
     retention: LongText = "two years after the end of the course"
     # The scale whose rise "cost per participant who improved" counts.
