@@ -17,7 +17,8 @@ import pytest
 import xlsxwriter
 
 from connect_share_learn import __version__, stats
-from connect_share_learn.analyse.returned import TIME_POINT_SHEETS, read_returned
+from connect_share_learn.contract import TIME_POINT_SHEETS
+from connect_share_learn.analyse.returned import read_returned
 
 HEADER_ROW = 5  # 1-based: the column ids; the block starts on the row below
 
@@ -394,16 +395,16 @@ EXPECTED_CELLS = {(5, 1): "code", (5, 2): "agency", (5, 3): "se_1", (5, 4): "se_
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_both_sheet_readers_give_the_same_cells(tmp_path, monkeypatch, fast):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
     if not fast:
-        monkeypatch.setattr(xlsx, "FAST_PART_LIMIT", 0)
-    pkg = xlsx.open_package(_package(tmp_path / "hand.xlsx", SHEET))
+        monkeypatch.setattr(ooxml, "FAST_PART_LIMIT", 0)
+    pkg = ooxml.open_package(_package(tmp_path / "hand.xlsx", SHEET))
     try:
-        cells = pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+        cells = pkg.read_cells("Start (t1)", [ooxml.Area("Start (t1)", 5, 1, 20, 5)])
     finally:
         pkg.close()
-    assert isinstance(cells.pop((6, 4)), xlsx.FormulaCell)
+    assert isinstance(cells.pop((6, 4)), ooxml.FormulaCell)
     assert str(cells.pop((6, 5))) == "#N/A"
     assert cells == EXPECTED_CELLS
 
@@ -421,15 +422,15 @@ PLAIN_EXPECTED = {**EXPECTED_CELLS, (8, 4): " x<y ", (8, 5): 3.0}
 
 def _cells_both_ways(tmp_path, monkeypatch, sheet, strings, limit):
     """(cells, how many parts were read element by element) with the sheet reader chosen by ``limit``."""
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
-    monkeypatch.setattr(xlsx, "FAST_PART_LIMIT", limit)
+    monkeypatch.setattr(ooxml, "FAST_PART_LIMIT", limit)
     by_element = []
-    original = xlsx._cells_by_element
-    monkeypatch.setattr(xlsx, "_cells_by_element", lambda *a: by_element.append(1) or original(*a))
-    pkg = xlsx.open_package(_package(tmp_path / f"hand{limit}.xlsx", sheet, strings))
+    original = ooxml._cells_by_element
+    monkeypatch.setattr(ooxml, "_cells_by_element", lambda *a: by_element.append(1) or original(*a))
+    pkg = ooxml.open_package(_package(tmp_path / f"hand{limit}.xlsx", sheet, strings))
     try:
-        cells = pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+        cells = pkg.read_cells("Start (t1)", [ooxml.Area("Start (t1)", 5, 1, 20, 5)])
     finally:
         pkg.close()
     shown = {k: (type(v).__name__, str(v)) for k, v in cells.items()}
@@ -438,9 +439,9 @@ def _cells_both_ways(tmp_path, monkeypatch, sheet, strings, limit):
 
 @pytest.mark.parametrize("strings", [PLAIN_STRINGS, RICH_STRINGS])
 def test_ordinary_cells_matched_whole_read_as_the_streaming_reader_reads_them(tmp_path, monkeypatch, strings):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
-    whole, by_element = _cells_both_ways(tmp_path, monkeypatch, PLAIN_SHEET, strings, xlsx.FAST_PART_LIMIT)
+    whole, by_element = _cells_both_ways(tmp_path, monkeypatch, PLAIN_SHEET, strings, ooxml.FAST_PART_LIMIT)
     streamed, _ = _cells_both_ways(tmp_path, monkeypatch, PLAIN_SHEET, strings, 0)
     assert by_element == 0  # every cell was ordinary
     assert whole == streamed
@@ -458,28 +459,28 @@ def test_ordinary_cells_matched_whole_read_as_the_streaming_reader_reads_them(tm
     ('<x:c r="B6"><x:v>3</x:v>', '<x:c r="B6"><x:v xml:space="preserve">3</x:v>'),  # a value with attributes
 ])
 def test_a_cell_not_matched_whole_sends_the_part_to_the_element_reader(tmp_path, monkeypatch, unusual):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
     sheet = PLAIN_SHEET.replace(*unusual)
     assert sheet != PLAIN_SHEET
-    whole, by_element = _cells_both_ways(tmp_path, monkeypatch, sheet, PLAIN_STRINGS, xlsx.FAST_PART_LIMIT)
+    whole, by_element = _cells_both_ways(tmp_path, monkeypatch, sheet, PLAIN_STRINGS, ooxml.FAST_PART_LIMIT)
     streamed, _ = _cells_both_ways(tmp_path, monkeypatch, sheet, PLAIN_STRINGS, 0)
     assert by_element == 1 and whole == streamed and whole[(6, 2)] == ("float", "3.0")
 
 
 def test_shared_strings_matched_whole_or_by_element_are_the_same(tmp_path):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
     found = []
     for strings in (PLAIN_STRINGS, RICH_STRINGS):
-        pkg = xlsx.open_package(_package(tmp_path / f"s{len(found)}.xlsx", SHEET, strings))
+        pkg = ooxml.open_package(_package(tmp_path / f"s{len(found)}.xlsx", SHEET, strings))
         try:
             pkg._load_shared()
             found.append(pkg.shared)
         finally:
             pkg.close()
     assert found[0] == found[1] == ["code", "agency", "se_1", "se_2", "se_3", " 70 "]
-    assert xlsx._plain_strings(RICH_STRINGS.encode(), b"") is None
+    assert ooxml._plain_strings(RICH_STRINGS.encode(), b"") is None
 
 
 @pytest.mark.parametrize("damage", [
@@ -488,40 +489,40 @@ def test_shared_strings_matched_whole_or_by_element_are_the_same(tmp_path):
     '<x:row r="9">' + '<x:c r="A9" t="inlineStr"><x:is><x:t>' + "x" * 100_000,  # an inline string never closed
 ])
 def test_damaged_cells_are_refused_by_the_whole_cell_reader(tmp_path, damage):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
     sheet = PLAIN_SHEET.replace("</x:sheetData>", damage + "</x:sheetData>")
-    pkg = xlsx.open_package(_package(tmp_path / "damaged.xlsx", sheet, PLAIN_STRINGS))
-    with pytest.raises(xlsx.Refused) as caught:
-        pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    pkg = ooxml.open_package(_package(tmp_path / "damaged.xlsx", sheet, PLAIN_STRINGS))
+    with pytest.raises(ooxml.Refused) as caught:
+        pkg.read_cells("Start (t1)", [ooxml.Area("Start (t1)", 5, 1, 20, 5)])
     pkg.close()
     assert caught.value.code == "broken_xml"
 
 
 def test_cells_without_references_are_read_by_the_streaming_reader(tmp_path):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
     sheet = SHEET.replace('<x:c r="C7">', "<x:c>").replace('<x:c r="A7" t="b">', '<x:c r="A7" t="b">')
     sheet = sheet.replace('<x:c r="D7" s="3"/>', '<x:c s="3"/>').replace('<x:c r="E7" t="str">', '<x:c t="str">')
     sheet = sheet.replace('<x:c r="C7">', "")
     sheet = sheet.replace('<x:row r="7"><x:c r="A7" t="b"><x:v>1</x:v></x:c><x:c>', '<x:row r="7"><x:c r="A7" t="b"><x:v>1</x:v></x:c><x:c s="1"/><x:c>')
-    pkg = xlsx.open_package(_package(tmp_path / "noref.xlsx", sheet))
+    pkg = ooxml.open_package(_package(tmp_path / "noref.xlsx", sheet))
     try:
-        cells = pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+        cells = pkg.read_cells("Start (t1)", [ooxml.Area("Start (t1)", 5, 1, 20, 5)])
     finally:
         pkg.close()
     assert cells[(7, 1)] is True and cells[(7, 3)] == 70.0 and cells[(7, 5)] == "\u263a"
 
 
 def test_a_sheet_cut_short_is_refused_by_either_reader(tmp_path, toolkit, monkeypatch):
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
-    for limit in (xlsx.FAST_PART_LIMIT, 0):
-        monkeypatch.setattr(xlsx, "FAST_PART_LIMIT", limit)
+    for limit in (ooxml.FAST_PART_LIMIT, 0):
+        monkeypatch.setattr(ooxml, "FAST_PART_LIMIT", limit)
         path = _package(tmp_path / f"broken{limit}.xlsx", SHEET[:SHEET.index('<x:row r="7">')])
-        pkg = xlsx.open_package(path)
-        with pytest.raises(xlsx.Refused) as caught:
-            pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+        pkg = ooxml.open_package(path)
+        with pytest.raises(ooxml.Refused) as caught:
+            pkg.read_cells("Start (t1)", [ooxml.Area("Start (t1)", 5, 1, 20, 5)])
         pkg.close()
         assert caught.value.code == "broken_xml"
 
@@ -545,12 +546,12 @@ def test_a_damaged_part_is_refused_not_crashed_on(tmp_path, toolkit, foundation)
 def test_thousands_of_unclosed_cells_are_refused_quickly(tmp_path):
     import time
 
-    from connect_share_learn.analyse import xlsx
+    from connect_share_learn.read import ooxml
 
     sheet = SHEET.replace("</x:sheetData>", '<x:row r="9">' + '<x:c r="A9"><x:v>1</x:v>' * 50_000 + "</x:sheetData>")
-    pkg = xlsx.open_package(_package(tmp_path / "unclosed.xlsx", sheet))
+    pkg = ooxml.open_package(_package(tmp_path / "unclosed.xlsx", sheet))
     started = time.perf_counter()
-    with pytest.raises(xlsx.Refused) as caught:
-        pkg.read_cells("Start (t1)", [xlsx.Area("Start (t1)", 5, 1, 20, 5)])
+    with pytest.raises(ooxml.Refused) as caught:
+        pkg.read_cells("Start (t1)", [ooxml.Area("Start (t1)", 5, 1, 20, 5)])
     pkg.close()
     assert caught.value.code == "broken_xml" and time.perf_counter() - started < 2

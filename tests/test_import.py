@@ -520,7 +520,7 @@ def test_bad_workbooks_are_refused_before_parsing(tmp_path):
     src = write_csv(tmp_path / "r.csv", ["code"], [["AB01C"]])
     text = tmp_path / "text.xlsx"
     text.write_text("not a workbook")
-    assert "not an .xlsx file" in refused(tmp_path, src, "--course", "foundation", "--time-point", "t1",
+    assert "not an .xlsx workbook" in refused(tmp_path, src, "--course", "foundation", "--time-point", "t1",
                                           "--workbook", text, "--out", tmp_path / "o.xlsx")
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:

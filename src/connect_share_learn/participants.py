@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connect_share_learn.errors import InputError
-from connect_share_learn.importing.package import column_letters
+from connect_share_learn.read.ooxml import column_letters
 from connect_share_learn.tabular import read_table
 
 # Headings booking systems use for the same thing.
@@ -82,7 +82,7 @@ def read_participants(path: Path, needed: set[str] = frozenset(), *, header_row:
         if not col:
             continue
         if col in seen:
-            raise InputError(path, f"columns {column_letters(seen[col])} and {column_letters(index)} both hold '{col}'",
+            raise InputError(path, f"columns {column_letters(seen[col] + 1)} and {column_letters(index + 1)} both hold '{col}'",
                              "delete or rename one of them", line=table.header_line)
         seen[col] = index
     missing = []

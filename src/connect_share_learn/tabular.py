@@ -10,7 +10,7 @@ commas, semicolons or tabs — the one the header line uses most, or the one Exc
 ``sep=`` first line names. No character is ever replaced: a byte the encoding does not
 know, a quote that is never closed, a row longer than the header, an empty file are each
 an :class:`InputError` naming the file and the line. An .xlsx file's first sheet is read
-with the zip and XML checks of :mod:`connect_share_learn.importing.package`.
+with the zip and XML checks of :mod:`connect_share_learn.read.ooxml`.
 
 Text can be garbled without any byte being refused: names mis-decoded before they reached
 us ("JosÃ©", in a file of any encoding), or a Mac Roman file read as Windows-1252 ("José
@@ -30,9 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connect_share_learn.errors import InputError, Problem
-from connect_share_learn.importing.package import (
-    NS_MAIN, REL_SHARED, Package, XmlHandler, column_letters, shared_strings, split_ref,
-)
+from connect_share_learn.read import ooxml
 
 Value = str | float | dt.datetime | dt.time
 
@@ -390,28 +388,15 @@ def _read_csv(path: Path, what: str, max_rows: int, max_columns: int, finding: _
 
 
 def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int, finding: _Headings) -> Table:
-    with Package(path, what) as pkg:
-        main = pkg.main_part()
-        sheets: list[str] = []
-        date1904 = []
+    from connect_share_learn.analyse.quality import opened_package
 
-        def start(tag, attrs):
-            if tag == f"{NS_MAIN} sheet":
-                sheets.append(next((v for k, v in attrs.items() if k.endswith(" id")), ""))
-            elif tag == f"{NS_MAIN} workbookPr":
-                date1904.append(attrs.get("date1904", "0").lower() in ("1", "true"))
-
-        pkg.parse(main, XmlHandler(start=start))
-        rels = pkg.rels(main)
-        if not sheets or sheets[0] not in rels:
+    with opened_package(path, what) as pkg:
+        if not pkg.sheets:
             raise InputError(path, f"the {what} has no sheet", "save it again from Excel or LibreOffice")
-        sheet_part = rels[sheets[0]][1]
-        if not pkg.has(sheet_part):
-            raise InputError(path, f"the {what}'s first sheet ({sheet_part}) is missing",
-                             "save it again from Excel or LibreOffice")
-        strings = shared_strings(pkg, pkg.part_of_type(main, REL_SHARED))
-        dates = _date_styles(pkg, pkg.part_of_type(main, _REL_STYLES))
-        epoch = dt.datetime(1904, 1, 1) if any(date1904) else None
+        sheet_part = next(iter(pkg.sheets.values()))
+        strings = pkg.shared_strings()
+        dates = _date_styles(pkg, pkg.related(pkg.main_part, ooxml.REL_STYLES))
+        epoch = dt.datetime(1904, 1, 1) if pkg.date1904 else None
         grid = _sheet_cells(pkg, sheet_part, strings, dates, epoch, what, max_rows, max_columns)
     if not grid:
         raise InputError(path, f"the {what}'s first sheet is empty", "put the column headings in the first row "
@@ -427,7 +412,7 @@ def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int, finding: 
         cells = grid[r]
         extra = [c for c in cells if c >= width]
         if extra:
-            raise InputError(path, f"row {r + 1} has a value in column {column_letters(min(extra))}, which has no heading "
+            raise InputError(path, f"row {r + 1} has a value in column {ooxml.column_letters(min(extra) + 1)}, which has no heading "
                              f"in the header row (row {row_numbers[k] + 1})",
                              "check it is the right sheet, or give that column a heading")
         rows.append(Row(r + 1, None, [cells.get(c) for c in range(width)]))
@@ -438,12 +423,11 @@ def _read_xlsx(path: Path, what: str, max_rows: int, max_columns: int, finding: 
     return Table(path, headers, rows, None, "xlsx", warnings, place, titles)
 
 
-_REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 # Excel's built-in number formats that show a date or time.
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47} | set(range(27, 37)) | set(range(50, 59))
 
 
-def _date_styles(pkg: Package, part: str | None) -> set[int]:
+def _date_styles(pkg: ooxml.Package, part: str | None) -> set[int]:
     """Indexes of the cell styles whose number format shows a date or time."""
     if part is None:
         return set()
@@ -452,20 +436,20 @@ def _date_styles(pkg: Package, part: str | None) -> set[int]:
     in_xfs = []
 
     def start(tag, attrs):
-        if tag == f"{NS_MAIN} numFmt":
+        if tag == f"{ooxml.NS_MAIN} numFmt":
             if attrs.get("numFmtId", "").isdigit():
                 custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
-        elif tag == f"{NS_MAIN} cellXfs":
+        elif tag == f"{ooxml.NS_MAIN} cellXfs":
             in_xfs.append(True)
-        elif tag == f"{NS_MAIN} xf" and in_xfs:
+        elif tag == f"{ooxml.NS_MAIN} xf" and in_xfs:
             n = attrs.get("numFmtId", "0")
             formats.append(int(n) if n.isdigit() else 0)
 
     def end(tag):
-        if tag == f"{NS_MAIN} cellXfs":
+        if tag == f"{ooxml.NS_MAIN} cellXfs":
             in_xfs.clear()
 
-    pkg.parse(part, XmlHandler(start, end))
+    pkg.parse(part, start, end)
     return {i for i, n in enumerate(formats) if n in _BUILTIN_DATES or (n in custom and _is_date_format(custom[n]))}
 
 
@@ -474,12 +458,12 @@ def _is_date_format(code: str) -> bool:
     return bool(re.search(r"[dmyhs]", bare, re.IGNORECASE)) and "general" not in bare.lower()
 
 
-def _sheet_cells(pkg: Package, part: str, strings: list[str], dates: set[int], epoch: dt.datetime | None, what: str,
+def _sheet_cells(pkg: ooxml.Package, part: str, strings: list[str], dates: set[int], epoch: dt.datetime | None, what: str,
                  max_rows: int, max_columns: int) -> dict[int, dict[int, Value]]:
     """Every non-empty cell of a sheet: row → column → value (0-based)."""
     grid: dict[int, dict[int, Value]] = {}
     state = {"type": None, "style": 0, "buf": None, "in_v": False, "in_t": False, "in_rph": 0, "row": -1, "col": -1}
-    C, V, T, RPH, ROW = (f"{NS_MAIN} {n}" for n in ("c", "v", "t", "rPh", "row"))
+    C, V, T, RPH, ROW = (f"{ooxml.NS_MAIN} {n}" for n in ("c", "v", "t", "rPh", "row"))
 
     def start(tag, attrs):
         if tag == ROW:
@@ -490,9 +474,9 @@ def _sheet_cells(pkg: Package, part: str, strings: list[str], dates: set[int], e
                 raise InputError(pkg.path, f"the {what}'s sheet has more than {max_rows:,} rows",
                                  "split it into smaller files")
         elif tag == C:
-            where = split_ref(attrs.get("r", "")) if attrs.get("r") else None
+            where = ooxml.parse_cell(attrs.get("r", "")) if attrs.get("r") else None
             if where is not None:
-                state["row"], state["col"] = where
+                state["row"], state["col"] = where[0] - 1, where[1] - 1
             else:
                 state["col"] += 1
             if state["col"] >= max_columns:
@@ -525,7 +509,7 @@ def _sheet_cells(pkg: Package, part: str, strings: list[str], dates: set[int], e
         if state["in_v"] or (state["in_t"] and state["type"] == "inlineStr"):
             state["buf"].append(data)
 
-    pkg.parse(part, XmlHandler(start, end, text))
+    pkg.parse(part, start, end, text)
     return grid
 
 

@@ -6,15 +6,18 @@ No record ever holds a participant code: rows are named by file, sheet and row n
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
 from connect_share_learn.defaults import default_dir
-from connect_share_learn.errors import WorkFailed
+from connect_share_learn.errors import InputError, WorkFailed
 
 # Free text typed into an answer cell is cut short in quality.csv: it may be anything.
 MAX_VALUE_CHARS = 40
@@ -53,6 +56,44 @@ def catalogue() -> dict[str, dict[str, str]]:
 def file_kind(key: str) -> str:
     """What a file that is not a workbook is, in words ('a PDF document')."""
     return _wording()["file_kinds"][key]
+
+
+def refusal_detail(code: str, detail: str) -> str:
+    """The detail a refusal's wording takes (a file that is not a workbook: what it is, in words)."""
+    return file_kind(detail or "unknown") if code == "not_a_workbook" else detail
+
+
+def refusal(path, code: str, detail: str, what: str = "workbook") -> InputError:
+    """A file the reader refused (:class:`~connect_share_learn.read.ooxml.Refused`), as the one
+    clear error a command reports: the catalogue's sentence and what to do."""
+    entry = catalogue()[code]
+    problem = entry["problem"].format(detail=refusal_detail(code, detail)).rstrip(".")
+    problem = problem.replace("The workbook", f"The {what}", 1)
+    action = entry["action"]
+    hint = action.split(": ", 1)[1] if ": " in action else "check it is the right file"
+    return InputError(path, problem[0].lower() + problem[1:], hint)
+
+
+@contextlib.contextmanager
+def opened_package(path: Path, what: str, in_memory: bool = False) -> Iterator:
+    """A user's .xlsx file opened through the guarded reader (:mod:`connect_share_learn.read.ooxml`)
+    for a command that stops at the first problem: a refusal, on opening or while reading,
+    becomes one :class:`InputError` naming the file."""
+    from connect_share_learn.read import ooxml
+
+    try:
+        package = ooxml.open_package(path, in_memory=in_memory)
+    except ooxml.Refused as exc:
+        raise refusal(path, exc.code, exc.detail, what) from None
+    except OSError as exc:
+        raise InputError(path, f"the {what} cannot be read ({exc.strerror})",
+                         "check the path and that the file is not open elsewhere") from None
+    try:
+        yield package
+    except ooxml.Refused as exc:
+        raise refusal(path, exc.code, exc.detail, what) from None
+    finally:
+        package.close()
 
 
 def wording(problem: QualityProblem) -> tuple[str, str]:

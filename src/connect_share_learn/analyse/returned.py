@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connect_share_learn import stats
-from connect_share_learn.analyse import xlsx
-from connect_share_learn.analyse.quality import QualityProblem, file_kind, shown_value
+from connect_share_learn.read import ooxml
+from connect_share_learn.analyse.quality import QualityProblem, file_kind, refusal_detail, shown_value
 from connect_share_learn.contract import (
     MAX_CAPACITY, PROPERTY_COURSE, PROPERTY_EXAMPLE, PROPERTY_SPEC_HASH, PROPERTY_TOOLKIT, PROPERTY_VERSION,
     TIME_POINT_SHEETS, TOOLKIT_NAME,
@@ -129,8 +129,8 @@ def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None
         return unread
     try:
         result.sha256 = sha256 or file_sha256(path)
-        package = xlsx.open_package(path)
-    except xlsx.Refused as exc:
+        package = ooxml.open_package(path)
+    except ooxml.Refused as exc:
         return _refuse(result, exc.code, _detail(exc))
     except OSError as exc:
         return _refuse(result, "unreadable", exc.strerror or type(exc).__name__)
@@ -138,7 +138,7 @@ def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None
         return _refuse(result, "unreadable", type(exc).__name__)
     try:
         _Reader(package, toolkit, result).read()
-    except xlsx.Refused as exc:
+    except ooxml.Refused as exc:
         return _refuse(_cleared(result), exc.code, _detail(exc))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         # A part whose data is damaged (a bad checksum) shows only when it is unpacked.
@@ -183,10 +183,8 @@ def _cleared(result: ReturnedWorkbook) -> ReturnedWorkbook:
     return result
 
 
-def _detail(exc: xlsx.Refused) -> str:
-    if exc.code == "not_a_workbook":
-        return file_kind(exc.detail or "unknown")
-    return exc.detail
+def _detail(exc: ooxml.Refused) -> str:
+    return refusal_detail(exc.code, exc.detail)
 
 
 def _refuse(result: ReturnedWorkbook, rule: str, detail: str = "") -> ReturnedWorkbook:
@@ -202,12 +200,12 @@ def _refuse(result: ReturnedWorkbook, rule: str, detail: str = "") -> ReturnedWo
 @dataclass
 class _Block:
     tp: str
-    area: xlsx.Area  # the data rows, header excluded
+    area: ooxml.Area  # the data rows, header excluded
     found_by_header: bool = False
 
 
 class _Reader:
-    def __init__(self, package: xlsx.Package, toolkit: Toolkit, result: ReturnedWorkbook):
+    def __init__(self, package: ooxml.Package, toolkit: Toolkit, result: ReturnedWorkbook):
         self.pkg = package
         self.toolkit = toolkit
         self.result = result
@@ -226,12 +224,12 @@ class _Reader:
         props = self.pkg.properties
         maker = props.get(PROPERTY_TOOLKIT)
         if maker and maker != TOOLKIT_NAME:
-            raise xlsx.Refused("not_this_toolkit", f"it was made by '{maker[:40]}'")
+            raise ooxml.Refused("not_this_toolkit", f"it was made by '{maker[:40]}'")
         self.result.version = props.get(PROPERTY_VERSION)
         self.result.example = props.get(PROPERTY_EXAMPLE) == "true"
         blocks = self._blocks()
         if not blocks:
-            raise xlsx.Refused("not_this_toolkit", "it has no data-entry blocks (t0_data … t3_data)")
+            raise ooxml.Refused("not_this_toolkit", "it has no data-entry blocks (t0_data … t3_data)")
         cells_by_sheet = self._read_sheets(blocks)
         headers = {b.tp: _header(cells_by_sheet[b.area.sheet], b.area) for b in blocks}
         course = self._course(props, blocks, headers)
@@ -261,11 +259,11 @@ class _Reader:
             formula = self.pkg.names.get(f"{tp}_data")
             if formula is None:
                 continue
-            area = xlsx.parse_area(formula)
+            area = ooxml.parse_area(formula)
             if area is None or area.sheet not in self.pkg.sheets or area.top < 2:
-                raise xlsx.Refused("not_this_toolkit", f"the name {tp}_data does not point at a block of cells")
-            if area.rows > xlsx.MAX_SHEET_ROWS or area.columns > xlsx.MAX_SHEET_COLUMNS:
-                raise xlsx.Refused("block_too_large", f"{tp}_data ({area.rows} rows, {area.columns} columns)")
+                raise ooxml.Refused("not_this_toolkit", f"the name {tp}_data does not point at a block of cells")
+            if area.rows > ooxml.MAX_SHEET_ROWS or area.columns > ooxml.MAX_SHEET_COLUMNS:
+                raise ooxml.Refused("block_too_large", f"{tp}_data ({area.rows} rows, {area.columns} columns)")
             blocks.append(_Block(tp, area))
         if blocks:
             return blocks
@@ -278,7 +276,7 @@ class _Reader:
             if sheet not in self.pkg.sheets:
                 continue
             self._check_dimension(sheet)
-            top = xlsx.Area(sheet, 1, 1, HEADER_SEARCH_ROWS, 300)
+            top = ooxml.Area(sheet, 1, 1, HEADER_SEARCH_ROWS, 300)
             cells = self.pkg.read_cells(sheet, [top])
             best = None  # the row with the longest run of column ids after 'code'
             for (r, c), v in sorted(cells.items()):
@@ -291,26 +289,26 @@ class _Reader:
                         best = (r, c, right)
             if best:
                 r, c, right = best
-                blocks.append(_Block(tp, xlsx.Area(sheet, r + 1, c, r + MAX_CAPACITY, right), found_by_header=True))
+                blocks.append(_Block(tp, ooxml.Area(sheet, r + 1, c, r + MAX_CAPACITY, right), found_by_header=True))
                 self.note("names_missing", sheet=sheet, detail=f"header on row {r}")
         return blocks
 
     def _check_dimension(self, sheet: str) -> None:
         dim = self.pkg.dimension(sheet)
-        if dim and (dim.bottom > xlsx.MAX_SHEET_ROWS or dim.right > xlsx.MAX_SHEET_COLUMNS):
-            ref = f"{xlsx.column_letters(dim.left)}{dim.top}:{xlsx.column_letters(dim.right)}{dim.bottom}"
+        if dim and (dim.bottom > ooxml.MAX_SHEET_ROWS or dim.right > ooxml.MAX_SHEET_COLUMNS):
+            ref = f"{ooxml.column_letters(dim.left)}{dim.top}:{ooxml.column_letters(dim.right)}{dim.bottom}"
             self.note("sheet_dimension", sheet=sheet, detail=f"{ref} ({dim.bottom:,} rows, {dim.right:,} columns)")
 
     def _read_sheets(self, blocks: list[_Block]) -> dict[str, dict]:
-        areas: dict[str, list[xlsx.Area]] = {}
+        areas: dict[str, list[ooxml.Area]] = {}
         for b in blocks:
             a = b.area
             below = 0 if b.found_by_header else BELOW_BLOCK_ROWS
-            areas.setdefault(a.sheet, []).append(xlsx.Area(a.sheet, a.top - 1, a.left, a.bottom + below, a.right))
-        self.detail_cells: dict[str, xlsx.Area] = {}
+            areas.setdefault(a.sheet, []).append(ooxml.Area(a.sheet, a.top - 1, a.left, a.bottom + below, a.right))
+        self.detail_cells: dict[str, ooxml.Area] = {}
         for name in DETAILS:
             formula = self.pkg.names.get(f"course_{name}")
-            area = xlsx.parse_area(formula) if formula else None
+            area = ooxml.parse_area(formula) if formula else None
             if area is not None and area.sheet in self.pkg.sheets and area.rows == 1 and area.columns == 1:
                 self.detail_cells[name] = area
                 areas.setdefault(area.sheet, []).append(area)
@@ -326,7 +324,7 @@ class _Reader:
         if course_id:
             course = self.toolkit.courses.get(course_id)
             if course is None:
-                raise xlsx.Refused("unknown_course", course_id[:60])
+                raise ooxml.Refused("unknown_course", course_id[:60])
             built = props.get(PROPERTY_SPEC_HASH)
             if built and built != _spec_hash(self.toolkit):
                 self.note("spec_differs", detail=props.get(PROPERTY_VERSION) or "not known")
@@ -341,7 +339,7 @@ class _Reader:
                    for tp in present):
                 fits.append(course)
         if len(fits) != 1:
-            raise xlsx.Refused("not_this_toolkit", "its document properties are missing and its columns match "
+            raise ooxml.Refused("not_this_toolkit", "its document properties are missing and its columns match "
                                + ("no course type" if not fits else "several course types"))
         self.note("properties_missing", detail=fits[0].id)
         return fits[0]
@@ -364,7 +362,7 @@ class _Reader:
             if value is None and name in ("partnership", "start_date", "attended"):
                 self.note("course_details", sheet=area.sheet if area else "", detail=name.replace("_", " "),
                           row=area.top if area else None,
-                          column=xlsx.column_letters(area.left) if area else "")
+                          column=ooxml.column_letters(area.left) if area else "")
 
     def _check_details(self, course: Course) -> None:
         """Course details that contradict each other or the rows typed: noted, the file still read."""
@@ -372,7 +370,7 @@ class _Reader:
         if d.start_date and d.end_date and d.end_date < d.start_date:
             area = self.detail_cells.get("end_date")
             self.note("end_before_start", sheet=area.sheet if area else "", row=area.top if area else None,
-                      column=xlsx.column_letters(area.left) if area else "",
+                      column=ooxml.column_letters(area.left) if area else "",
                       detail=f"{d.end_date:%d/%m/%Y}, before the start date {d.start_date:%d/%m/%Y}")
         if d.attended:
             # The number of questionnaires is not given: it may be a count the outputs hide.
@@ -381,7 +379,7 @@ class _Reader:
                 n = sum(1 for r in self.result.responses if r.tp == tp and r.used)
                 if n > d.attended:
                     self.note("response_rate_over_100", sheet=area.sheet if area else "",
-                              row=area.top if area else None, column=xlsx.column_letters(area.left) if area else "",
+                              row=area.top if area else None, column=ooxml.column_letters(area.left) if area else "",
                               detail=f"on {TIME_POINT_SHEETS[tp]}, where {d.attended} attended")
 
     # -- one time point's rows ------------------------------------------------------------
@@ -435,7 +433,7 @@ class _Reader:
                 kept[(tp, r)] = {cid: values[col] for cid, col in kept_cols if col in values}
         block_responses = self.result.responses[start:]
         dupes = stats.duplicate_codes(x.code for x in block_responses)
-        code_letter = xlsx.column_letters(code_col)
+        code_letter = ooxml.column_letters(code_col)
         for x in block_responses:
             if x.code in dupes:
                 count = sum(1 for y in block_responses if y.code == x.code)
@@ -447,9 +445,9 @@ class _Reader:
 
     def _response(self, tp, sheet, r, values, code_col, profile_cols, scales) -> Response:
         code_raw = values.get(code_col)
-        if isinstance(code_raw, (xlsx.ErrorValue, xlsx.FormulaCell)):
-            self.note("error_value" if isinstance(code_raw, xlsx.ErrorValue) else "formula_in_answer",
-                      sheet=sheet, row=r, column=xlsx.column_letters(code_col))
+        if isinstance(code_raw, (ooxml.ErrorValue, ooxml.FormulaCell)):
+            self.note("error_value" if isinstance(code_raw, ooxml.ErrorValue) else "formula_in_answer",
+                      sheet=sheet, row=r, column=ooxml.column_letters(code_col))
             code_raw = None
         code = stats.normalise_code(code_raw)
         profile: dict[str, int | None] = {}
@@ -476,7 +474,7 @@ class _Reader:
                     continue
                 v = recoders[i].get(raw, _UNKNOWN) if type(raw) is float else _UNKNOWN
                 if v is _UNKNOWN:
-                    if isinstance(raw, (xlsx.ErrorValue, xlsx.FormulaCell)):
+                    if isinstance(raw, (ooxml.ErrorValue, ooxml.FormulaCell)):
                         self._bad_value(sheet, r, col, "", raw, "", "")
                         item_values.append(None)
                         continue
@@ -501,13 +499,13 @@ class _Reader:
         return Response(tp, sheet, r, code, used, profile, scores, complete)
 
     def _bad_value(self, sheet, r, col, column_id, raw, rule, detail) -> None:
-        if isinstance(raw, xlsx.ErrorValue):
+        if isinstance(raw, ooxml.ErrorValue):
             rule, detail = "error_value", ""
-        elif isinstance(raw, xlsx.FormulaCell):
+        elif isinstance(raw, ooxml.FormulaCell):
             rule, detail = "formula_in_answer", ""
         elif stats.as_number(raw) is None:
             rule, detail = "not_a_number", ""
-        letter = xlsx.column_letters(col)
+        letter = ooxml.column_letters(col)
         self.result.problems.append(QualityProblem(
             self.file, rule, sheet=sheet, row=r, column=f"{letter} ({column_id})" if column_id else letter,
             value=shown_value(raw), detail=detail))
@@ -555,7 +553,7 @@ def _is_id(v) -> bool:
     return isinstance(v, str) and bool(_ID.match(v.strip()))
 
 
-def _header(cells: dict, area: xlsx.Area) -> dict[str, int]:
+def _header(cells: dict, area: ooxml.Area) -> dict[str, int]:
     """Column id → column number, from the row above the block."""
     out: dict[str, int] = {}
     for c in range(area.left, area.right + 1):
@@ -566,7 +564,7 @@ def _header(cells: dict, area: xlsx.Area) -> dict[str, int]:
 
 
 def _as_text(raw) -> str | None:
-    if raw is None or isinstance(raw, (bool, xlsx.ErrorValue, xlsx.FormulaCell)):
+    if raw is None or isinstance(raw, (bool, ooxml.ErrorValue, ooxml.FormulaCell)):
         return None
     if isinstance(raw, float):
         return str(int(raw)) if raw.is_integer() else str(raw)
@@ -581,7 +579,7 @@ def _as_date(raw, date1904: bool) -> dt.date | None:
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, float):
-        return xlsx.excel_date(raw, date1904) if 0 < raw < 2_958_466 else None
+        return ooxml.excel_date(raw, date1904) if 0 < raw < 2_958_466 else None
     if isinstance(raw, str):
         text = raw.strip()
         try:

@@ -24,7 +24,8 @@ from typing import Callable
 import yaml
 
 from connect_share_learn import __version__
-from connect_share_learn.analyse import disclosure, xlsx
+from connect_share_learn.analyse import disclosure
+from connect_share_learn.read import ooxml
 from connect_share_learn.analyse.item_total import ItemTotal, item_totals
 from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
 from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
@@ -202,7 +203,7 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
             continue
         try:
             size = path.stat().st_size
-            if size > xlsx.MAX_FILE_BYTES:
+            if size > ooxml.MAX_FILE_BYTES:
                 books[i] = read_returned(path, display, toolkit, keep_answers=keep_answers)  # refused on size, without hashing
                 continue
             sha = file_sha256(path)

@@ -19,18 +19,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connect_share_learn.analyse.quality import refusal
+from connect_share_learn.contract import PROPERTY_COURSE
 from connect_share_learn.errors import InputError, WorkFailed
-from connect_share_learn.importing.package import (
-    NS_MAIN, NS_REL, REL_SHARED, Package, XmlHandler, column_letters, column_number, parse_xml,
-    shared_strings, split_ref, unescape,
-)
+from connect_share_learn.read import ooxml
+from connect_share_learn.read.ooxml import Package, unescape
 from connect_share_learn.staging import write_file
 from connect_share_learn.stats import normalise_code
 
 # Far above the generator's limits (5,000 rows, a few hundred columns): a sanity check on untrusted names.
 MAX_BLOCK_ROWS = 20_000
 MAX_BLOCK_COLUMNS = 2_000
-_NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]+)$")
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Characters XML 1.0 cannot hold: written as Excel's _xHHHH_ escapes, as Excel itself does.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -84,15 +83,14 @@ class Workbook:
 
 def open_workbook(path: Path, tp: str) -> tuple[Package, Workbook]:
     """Open and check ``path`` and find the entry block of time point ``tp``."""
-    from connect_share_learn.importing.package import custom_properties
-
-    pkg = Package(path, "workbook", in_memory=True)
     try:
-        props = custom_properties(pkg)
-        main = pkg.main_part()
-        sheets, names = _workbook_parts(pkg, main)
+        pkg = ooxml.open_package(path, in_memory=True)
+    except ooxml.Refused as exc:
+        raise refusal(path, exc.code, exc.detail) from None
+    try:
+        props, main, sheets, names = pkg.properties, pkg.main_part, pkg.sheets, pkg.names
         name = f"{tp}_data"
-        if "csl_course" not in props and not any(re.fullmatch(r"t[0-9]_data", n) for n in names):
+        if PROPERTY_COURSE not in props and not any(re.fullmatch(r"t[0-9]_data", n) for n in names):
             # Programs that drop the document properties on saving keep the defined names: a
             # workbook with neither is not one of ours. (One with names is checked by its columns.)
             raise InputError(path, "this workbook was not made by connect-share-learn (it has no csl_course property)",
@@ -101,17 +99,16 @@ def open_workbook(path: Path, tp: str) -> tuple[Package, Workbook]:
             found = sorted(n[:-5] for n in names if re.fullmatch(r"t[0-9]_data", n))
             raise InputError(path, f"the workbook has no entry sheet for time point '{tp}' (no defined name {name}); "
                              f"it has {', '.join(found) or 'none'}", "choose one of those with --time-point")
-        m = _NAME_REF.match(names[name].strip().lstrip("="))
-        if not m:
+        area = ooxml.parse_area(names[name])
+        if area is None:
             raise InputError(path, f"the defined name {name} does not point at a block of cells ({names[name]!r})",
                              "use the workbook as built, or rebuild it with csl build")
-        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+        sheet = area.sheet
         if sheet not in sheets:
             raise InputError(path, f"the defined name {name} points at a sheet '{sheet}' the workbook does not have",
                              "use the workbook as built, or rebuild it with csl build")
         part = sheets[sheet]
-        first_col, first_row = column_number(m.group(3)), int(m.group(4)) - 1
-        last_col, last_row = column_number(m.group(5)), int(m.group(6)) - 1
+        first_col, first_row, last_col, last_row = area.left - 1, area.top - 1, area.right - 1, area.bottom - 1
         if first_row < 1 or last_row < first_row or last_col < first_col:
             raise InputError(path, f"the defined name {name} has no row of column ids above it ({names[name]})",
                              "use the workbook as built, or rebuild it with csl build")
@@ -119,8 +116,10 @@ def open_workbook(path: Path, tp: str) -> tuple[Package, Workbook]:
             raise InputError(path, f"the defined name {name} spans {last_row - first_row + 1:,} rows and "
                              f"{last_col - first_col + 1:,} columns, far more than a workbook of this toolkit has",
                              "use the workbook as built, or rebuild it with csl build")
-        strings = shared_strings(pkg, pkg.part_of_type(main, REL_SHARED))
-        block = _read_block(pkg, part, sheet, strings, first_row, last_row, first_col, last_col)
+        block = _read_block(pkg, part, sheet, pkg.shared_strings(), first_row, last_row, first_col, last_col)
+    except ooxml.Refused as exc:
+        pkg.close()
+        raise refusal(path, exc.code, exc.detail) from None
     except BaseException:
         pkg.close()
         raise
@@ -146,13 +145,13 @@ def append_rows(pkg: Package, book: Workbook, rows: list[dict[str, object]], out
         data = pkg.read(part)
         if b"<v>" not in data and b":v>" not in data:
             continue
-        parse_xml(data, book.path, part, XmlHandler())
+        _check_xml(book.path, data, part)
         xml, dropped = drop_stored_results(data.decode("utf-8-sig"))
         if dropped:
             replaced[part] = xml.encode("utf-8")
     xml, _ = drop_stored_results(pkg.read(block.part).decode("utf-8-sig"))
     new_sheet = _insert_rows(xml, block, rows).encode("utf-8")
-    parse_xml(new_sheet, book.path, block.part, XmlHandler())  # the edit must leave well-formed XML
+    _check_xml(book.path, new_sheet, block.part)  # the edit must leave well-formed XML
     replaced[block.part] = new_sheet
     replaced[book.main] = _force_full_recalculation(pkg.read(book.main).decode("utf-8-sig")).encode("utf-8")
     _write_zip(pkg, replaced, out)
@@ -171,33 +170,23 @@ def drop_stored_results(xml: str) -> tuple[str, int]:
 # Reading
 
 
-def _workbook_parts(pkg: Package, main: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Sheet name → zip member, and workbook-level defined name → its formula text."""
-    rels = pkg.rels(main)
-    sheets: dict[str, str] = {}
-    names: dict[str, str] = {}
-    state = {"name": None, "buf": []}
-    rid = f"{NS_REL} id"
+def _check_xml(path: Path, data: bytes, part: str) -> None:
+    """Well-formed XML with no document type: then regular expressions are safe on it."""
+    try:
+        ooxml.check_xml(data, part)
+    except ooxml.Refused as exc:
+        raise refusal(path, exc.code, exc.detail) from None
 
-    def start(tag, attrs):
-        if tag == f"{NS_MAIN} sheet":
-            target = rels.get(attrs.get(rid, ""))
-            if target and pkg.has(target[1]):
-                sheets[attrs.get("name", "")] = target[1]
-        elif tag == f"{NS_MAIN} definedName" and "localSheetId" not in attrs:
-            state["name"], state["buf"] = attrs.get("name"), []
 
-    def end(tag):
-        if tag == f"{NS_MAIN} definedName" and state["name"]:
-            names[state["name"]] = "".join(state["buf"])
-            state["name"] = None
+def _split_ref(ref: str) -> tuple[int, int] | None:
+    """``B12`` → (11, 1): 0-based row and column, as this module counts; None when not a cell."""
+    cell = ooxml.parse_cell(ref)
+    return None if cell is None else (cell[0] - 1, cell[1] - 1)
 
-    def text(data):
-        if state["name"]:
-            state["buf"].append(data)
 
-    pkg.parse(main, XmlHandler(start, end, text))
-    return sheets, names
+def _letters(col: int) -> str:
+    """The letters of the 0-based column ``col``."""
+    return ooxml.column_letters(col + 1)
 
 
 def _sheet_data(xml: str) -> tuple[str, int, int, bool]:
@@ -257,7 +246,7 @@ def _cells(xml: str, prefix: str, row: _Row):
     body_end = row.end - len(f"</{prefix}row>")
     for m in cell_re.finditer(xml, row.tag_end, body_end):
         attrs = m.group(1)
-        where = split_ref(_attr(attrs, "r") or "")
+        where = _split_ref(_attr(attrs, "r") or "")
         col = where[1] if where else col + 1
         yield col, m.start(), m.end(), attrs, m.group(2) or ""
 
@@ -306,7 +295,7 @@ def _cell_value(attrs: str, body: str, prefix: str, strings: list[str]) -> objec
 def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_row: int, last_row: int,
                 first_col: int, last_col: int) -> EntryBlock:
     data = pkg.read(part)
-    parse_xml(data, pkg.path, part, XmlHandler())  # well-formed, no document type: then regular expressions are safe
+    _check_xml(pkg.path, data, part)
     try:
         xml = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -411,7 +400,7 @@ def _insert_rows(xml: str, block: EntryBlock, rows: list[dict[str, object]]) -> 
     for number in sorted(set(wanted) - seen):
         k = bisect.bisect_right(numbers, number)  # rows are in order, as the format requires
         pos = existing[k].start if k < len(existing) else (end if not empty_tag else start)
-        cells = "".join(cell_xml(f"{column_letters(c)}{number + 1}", v, styles.get(c), prefix)
+        cells = "".join(cell_xml(f"{_letters(c)}{number + 1}", v, styles.get(c), prefix)
                         for c, v in wanted[number])
         edits.append((pos, pos, number, f'<{prefix}row r="{number + 1}">{cells}</{prefix}row>'))
     edits.sort(key=lambda e: (e[0], e[2]))
@@ -441,7 +430,7 @@ def _merge_row(xml: str, prefix: str, row: _Row, new: list[tuple[int, object]], 
     pos = row.tag_end  # copied up to here
 
     def emit(col: int, style: str | None) -> str:
-        return cell_xml(f"{column_letters(col)}{row.number + 1}", values[col], style, prefix)
+        return cell_xml(f"{_letters(col)}{row.number + 1}", values[col], style, prefix)
 
     for col, start, end, attrs, body in _cells(xml, prefix, row):
         if not pending:
@@ -454,7 +443,7 @@ def _merge_row(xml: str, prefix: str, row: _Row, new: list[tuple[int, object]], 
         if pending and pending[0] == col:
             if _has_content(body, prefix):
                 raise WorkFailed(f"row {row.number + 1} of the entry sheet already holds a value in column "
-                                 f"{column_letters(col)}; nothing was written")
+                                 f"{_letters(col)}; nothing was written")
             pieces.append(xml[pos:start])
             pieces.append(emit(col, _attr(attrs, "s") or styles.get(col)))
             pending.pop(0)
@@ -489,12 +478,12 @@ def _grow_dimension(xml: str, prefix: str, wanted: dict[int, list[tuple[int, obj
     m = re.search(rf"<{prefix}dimension\b[^>]*?ref\s*=\s*\"([^\"]*)\"", xml)
     if not m or not wanted:
         return xml
-    parts = [split_ref(p) for p in m.group(1).split(":")]
+    parts = [_split_ref(p) for p in m.group(1).split(":")]
     if not parts or any(p is None for p in parts):
         return xml
     rows = [p[0] for p in parts] + list(wanted)
     cols = [p[1] for p in parts] + [c for cells in wanted.values() for c, _ in cells]
-    ref = f"{column_letters(min(cols))}{min(rows) + 1}:{column_letters(max(cols))}{max(rows) + 1}"
+    ref = f"{_letters(min(cols))}{min(rows) + 1}:{_letters(max(cols))}{max(rows) + 1}"
     if ref == m.group(1):
         return xml
     return xml[:m.start(1)] + ref + xml[m.end(1):]
