@@ -254,6 +254,26 @@ def test_the_same_build_gives_the_same_bytes(toolkit, built, tmp_path):
         assert "2026-01-01T00:00:00Z" in archive.read("docProps/core.xml").decode() or "SOURCE_DATE_EPOCH" in os.environ
 
 
+def test_a_table_copied_from_an_earlier_questionnaire_is_the_table_built_afresh(toolkit, tmp_path, monkeypatch):
+    """Tables are built once per process and copied; a copy gets its own question numbers."""
+    from connect_share_learn import questionnaires
+
+    course, created = toolkit.courses["foundation"], BuildOptions().created
+    monkeypatch.setattr(questionnaires, "_BUILT", {})
+    write_questionnaire(toolkit, course, "t2", tmp_path / "afresh.docx", created)
+    monkeypatch.setattr(questionnaires, "_BUILT", {})
+    built = []
+    for name in ("_answers_beside", "_text_table"):
+        original = getattr(questionnaires.QuestionnaireBuilder, name)
+        monkeypatch.setattr(questionnaires.QuestionnaireBuilder, name,
+                            lambda self, *args, _original=original: built.append(args) or _original(self, *args))
+    write_questionnaire(toolkit, course, "t1", tmp_path / "first.docx", created)  # numbers from 5, after the profile
+    before = len(built)
+    write_questionnaire(toolkit, course, "t2", tmp_path / "copied.docx", created)  # numbers from 1
+    assert len(built) - before == 2, "only the scales t1 does not ask are built again (reaction, comments)"
+    assert (tmp_path / "copied.docx").read_bytes() == (tmp_path / "afresh.docx").read_bytes()
+
+
 # ---------------------------------------------------------------------------------------------
 # As printed: every questionnaire through LibreOffice, looked at page by page
 
@@ -278,10 +298,10 @@ def page_fills(pdf) -> list[float]:
                             check=True).stdout
     top = 1.6 / 2.54 * 72  # the top margin, in points
     fills = []
-    for page in re.findall(r"<page .*?</page>", layout, re.S):
+    for page in re.findall(r"<page .*?</page>", layout, re.DOTALL):
         blocks = [(float(y0), float(y1), " ".join(re.findall(r">([^<]+)</word>", inner)))
                   for y0, y1, inner in re.findall(r'<block xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
-                                                  r'yMax="([\d.]+)">(.*?)</block>', page, re.S)]
+                                                  r'yMax="([\d.]+)">(.*?)</block>', page, re.DOTALL)]
         footer = min(y0 for y0, _, words in blocks if re.search(r"Page \d+ of \d+$", words))
         body = [y1 for y0, y1, _ in blocks if y0 < footer]
         fills.append((max(body) - top) / (footer - top) if body else 0.0)

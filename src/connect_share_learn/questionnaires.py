@@ -8,9 +8,11 @@ small beside it. The words around the questions live in ``templates/questionnair
 
 from __future__ import annotations
 
+import copy
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -21,7 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from connect_share_learn.codebook import course_rows
 from connect_share_learn.defaults import default_dir
@@ -138,6 +140,19 @@ def asks_profile(course: Course, tp_id: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Building one questionnaire
 
+_ENVIRONMENT = Environment(undefined=StrictUndefined, autoescape=False)
+
+
+@lru_cache(maxsize=256)
+def _template(source: str) -> Template:
+    return _ENVIRONMENT.from_string(source)
+
+
+# Tables already built in this process, by everything they show: each questionnaire asks the
+# same scales, so most tables are copied (with their questions renumbered), not built again.
+_BUILT: dict[tuple, tuple] = {}
+MAX_BUILT = 256
+
 
 class QuestionnaireBuilder:
     """Lays out one questionnaire with python-docx."""
@@ -151,12 +166,9 @@ class QuestionnaireBuilder:
         self.lang = toolkit.settings.language
         self.document = Document()
         self.questions = 0  # how many are numbered so far
+        self._numbers: list = []  # the text elements that hold those numbers
 
     # -- wording -------------------------------------------------------------------------------
-
-    @cached_property
-    def _env(self) -> Environment:
-        return Environment(undefined=StrictUndefined, autoescape=False)
 
     def say(self, key: str, **extra) -> str:
         """A piece of the questionnaire's own wording, filled in."""
@@ -171,7 +183,7 @@ class QuestionnaireBuilder:
                       time_point=self.tp.name, minutes=self.tp.minutes, return_address=text(settings.return_address, self.lang),
                       weeks=self.toolkit.follow_up_weeks(self.course) or "", **extra)
         try:
-            return " ".join(self._env.from_string(str(value)).render(values).split())
+            return " ".join(_template(str(value)).render(values).split())
         except TemplateError as exc:
             raise InputError(wording_file(), f"the wording '{key}' cannot be filled in ({exc})",
                              "use only the names listed at the top of the file") from exc
@@ -189,7 +201,7 @@ class QuestionnaireBuilder:
         # The thank-you line goes with the last question, never alone on a page of its own.
         for paragraph in self.document.tables[-1].rows[-1]._tr.iter(qn("w:p")):
             paragraph.get_or_add_pPr().keepNext_val = True
-        self.document.add_paragraph(self.say("returning"), style="Closing")
+        self._paragraph(self.say("returning"), "Closing")
         return self.document
 
     def _page_and_styles(self) -> None:
@@ -223,6 +235,8 @@ class QuestionnaireBuilder:
         closing.base_style = styles["Body Text"]
         closing.font.bold = True
         closing.paragraph_format.space_before = Pt(12)
+        self._style_ids = {name: styles[name].style_id
+                           for name in ("Heading 1", "Heading 2", "Subtitle", "Body Text", "Closing", "Table Grid")}
         self._footer()
 
     def _footer(self) -> None:
@@ -244,8 +258,8 @@ class QuestionnaireBuilder:
             partnership.paragraph_format.tab_stops.add_tab_stop(Cm(self.layout.text_width), WD_TAB_ALIGNMENT.RIGHT)
             width, height = logo.size(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
             partnership.add_run("\t").add_picture(io.BytesIO(logo.data), width=Cm(width), height=Cm(height))
-        doc.add_paragraph(self.say("title"), style="Heading 1")  # a heading, so it is in the outline
-        doc.add_paragraph(self.say("subtitle"), style="Subtitle")
+        self._paragraph(self.say("title"), "Heading 1")  # a heading, so it is in the outline
+        self._paragraph(self.say("subtitle"), "Subtitle")
         self._body(self.say("course_date") + " " + "_" * 24).paragraph_format.space_after = Pt(8)
         self._body(self.say("purpose"))
         self._body(self.say("anonymous") + " " + self.say("time"))
@@ -253,31 +267,37 @@ class QuestionnaireBuilder:
     def _code(self) -> None:
         code = self.toolkit.profile.code
         layout = self.layout
-        self.document.add_heading(self.say("code_heading"), level=2)
+        self._paragraph(self.say("code_heading"), "Heading 2")
         self._body(text(code.instructions, self.lang), keep_with_table=True)
+        parts = [(" ".join(text(part.text, self.lang).split()), part.length) for part in code.parts]
+        self._table_once(("code", layout, tuple(parts)), lambda: self._code_table(parts))
+        self._body(self.say("code_example", example=code.example)).paragraph_format.space_before = Pt(4)
+
+    def _code_table(self, parts: list[tuple[str, int]]):
+        layout = self.layout
         box = layout.code_box
-        boxes = max(part.length for part in code.parts) * box + CELL_MARGINS
+        boxes = max(length for _, length in parts) * box + CELL_MARGINS
         table = self._table(2, [layout.text_width - boxes, boxes])
-        for part in code.parts:
+        for words, length in parts:
             row = table.add_row()
             keep_row_together(row)
-            row.cells[0].text = " ".join(text(part.text, self.lang).split())
+            row.cells[0].text = words
             row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             # In a table of their own, so a long instruction beside them cannot stretch them tall.
             cell = row.cells[1]
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            grid = self._nested_table(cell, 1, [box] * part.length)
+            grid = self._nested_table(cell, 1, [box] * length)
             grid.rows[0].height, grid.rows[0].height_rule = Cm(box), WD_ROW_HEIGHT_RULE.EXACTLY
             for box_cell in grid.rows[0].cells:
                 set_cell_borders(box_cell, size=12)
             cell._tc.remove(cell.paragraphs[0]._p)  # the empty line above the boxes
         self._fix_widths(table)
-        self._body(self.say("code_example", example=code.example)).paragraph_format.space_before = Pt(4)
+        return table
 
     def _profile(self) -> None:
         profile = self.toolkit.profile
         layout = self.layout
-        self.document.add_heading(text(profile.title, self.lang) if profile.title else self.say("profile_heading"), level=2)
+        self._paragraph(text(profile.title, self.lang) if profile.title else self.say("profile_heading"), "Heading 2")
         intro = text(profile.instructions, self.lang) if profile.instructions else ""
         self._body(intro + " " + self.say("tick_one"), keep_with_table=True)
         id_width = self._id_width(profile.questions)
@@ -328,7 +348,7 @@ class QuestionnaireBuilder:
 
     def _scale(self, scale: Scale) -> None:
         fmt = self.toolkit.format_of(scale)
-        self.document.add_heading(text(scale.title, self.lang), level=2)
+        self._paragraph(text(scale.title, self.lang), "Heading 2")
         self._body(text(scale.instructions, self.lang), keep_with_table=True)
         if fmt.kind == "text":
             self._text_items(scale)
@@ -356,43 +376,52 @@ class QuestionnaireBuilder:
         When the answers leave the statement too narrow to read (large print), each row
         holds the statement with the answers laid out below it instead.
         """
-        layout = self.layout
         id_width = self._id_width(scale.items)
-        statement = layout.text_width - id_width - column * len(answers)
-        if statement < MIN_STATEMENT_WIDTH:
-            self._stacked_table(scale, answers, boxes, legend, id_width)
+        items = [(item.id, text(item.text, self.lang)) for item in scale.items]
+        headings = [self.say("id_heading"), self.say("statement_heading")]
+        key = ("answers", self.layout, tuple(headings), tuple(answers), column, boxes, tuple(legend or ()),
+               tuple(items))
+        if self.layout.text_width - id_width - column * len(answers) >= MIN_STATEMENT_WIDTH:
+            self._table_once(key, lambda: self._answers_beside(items, headings, answers, column, boxes, legend,
+                                                               id_width))
             return
+        for line in (legend or [])[1:]:
+            self._body(line, keep_with_table=True)
+        self._table_once(key, lambda: self._answers_below(items, headings, answers, boxes, id_width))
+
+    def _answers_beside(self, items, headings: list[str], answers: list[tuple[str, int]], column: float,
+                        boxes: bool, legend: list[str] | None, id_width: float):
+        statement = self.layout.text_width - id_width - column * len(answers)
         table = self._table(2 + len(answers), [id_width, statement] + [column] * len(answers), grid=True)
-        header = self._header_row(table, [self.say("id_heading"), self.say("statement_heading")]
-                                  + ([""] * len(answers) if legend else [label for label, _ in answers]), center_from=2)
+        labels = [""] * len(answers) if legend else [label for label, _ in answers]
+        header = self._header_row(table, headings + labels, center_from=2)
         if legend:
             cell = header.cells[2].merge(header.cells[-1])
             self._legend(cell, legend)
-        for item in scale.items:
+        for item_id, wording in items:
             row = table.add_row()
             keep_row_together(row)
-            self._question_number(row.cells[0], item.id)
-            row.cells[1].text = text(item.text, self.lang)
+            self._question_number(row.cells[0], item_id)
+            row.cells[1].text = wording
             for (label, code), cell in zip(answers, row.cells[2:]):
                 self._box(cell, code) if boxes else self._answer_number(cell, label)
         self._fix_widths(table)
         if not boxes:
             self._tight_cells(table, 2)
+        return table
 
-    def _stacked_table(self, scale: Scale, answers: list[tuple[str, int]], boxes: bool, legend,
-                       id_width: float) -> None:
+    def _answers_below(self, items, headings: list[str], answers: list[tuple[str, int]], boxes: bool,
+                       id_width: float):
         layout = self.layout
         inner = layout.text_width - id_width - CELL_MARGINS
-        for line in (legend or [])[1:]:
-            self._body(line, keep_with_table=True)
         table = self._table(2, [id_width, layout.text_width - id_width], grid=True)
-        self._header_row(table, [self.say("id_heading"), self.say("statement_heading")])
-        for item in scale.items:
+        self._header_row(table, headings)
+        for item_id, wording in items:
             row = table.add_row()
             keep_row_together(row)
-            self._question_number(row.cells[0], item.id)
+            self._question_number(row.cells[0], item_id)
             cell = row.cells[1]
-            cell.text = text(item.text, self.lang)
+            cell.text = wording
             grid = self._nested_table(cell, 2 if boxes else 1, [inner / len(answers)] * len(answers))
             for i, (label, code) in enumerate(answers):
                 if boxes:
@@ -406,6 +435,7 @@ class QuestionnaireBuilder:
             if not boxes:
                 self._tight_cells(grid, 0, first_row=0)
         self._fix_widths(table)
+        return table
 
     def _nested_table(self, cell, rows: int, widths: list[float]):
         """A table inside ``cell``, after its text; the line python-docx adds below is kept to a hairline."""
@@ -438,31 +468,64 @@ class QuestionnaireBuilder:
 
     def _text_items(self, scale: Scale) -> None:
         """A box to write in under each question."""
-        layout = self.layout
+        items = [(item.id, text(item.text, self.lang)) for item in scale.items]
         id_width = self._id_width(scale.items)
+        self._table_once(("text", self.layout, tuple(items)), lambda: self._text_table(items, id_width))
+
+    def _text_table(self, items, id_width: float):
+        layout = self.layout
         table = self._table(2, [id_width, layout.text_width - id_width])
-        for item in scale.items:
+        for item_id, wording in items:
             row = table.add_row()
             keep_row_together(row)
             row.height, row.height_rule = Cm(layout.text_box_height), WD_ROW_HEIGHT_RULE.AT_LEAST
-            self._question_number(row.cells[0], item.id)
-            row.cells[1].text = text(item.text, self.lang)
+            self._question_number(row.cells[0], item_id)
+            row.cells[1].text = wording
             row.cells[1].paragraphs[0].runs[0].bold = True
             set_cell_borders(row.cells[1], size=8)
         self._fix_widths(table)
+        return table
 
     def _body(self, words: str, keep_with_table: bool = False):
         """A paragraph of text between the tables; ``keep_with_table`` keeps it on the page of what follows."""
-        paragraph = self.document.add_paragraph(" ".join(words.split()), style="Body Text")
+        paragraph = self._paragraph(" ".join(words.split()), "Body Text")
         paragraph.paragraph_format.keep_with_next = keep_with_table or None
+        return paragraph
+
+    def _paragraph(self, words: str, style: str):
+        paragraph = self.document.add_paragraph(words)
+        # Set by id: python-docx's lookup by name scans every style each time (slow).
+        paragraph._p.style = self._style_ids[style]
         return paragraph
 
     # -- table helpers -------------------------------------------------------------------------
 
+    def _table_once(self, key: tuple, build: Callable[[], object]) -> None:
+        """Add the table ``build`` makes, or a copy of the one made before for the same ``key``.
+
+        ``key`` holds everything the table shows but its question numbers: a copy gets this
+        questionnaire's numbers, so it is the same, byte for byte, as the table built afresh.
+        """
+        if key in _BUILT:
+            made, positions = _BUILT[key]
+            tbl = copy.deepcopy(made)
+            self.document.element.body._insert_tbl(tbl)
+            texts = list(tbl.iter(qn("w:t")))
+            for position in positions:
+                self.questions += 1
+                texts[position].text = str(self.questions)
+            return
+        first = len(self._numbers)
+        tbl = build()._tbl
+        numbers = {id(t) for t in self._numbers[first:]}
+        if len(_BUILT) >= MAX_BUILT:
+            _BUILT.clear()
+        _BUILT[key] = (copy.deepcopy(tbl), [i for i, t in enumerate(tbl.iter(qn("w:t"))) if id(t) in numbers])
+
     def _table(self, columns: int, widths: list[float], grid: bool = False):
         table = self.document.add_table(rows=0, cols=columns)
         if grid:
-            table.style = self.document.styles["Table Grid"]
+            table._tbl.tblStyle_val = self._style_ids["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         table._widths = widths  # kept for _fix_widths
@@ -514,7 +577,9 @@ class QuestionnaireBuilder:
         self.questions += 1
         number = cell.paragraphs[0]
         number.paragraph_format.space_after = Pt(0)
-        number.add_run(str(self.questions)).bold = True
+        run = number.add_run(str(self.questions))
+        run.bold = True
+        self._numbers.append(run._r.find(qn("w:t")))
         self._small(cell.add_paragraph().add_run(column_id))
 
     def _small(self, run) -> None:
