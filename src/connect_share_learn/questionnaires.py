@@ -1,15 +1,18 @@
 """Printable questionnaires: one Word document per course type and time point.
 
-Each questionnaire asks exactly the codebook's items, in the codebook's order, with each
-item's id printed small beside it so whoever types the answers into the workbook can
-follow along. The words around the questions live in ``templates/questionnaire/``.
+Each questionnaire asks exactly the codebook's items, in the order of the time point's entry
+sheet in the workbook, numbered 1, 2, 3… For whoever types the answers in, each number has
+the workbook's column id printed small beneath it, and each box the code to type printed
+small beside it. The words around the questions live in ``templates/questionnaire/``.
 """
 
 from __future__ import annotations
 
+import copy
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -20,7 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from connect_share_learn.codebook import course_rows
 from connect_share_learn.defaults import default_dir
@@ -39,6 +42,8 @@ MIN_STATEMENT_WIDTH = 5.5
 # A rating format with more points than this is printed as a row of numbered boxes.
 MAX_LABELLED_POINTS = 7
 LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM = 1.2, 6.0
+# A table nested in a cell this much (cm) narrower than the cell stays inside its borders.
+CELL_MARGINS = 0.6
 
 
 @dataclass(frozen=True)
@@ -48,22 +53,24 @@ class Layout:
     body: float
     heading1: float
     heading2: float
-    item_id: float
+    data_entry: float  # the ids and codes printed for whoever types the answers in
     margin: float
     id_column: float
     box_column: float
     number_column: float
     text_box_height: float
+    code_box: float
+    option_indent: float  # from a profile option's box to its label
 
     @property
     def text_width(self) -> float:
         return 21.0 - 2 * self.margin
 
 
-NORMAL = Layout(body=11, heading1=18, heading2=14, item_id=8, margin=1.8, id_column=1.0,
-                box_column=1.95, number_column=0.8, text_box_height=4.5)
-LARGE_PRINT = Layout(body=16, heading1=24, heading2=19, item_id=10, margin=1.5, id_column=1.3,
-                     box_column=2.3, number_column=1.05, text_box_height=6.0)
+NORMAL = Layout(body=11, heading1=18, heading2=14, data_entry=8, margin=1.8, id_column=1.0,
+                box_column=1.95, number_column=0.8, text_box_height=4.5, code_box=1.0, option_indent=0.9)
+LARGE_PRINT = Layout(body=16, heading1=24, heading2=19, data_entry=10, margin=1.5, id_column=1.3,
+                     box_column=2.3, number_column=1.05, text_box_height=6.0, code_box=1.3, option_indent=1.3)
 
 
 def wording_file() -> Path:
@@ -120,15 +127,31 @@ def write_questionnaire(toolkit: Toolkit, course: Course, tp_id: str, path: Path
 
 
 def items_asked(toolkit: Toolkit, course: Course, tp_id: str) -> list:
-    """The codebook rows a time point's questionnaire asks, in codebook order."""
-    asked = set(course.tp(tp_id).scales)
-    if tp_id == course.tp_ids[0]:
-        asked.add("profile")
-    return [row for row in course_rows(toolkit, course) if row.scale in asked]
+    """The codebook rows a time point's questionnaire asks, in the order of its entry sheet."""
+    order = (["profile"] if asks_profile(course, tp_id) else []) + list(course.tp(tp_id).scales)
+    rows = course_rows(toolkit, course)
+    return [row for scale in order for row in rows if row.scale == scale]
+
+
+def asks_profile(course: Course, tp_id: str) -> bool:
+    return tp_id == course.tp_ids[0]
 
 
 # ---------------------------------------------------------------------------------------------
 # Building one questionnaire
+
+_ENVIRONMENT = Environment(undefined=StrictUndefined, autoescape=False)
+
+
+@lru_cache(maxsize=256)
+def _template(source: str) -> Template:
+    return _ENVIRONMENT.from_string(source)
+
+
+# Tables already built in this process, by everything they show: each questionnaire asks the
+# same scales, so most tables are copied (with their questions renumbered), not built again.
+_BUILT: dict[tuple, tuple] = {}
+MAX_BUILT = 256
 
 
 class QuestionnaireBuilder:
@@ -142,12 +165,10 @@ class QuestionnaireBuilder:
         self.layout = layout
         self.lang = toolkit.settings.language
         self.document = Document()
+        self.questions = 0  # how many are numbered so far
+        self._numbers: list = []  # the text elements that hold those numbers
 
     # -- wording -------------------------------------------------------------------------------
-
-    @cached_property
-    def _env(self) -> Environment:
-        return Environment(undefined=StrictUndefined, autoescape=False)
 
     def say(self, key: str, **extra) -> str:
         """A piece of the questionnaire's own wording, filled in."""
@@ -162,7 +183,7 @@ class QuestionnaireBuilder:
                       time_point=self.tp.name, minutes=self.tp.minutes, return_address=text(settings.return_address, self.lang),
                       weeks=self.toolkit.follow_up_weeks(self.course) or "", **extra)
         try:
-            return " ".join(self._env.from_string(str(value)).render(values).split())
+            return " ".join(_template(str(value)).render(values).split())
         except TemplateError as exc:
             raise InputError(wording_file(), f"the wording '{key}' cannot be filled in ({exc})",
                              "use only the names listed at the top of the file") from exc
@@ -173,14 +194,14 @@ class QuestionnaireBuilder:
         self._page_and_styles()
         self._header()
         self._code()
-        rows = items_asked(self.toolkit, self.course, self.tp.id)
-        if any(r.scale == "profile" for r in rows):
+        if asks_profile(self.course, self.tp.id):
             self._profile()
-        asked = {r.scale for r in rows}
-        for scale in self.toolkit.course_scales(self.course):
-            if scale.id in asked:
-                self._scale(scale)
-        self.document.add_paragraph(self.say("returning"), style="Closing")
+        for scale in self.toolkit.scales_at(self.course, self.tp.id):
+            self._scale(scale)
+        # The thank-you line goes with the last question, never alone on a page of its own.
+        for paragraph in self.document.tables[-1].rows[-1]._tr.iter(qn("w:p")):
+            paragraph.get_or_add_pPr().keepNext_val = True
+        self._paragraph(self.say("returning"), "Closing")
         return self.document
 
     def _page_and_styles(self) -> None:
@@ -194,22 +215,28 @@ class QuestionnaireBuilder:
         styles = self.document.styles
         normal = styles["Normal"]
         body_font(normal, layout.body)
-        normal.paragraph_format.space_after = Pt(4)
+        # Normal is the tables' text, Body Text the paragraphs between them.
+        normal.paragraph_format.space_after = Pt(2)
         normal.paragraph_format.space_before = Pt(0)
+        styles["Body Text"].paragraph_format.space_after = Pt(4)
         for name, size in (("Heading 1", layout.heading1 + 4), ("Heading 2", layout.heading2),
                            ("Subtitle", layout.heading2)):
             style = styles[name]
             heading_font(style, size, space_before=12 if name == "Heading 2" else 0)
             style.paragraph_format.keep_with_next = True
         styles["Subtitle"].font.italic = False
-        item_id = styles.add_style("Item id", WD_STYLE_TYPE.CHARACTER)
-        self._item_style = item_id.style_id
-        item_id.font.size = Pt(layout.item_id)
-        item_id.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        # A little room above the text in each cell of a ruled table; Normal's space after is below.
+        styles["Table Grid"].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}/{qn('w:top')}").set(qn("w:w"), "30")
+        data_entry = styles.add_style("Data entry", WD_STYLE_TYPE.CHARACTER)
+        self._data_entry_style = data_entry.style_id
+        data_entry.font.size = Pt(layout.data_entry)
+        data_entry.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
         closing = styles.add_style("Closing", WD_STYLE_TYPE.PARAGRAPH)
-        closing.base_style = normal
+        closing.base_style = styles["Body Text"]
         closing.font.bold = True
         closing.paragraph_format.space_before = Pt(12)
+        self._style_ids = {name: styles[name].style_id
+                           for name in ("Heading 1", "Heading 2", "Subtitle", "Body Text", "Closing", "Table Grid")}
         self._footer()
 
     def _footer(self) -> None:
@@ -231,61 +258,98 @@ class QuestionnaireBuilder:
             partnership.paragraph_format.tab_stops.add_tab_stop(Cm(self.layout.text_width), WD_TAB_ALIGNMENT.RIGHT)
             width, height = logo.size(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
             partnership.add_run("\t").add_picture(io.BytesIO(logo.data), width=Cm(width), height=Cm(height))
-        doc.add_paragraph(self.say("title"), style="Heading 1")  # a heading, so it is in the outline
-        doc.add_paragraph(self.say("subtitle"), style="Subtitle")
-        date = doc.add_paragraph(self.say("course_date") + " " + "_" * 24)
-        date.paragraph_format.space_after = Pt(8)
-        doc.add_paragraph(self.say("purpose"))
-        doc.add_paragraph(self.say("anonymous") + " " + self.say("time"))
+        self._paragraph(self.say("title"), "Heading 1")  # a heading, so it is in the outline
+        self._paragraph(self.say("subtitle"), "Subtitle")
+        self._body(self.say("course_date") + " " + "_" * 24).paragraph_format.space_after = Pt(8)
+        self._body(self.say("purpose"))
+        self._body(self.say("anonymous") + " " + self.say("time"))
 
     def _code(self) -> None:
         code = self.toolkit.profile.code
         layout = self.layout
-        self.document.add_heading(self.say("code_heading"), level=2)
-        self.document.add_paragraph(" ".join(text(code.instructions, self.lang).split()))
-        widest = max(part.length for part in code.parts)
-        box = 1.0 if layout is NORMAL else 1.3
-        table = self._table(1 + widest, [layout.text_width - widest * box - 0.4] + [box] * widest)
-        for part in code.parts:
+        self._paragraph(self.say("code_heading"), "Heading 2")
+        self._body(text(code.instructions, self.lang), keep_with_table=True)
+        parts = [(" ".join(text(part.text, self.lang).split()), part.length) for part in code.parts]
+        self._table_once(("code", layout, tuple(parts)), lambda: self._code_table(parts))
+        self._body(self.say("code_example", example=code.example)).paragraph_format.space_before = Pt(4)
+
+    def _code_table(self, parts: list[tuple[str, int]]):
+        layout = self.layout
+        box = layout.code_box
+        boxes = max(length for _, length in parts) * box + CELL_MARGINS
+        table = self._table(2, [layout.text_width - boxes, boxes])
+        for words, length in parts:
             row = table.add_row()
             keep_row_together(row)
-            row.height, row.height_rule = Cm(box), WD_ROW_HEIGHT_RULE.AT_LEAST
-            row.cells[0].text = " ".join(text(part.text, self.lang).split())
+            row.cells[0].text = words
             row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            for i in range(widest):
-                if i < part.length:
-                    set_cell_borders(row.cells[1 + i], size=12)
+            # In a table of their own, so a long instruction beside them cannot stretch them tall.
+            cell = row.cells[1]
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            grid = self._nested_table(cell, 1, [box] * length)
+            grid.rows[0].height, grid.rows[0].height_rule = Cm(box), WD_ROW_HEIGHT_RULE.EXACTLY
+            for box_cell in grid.rows[0].cells:
+                set_cell_borders(box_cell, size=12)
+            cell._tc.remove(cell.paragraphs[0]._p)  # the empty line above the boxes
         self._fix_widths(table)
-        self.document.add_paragraph(self.say("code_example", example=code.example)).paragraph_format.space_before = Pt(4)
+        return table
 
     def _profile(self) -> None:
         profile = self.toolkit.profile
         layout = self.layout
-        self.document.add_heading(text(profile.title, self.lang) if profile.title else self.say("profile_heading"), level=2)
+        self._paragraph(text(profile.title, self.lang) if profile.title else self.say("profile_heading"), "Heading 2")
         intro = text(profile.instructions, self.lang) if profile.instructions else ""
-        self.document.add_paragraph(" ".join((intro + " " + self.say("tick_one")).split()))
-        question_width = 6.5 if layout is NORMAL else 6.0
+        self._body(intro + " " + self.say("tick_one"), keep_with_table=True)
         id_width = self._id_width(profile.questions)
-        widths = [id_width, question_width, layout.text_width - id_width - question_width]
-        table = self._table(3, widths, grid=True)
-        self._header_row(table, [self.say("id_heading"), self.say("question_heading"), ""])
+        table = self._table(2, [id_width, layout.text_width - id_width], grid=True)
+        self._header_row(table, [self.say("id_heading"), self.say("question_heading")])
+        others = {label.casefold() for label in self.wording.get("other_labels") or []}
+        column = (layout.text_width - id_width - CELL_MARGINS) / 2
         for question in profile.questions:
             row = table.add_row()
             keep_row_together(row)
-            self._id_cell(row.cells[0], question.id)
-            row.cells[1].text = text(question.text, self.lang)
-            options = row.cells[2]
-            for i, option in enumerate(question.options):
-                paragraph = options.paragraphs[0] if i == 0 else options.add_paragraph()
-                paragraph.paragraph_format.space_after = Pt(1)
-                paragraph.add_run(f"{BOX}  {text(option.label, self.lang)}")
+            self._question_number(row.cells[0], question.id)
+            cell = row.cells[1]
+            cell.text = text(question.text, self.lang)
+            # The options in two columns under the question, read down then across, as census forms do.
+            half = (len(question.options) + 1) // 2
+            grid = self._nested_table(cell, 1, [column, column])
+            for options, grid_cell in zip((question.options[:half], question.options[half:]), grid.rows[0].cells):
+                for i, option in enumerate(options):
+                    label = text(option.label, self.lang)
+                    other = label.casefold() in others
+                    self._option(grid_cell.paragraphs[0] if i == 0 else grid_cell.add_paragraph(), option.code,
+                                 self.say("other_specify", label=label) if other else label)
+                    if other:
+                        self._write_in_line(grid_cell.add_paragraph())
         self._fix_widths(table)
+
+    def _option(self, paragraph, code: int, label: str) -> None:
+        """A box, its code, and its label, aligned with the other options' labels."""
+        indent = Cm(self.layout.option_indent)
+        paragraph.paragraph_format.space_after = Pt(1)
+        paragraph.paragraph_format.left_indent, paragraph.paragraph_format.first_line_indent = indent, -indent
+        paragraph.add_run(BOX)
+        self._small(paragraph.add_run(f" {code}"))
+        paragraph.add_run(f"\t{label}")
+
+    def _write_in_line(self, paragraph) -> None:
+        """A line to write on, from under the option's label to the cell's right edge."""
+        form = paragraph.paragraph_format
+        form.left_indent, form.right_indent = Cm(self.layout.option_indent), Cm(0.1)
+        form.space_before, form.space_after = Pt(8), Pt(4)
+        # A bottom border, not a tab leader: LibreOffice draws no leader up to a final tab.
+        border = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for name, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "555555")):
+            bottom.set(qn(f"w:{name}"), value)
+        border.append(bottom)
+        paragraph._p.get_or_add_pPr().insert_element_before(border, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
 
     def _scale(self, scale: Scale) -> None:
         fmt = self.toolkit.format_of(scale)
-        self.document.add_heading(text(scale.title, self.lang), level=2)
-        instructions = self.document.add_paragraph(" ".join(text(scale.instructions, self.lang).split()))
-        instructions.paragraph_format.keep_with_next = True
+        self._paragraph(text(scale.title, self.lang), "Heading 2")
+        self._body(text(scale.instructions, self.lang), keep_with_table=True)
         if fmt.kind == "text":
             self._text_items(scale)
         elif fmt.kind == "rating" and len(fmt.points) > MAX_LABELLED_POINTS:
@@ -295,80 +359,96 @@ class QuestionnaireBuilder:
 
     def _labelled_items(self, scale: Scale, fmt: ResponseFormat) -> None:
         """Statements with a tick box under each answer's label (agreement, true/false)."""
-        labels = [text(a.label, self.lang) for a in fmt.answers()]
-        self._answer_table(scale, labels, self.layout.box_column, boxes=True)
+        answers = [(text(a.label, self.lang), a.code) for a in fmt.answers()]
+        self._answer_table(scale, answers, self.layout.box_column, boxes=True)
 
     def _numbered_items(self, scale: Scale, fmt: ResponseFormat) -> None:
         """Statements with a row of numbered boxes to circle or tick (0–100 confidence)."""
         anchors = [text(fmt.labels[p], self.lang) for p in fmt.points
                    if text(fmt.labels[p], self.lang).strip() != str(p)]
-        self._answer_table(scale, [str(p) for p in fmt.points], self.layout.number_column, boxes=False,
+        self._answer_table(scale, [(str(p), p) for p in fmt.points], self.layout.number_column, boxes=False,
                            legend=[self.say("scale_legend")] + anchors)
 
-    def _answer_table(self, scale: Scale, answers: list[str], column: float, boxes: bool,
+    def _answer_table(self, scale: Scale, answers: list[tuple[str, int]], column: float, boxes: bool,
                       legend: list[str] | None = None) -> None:
-        """One row per item: its id, its statement, then a box (or numbered box) per answer.
+        """One row per item: its number, its statement, then a box (or numbered box) per answer.
 
         When the answers leave the statement too narrow to read (large print), each row
         holds the statement with the answers laid out below it instead.
         """
-        layout = self.layout
         id_width = self._id_width(scale.items)
-        statement = layout.text_width - id_width - column * len(answers)
-        if statement < MIN_STATEMENT_WIDTH:
-            self._stacked_table(scale, answers, boxes, legend, id_width)
+        items = [(item.id, text(item.text, self.lang)) for item in scale.items]
+        headings = [self.say("id_heading"), self.say("statement_heading")]
+        key = ("answers", self.layout, tuple(headings), tuple(answers), column, boxes, tuple(legend or ()),
+               tuple(items))
+        if self.layout.text_width - id_width - column * len(answers) >= MIN_STATEMENT_WIDTH:
+            self._table_once(key, lambda: self._answers_beside(items, headings, answers, column, boxes, legend,
+                                                               id_width))
             return
+        for line in (legend or [])[1:]:
+            self._body(line, keep_with_table=True)
+        self._table_once(key, lambda: self._answers_below(items, headings, answers, boxes, id_width))
+
+    def _answers_beside(self, items, headings: list[str], answers: list[tuple[str, int]], column: float,
+                        boxes: bool, legend: list[str] | None, id_width: float):
+        statement = self.layout.text_width - id_width - column * len(answers)
         table = self._table(2 + len(answers), [id_width, statement] + [column] * len(answers), grid=True)
-        header = self._header_row(table, [self.say("id_heading"), self.say("statement_heading")]
-                                  + ([""] * len(answers) if legend else answers), center_from=2)
+        labels = [""] * len(answers) if legend else [label for label, _ in answers]
+        header = self._header_row(table, headings + labels, center_from=2)
         if legend:
             cell = header.cells[2].merge(header.cells[-1])
             self._legend(cell, legend)
-        for item in scale.items:
+        for item_id, wording in items:
             row = table.add_row()
             keep_row_together(row)
-            self._id_cell(row.cells[0], item.id)
-            row.cells[1].text = text(item.text, self.lang)
-            for answer, cell in zip(answers, row.cells[2:]):
-                self._box(cell) if boxes else self._number(cell, answer)
+            self._question_number(row.cells[0], item_id)
+            row.cells[1].text = wording
+            for (label, code), cell in zip(answers, row.cells[2:]):
+                self._box(cell, code) if boxes else self._answer_number(cell, label)
         self._fix_widths(table)
         if not boxes:
             self._tight_cells(table, 2)
+        return table
 
-    def _stacked_table(self, scale: Scale, answers: list[str], boxes: bool, legend, id_width: float) -> None:
+    def _answers_below(self, items, headings: list[str], answers: list[tuple[str, int]], boxes: bool,
+                       id_width: float):
         layout = self.layout
-        inner = layout.text_width - id_width - 0.4
-        for line in (legend or [])[1:]:
-            self.document.add_paragraph(line).paragraph_format.keep_with_next = True
+        inner = layout.text_width - id_width - CELL_MARGINS
         table = self._table(2, [id_width, layout.text_width - id_width], grid=True)
-        self._header_row(table, [self.say("id_heading"), self.say("statement_heading")])
-        for item in scale.items:
+        self._header_row(table, headings)
+        for item_id, wording in items:
             row = table.add_row()
             keep_row_together(row)
-            self._id_cell(row.cells[0], item.id)
+            self._question_number(row.cells[0], item_id)
             cell = row.cells[1]
-            cell.text = text(item.text, self.lang)
-            grid = cell.add_table(rows=2 if boxes else 1, cols=len(answers))
-            grid.autofit = False
-            grid._widths = [inner / len(answers)] * len(answers)
-            for grid_row in grid.rows:
-                keep_row_together(grid_row)
-            for i, answer in enumerate(answers):
+            cell.text = wording
+            grid = self._nested_table(cell, 2 if boxes else 1, [inner / len(answers)] * len(answers))
+            for i, (label, code) in enumerate(answers):
                 if boxes:
-                    grid.cell(0, i).text = answer
+                    grid.cell(0, i).text = label
                     grid.cell(0, i).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                     grid.cell(0, i).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-                    self._box(grid.cell(1, i))
+                    self._box(grid.cell(1, i), code)
                 else:
                     set_cell_borders(grid.cell(0, i), size=6)
-                    self._number(grid.cell(0, i), answer)
-            self._fix_widths(grid, spacer=False)
+                    self._answer_number(grid.cell(0, i), label)
             if not boxes:
                 self._tight_cells(grid, 0, first_row=0)
-            # A cell must end with a paragraph; this one is kept to a hairline.
-            closing = cell.add_paragraph().paragraph_format
-            closing.space_after, closing.line_spacing_rule, closing.line_spacing = Pt(0), WD_LINE_SPACING.EXACTLY, Pt(3)
         self._fix_widths(table)
+        return table
+
+    def _nested_table(self, cell, rows: int, widths: list[float]):
+        """A table inside ``cell``, after its text; the line python-docx adds below is kept to a hairline."""
+        grid = cell.add_table(rows=rows, cols=len(widths))
+        grid.autofit = False
+        grid._widths = widths
+        for grid_row in grid.rows:
+            keep_row_together(grid_row)
+        self._fix_widths(grid)
+        # A cell must end with a paragraph: python-docx adds an empty one after the table.
+        closing = cell.paragraphs[-1].paragraph_format
+        closing.space_after, closing.line_spacing_rule, closing.line_spacing = Pt(0), WD_LINE_SPACING.EXACTLY, Pt(3)
+        return grid
 
     def _legend(self, cell, lines: list[str]) -> None:
         cell.text = ""
@@ -376,7 +456,7 @@ class QuestionnaireBuilder:
         for line in lines[1:]:
             cell.add_paragraph(line).paragraph_format.space_after = Pt(0)
 
-    def _number(self, cell, answer: str) -> None:
+    def _answer_number(self, cell, answer: str) -> None:
         cell.text = answer
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -384,29 +464,68 @@ class QuestionnaireBuilder:
     def _id_width(self, items) -> float:
         """Wide enough for the longest id printed small on one line."""
         longest = max(len(i.id) for i in items)
-        return min(max(self.layout.id_column, 0.5 + longest * self.layout.item_id * 0.019), 3.2)
+        return min(max(self.layout.id_column, 0.5 + longest * self.layout.data_entry * 0.019), 3.2)
 
     def _text_items(self, scale: Scale) -> None:
         """A box to write in under each question."""
-        layout = self.layout
+        items = [(item.id, text(item.text, self.lang)) for item in scale.items]
         id_width = self._id_width(scale.items)
+        self._table_once(("text", self.layout, tuple(items)), lambda: self._text_table(items, id_width))
+
+    def _text_table(self, items, id_width: float):
+        layout = self.layout
         table = self._table(2, [id_width, layout.text_width - id_width])
-        for item in scale.items:
+        for item_id, wording in items:
             row = table.add_row()
             keep_row_together(row)
             row.height, row.height_rule = Cm(layout.text_box_height), WD_ROW_HEIGHT_RULE.AT_LEAST
-            self._id_cell(row.cells[0], item.id)
-            row.cells[1].text = text(item.text, self.lang)
+            self._question_number(row.cells[0], item_id)
+            row.cells[1].text = wording
             row.cells[1].paragraphs[0].runs[0].bold = True
             set_cell_borders(row.cells[1], size=8)
         self._fix_widths(table)
+        return table
+
+    def _body(self, words: str, keep_with_table: bool = False):
+        """A paragraph of text between the tables; ``keep_with_table`` keeps it on the page of what follows."""
+        paragraph = self._paragraph(" ".join(words.split()), "Body Text")
+        paragraph.paragraph_format.keep_with_next = keep_with_table or None
+        return paragraph
+
+    def _paragraph(self, words: str, style: str):
+        paragraph = self.document.add_paragraph(words)
+        # Set by id: python-docx's lookup by name scans every style each time (slow).
+        paragraph._p.style = self._style_ids[style]
+        return paragraph
 
     # -- table helpers -------------------------------------------------------------------------
+
+    def _table_once(self, key: tuple, build: Callable[[], object]) -> None:
+        """Add the table ``build`` makes, or a copy of the one made before for the same ``key``.
+
+        ``key`` holds everything the table shows but its question numbers: a copy gets this
+        questionnaire's numbers, so it is the same, byte for byte, as the table built afresh.
+        """
+        if key in _BUILT:
+            made, positions = _BUILT[key]
+            tbl = copy.deepcopy(made)
+            self.document.element.body._insert_tbl(tbl)
+            texts = list(tbl.iter(qn("w:t")))
+            for position in positions:
+                self.questions += 1
+                texts[position].text = str(self.questions)
+            return
+        first = len(self._numbers)
+        tbl = build()._tbl
+        numbers = {id(t) for t in self._numbers[first:]}
+        if len(_BUILT) >= MAX_BUILT:
+            _BUILT.clear()
+        _BUILT[key] = (copy.deepcopy(tbl), [i for i, t in enumerate(tbl.iter(qn("w:t"))) if id(t) in numbers])
 
     def _table(self, columns: int, widths: list[float], grid: bool = False):
         table = self.document.add_table(rows=0, cols=columns)
         if grid:
-            table.style = self.document.styles["Table Grid"]
+            table._tbl.tblStyle_val = self._style_ids["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         table._widths = widths  # kept for _fix_widths
@@ -414,7 +533,7 @@ class QuestionnaireBuilder:
             column.width = Cm(width)
         return table
 
-    def _fix_widths(self, table, spacer: bool = True) -> None:
+    def _fix_widths(self, table) -> None:
         """Give every cell its column's width: Word reads cell widths, LibreOffice the grid."""
         for column, width in zip(table.columns, table._widths):
             column.width = Cm(width)
@@ -422,8 +541,6 @@ class QuestionnaireBuilder:
             for cell, width in zip(row.cells, table._widths):
                 if cell._tc.grid_span == 1:
                     cell.width = Cm(width)
-        if spacer:
-            self.document.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def _tight_cells(self, table, first: int, first_row: int = 1) -> None:
         """Narrow number cells need small margins so '100' fits on one line."""
@@ -455,18 +572,24 @@ class QuestionnaireBuilder:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
         return row
 
-    def _id_cell(self, cell, item_id: str) -> None:
-        cell.text = ""
-        self._small(cell.paragraphs[0].add_run(item_id))
+    def _question_number(self, cell, column_id: str) -> None:
+        """The question's number, with the workbook's id of its column small beneath it."""
+        self.questions += 1
+        number = cell.paragraphs[0]
+        number.paragraph_format.space_after = Pt(0)
+        run = number.add_run(str(self.questions))
+        run.bold = True
+        self._numbers.append(run._r.find(qn("w:t")))
+        self._small(cell.add_paragraph().add_run(column_id))
 
     def _small(self, run) -> None:
         # Set by id: python-docx's lookup by name scans every style each time (slow).
-        run._r.get_or_add_rPr().style = self._item_style
+        run._r.get_or_add_rPr().style = self._data_entry_style
 
-    def _box(self, cell) -> None:
-        cell.text = ""
+    def _box(self, cell, code: int) -> None:
+        """A box to tick, with the code to type for it printed small beside it."""
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(BOX)
-        run.font.size = Pt(self.layout.body + 5)
+        paragraph.add_run(BOX).font.size = Pt(self.layout.body + 5)
+        self._small(paragraph.add_run(f" {code}"))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
