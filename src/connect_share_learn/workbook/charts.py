@@ -145,6 +145,7 @@ def results_charts(book, sh, row: int, placed, pager, width_px: float) -> int:
         row += tall
     if book.main_pair:
         effect_feed(book, placed)
+    if placed.effect_rows:  # some scale is asked at both ends of the main comparison
         effect = (int(width_px * 0.56), 280)
         improved = (int(width_px - effect[0] - GAP_PX), 280)
         tall = chart_rows(effect[1])

@@ -35,10 +35,10 @@ def columns_px(widths: list[float]) -> float:
     return sum(widest_column_px(w) for w in widths)
 
 
-def setup(sh, landscape: bool, last_row: int, last_col: int, first_row: int = 0, repeat_rows: tuple[int, int] | None = None,
+def setup(sh, landscape: bool, last_row: int, last_col: int, repeat_rows: tuple[int, int] | None = None,
           repeat_cols: tuple[int, int] | None = None, fit: str | int = "width", breaks: list[int] | None = None) -> None:
-    """A4 page setup of ``sh``: print rows ``first_row``–``last_row`` of columns A to
-    ``last_col``; ``fit`` is "width" (one page wide), "page" (one page) or a print scale in %."""
+    """A4 page setup of ``sh``: print rows 1 to ``last_row`` of columns A to ``last_col``;
+    ``fit`` is "width" (one page wide), "page" (one page) or a print scale in %."""
     sh.set_paper(A4)
     if landscape:
         sh.set_landscape()
@@ -46,7 +46,7 @@ def setup(sh, landscape: bool, last_row: int, last_col: int, first_row: int = 0,
         sh.set_portrait()
     sh.set_margins(**MARGINS)
     sh.set_footer(FOOTER, {"margin": FOOTER_MARGIN})
-    sh.print_area(first_row, 0, last_row, last_col)
+    sh.print_area(0, 0, last_row, last_col)
     if repeat_rows:
         sh.repeat_rows(*repeat_rows)
     if repeat_cols:

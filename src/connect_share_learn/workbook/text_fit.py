@@ -60,11 +60,6 @@ def longest_word_width(text: str, size: float = 11, bold: bool = False) -> float
     return max((width_for(word, size, bold) for word in text.split()), default=0)
 
 
-def wrapped_lines(text: str, width: float, size: float = 11, bold: bool = False) -> int:
-    """How many lines ``text`` takes when wrapped in a column ``width`` characters wide."""
-    return lines_in_px(text, column_px(width), size, bold)
-
-
 def lines_in_px(text: str, px: float, size: float = 11, bold: bool = False) -> int:
     """How many lines ``text`` takes when wrapped in a cell (or merged cells) ``px`` pixels
     wide: words go on a line while they fit; a word too long for a line is cut."""
@@ -97,7 +92,3 @@ def row_height(lines: int, size: float = 11) -> float:
     """The row height in points that shows ``lines`` lines of text, with a little room."""
     return math.ceil(max(1, lines) * line_height(size) + 1.5)
 
-
-def height_for(text: str, width: float, size: float = 11, bold: bool = False) -> float:
-    """The row height that shows ``text`` wrapped in a column ``width`` characters wide."""
-    return row_height(wrapped_lines(text, width, size, bold), size)
