@@ -85,7 +85,7 @@ def test_every_sheet_is_set_up_for_a4(blank):
     assert wb["Results"].page_setup.orientation == "landscape" and wb["Results"].row_breaks.count >= 1
     # An entry sheet prints its whole block of rows, and not its hidden helper columns.
     area = wb["Start (t1)"].print_area[0] if isinstance(wb["Start (t1)"].print_area, list) else wb["Start (t1)"].print_area
-    min_col, min_row, max_col, max_row = range_boundaries(area.split("!")[-1].replace("$", ""))
+    min_col, _min_row, max_col, max_row = range_boundaries(area.split("!")[-1].replace("$", ""))
     assert max_row == 3 + 200
     assert all(_widths(wb["Start (t1)"]).get(c, 64) > 0 for c in range(min_col, max_col + 1))
 
@@ -250,7 +250,7 @@ def test_the_example_is_marked_and_consistent(demos, blank):
         assert props["csl_example"] == "true"
         names = {n: next(iter(d.destinations)) for n, d in wb.defined_names.items() if len(list(d.destinations)) == 1}
 
-        def value(name):
+        def value(name, wb=wb, names=names):
             sheet, ref = names[name]
             return wb[sheet][ref.replace("$", "")].value
 
