@@ -31,6 +31,20 @@ def test_xlsxwriter_private_methods_we_override_still_exist():
     assert FastWorksheet._prepare_formula is not base._prepare_formula
 
 
+def test_the_sizes_laid_out_so_far_are_read_from_xlsxwriter(tmp_path):
+    """FastWorksheet reads XlsxWriter's row heights and column widths (for fitting text and pages)."""
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    book.worksheet_class = FastWorksheet
+    sheet = book.add_worksheet()
+    sheet.set_row(1, 30)
+    sheet.set_row(2, 45, None, {"hidden": True})
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 1, 20, None, {"hidden": True})
+    assert sheet.rows_px(0, 3) == 20 + 40 + 0 + 20  # pixels: 15 points is 20
+    assert sheet.cols_px(0, 2) == 75 + 0 + 64
+    book.close()
+
+
 @pytest.mark.parametrize("course_id", sorted(TOOLKIT.courses))
 def test_data_names_and_their_header_row(workbooks, course_id):
     wb = openpyxl.load_workbook(workbooks[course_id])
@@ -85,8 +99,9 @@ def test_charts_are_native_and_point_at_cells(workbooks):
     with zipfile.ZipFile(workbooks["foundation"]) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) >= 7
-        xml = z.read(charts[0]).decode()
-        assert "'Workings'!" in xml and "<c:errBars>" in xml
+        xml = [z.read(c).decode() for c in charts]
+        assert all("'Workings'!" in x or "Participants!" in x for x in xml)
+        assert any("<c:errBars>" in x for x in xml)  # the means with their 95% CI
 
 
 def test_user_text_is_never_a_formula(tmp_path):

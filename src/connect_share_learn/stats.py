@@ -253,6 +253,10 @@ def sd_formula(scores: str) -> str:
     return f"=IF(COUNT({scores})>=2,{STDEV}({scores}),\"\")"
 
 
+# An alpha below this (negative included) is flagged: the items do not hang together.
+ALPHA_LOW = 0.5
+
+
 def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
     """Cronbach's alpha over complete rows (participants who answered every item)."""
     if len(rows) < 2 or len(rows[0]) < 2:

@@ -19,6 +19,7 @@ from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.model import text
 from connect_share_learn.workbook.layout import EntryLayout
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
+from connect_share_learn.workbook.text_fit import lines_in_px, row_height
 
 # The hidden sheet holding the charts' data, the alpha item sums and the self-check.
 WORKINGS = "Workings"
@@ -31,6 +32,12 @@ def wording() -> dict:
 
 def cell(row: int, col: int, absolute: bool = True) -> str:
     return xl_rowcol_to_cell(row, col, absolute, absolute)
+
+
+def tp_name(w: dict, tp: str, code: bool = True) -> str:
+    """A time point as users read it: "Start (t1)", or "Start" without the code."""
+    name = w["time_points"][tp]
+    return f"{name} ({tp})" if code else name
 
 
 def clip(value: str, limit: int = 255) -> str:
@@ -62,15 +69,17 @@ class Book:
         self.main_pair = course.pairs[0] if course.pairs else None
         self.chart_data = None  # the Workings sheet, once added
         self.chart_row = 0
+        self.details = self._details()
 
     # -- the whole book -------------------------------------------------------------------------
 
     def write_all(self) -> None:
         from connect_share_learn.workbook.sheets import (
-            codebook, costs, entry, items, matched, participants, research, results, start,
+            codebook, costs, entry, items, matched, participants, research, results, start, summary,
         )
 
         start_sheet = self.wb.add_worksheet("Start here")
+        summary_sheet = self.wb.add_worksheet("Summary")
         entries = {tp: self.wb.add_worksheet(lay.sheet) for tp, lay in self.layouts.items()}
         sheets = {name: self.wb.add_worksheet(name)
                   for name in ("Matched", "Results", "Items", "Participants", "Research", "Costs", "Codebook")}
@@ -84,6 +93,7 @@ class Book:
         attendance = participants.write(self, sheets["Participants"])
         research.write(self, sheets["Research"], placed)
         costs.write(self, sheets["Costs"], placed, attendance)
+        summary.write(self, summary_sheet, placed)
         self._write_self_check()
         codebook.write(self, sheets["Codebook"])
         self.chart_data.hide()
@@ -134,13 +144,63 @@ class Book:
         if self.example:
             sheet.write_string(row, col, self.w["example_banner"], self.st.example)
 
-    def heading(self, sh, title: str, intro: str, last_col: int, height: float) -> None:
-        """The example banner, the sheet's title, and its introduction merged across columns
-        A to ``last_col`` on a row ``height`` points high."""
+    def heading(self, sh, title: str, intro: str | None, last_col: int) -> int:
+        """The example banner, the sheet's title, the course it is for (as typed on "Start
+        here") and its introduction merged across columns A to ``last_col``; returns the next
+        row. Set the columns' widths first: the introduction's row is fitted to them."""
         self.banner(sh)
         sh.write_string(1, 0, title, self.st.title)
-        sh.merge_range(2, 0, 2, last_col, intro.strip(), self.st.text)
-        sh.set_row(2, height)
+        self.course_line(sh, 2, 0)
+        if not intro:
+            return 4
+        self.text(sh, 3, 0, intro.strip(), self.st.text, last_col)
+        return 5
+
+    def course_line(self, sh, row: int, col: int, fmt=None) -> None:
+        """The course title and partnership as typed on "Start here", e.g. "Working Together
+        foundation course — Anytown Safeguarding Children Partnership"."""
+        title, partnership = self.details["course_title"], self.details["course_partnership"]
+        value = " — ".join(x for x in (title, partnership) if x)
+        self.formula(sh, row, col, '=IF(course_title="",course_partnership&"",IF(course_partnership="",course_title&"",'
+                                   'course_title&" — "&course_partnership))', fmt or self.st.course_line, value)
+
+    # -- text that fits ---------------------------------------------------------------------
+
+    def fit(self, sh, row: int, col: int, text: str, fmt, last_col: int | None = None) -> None:
+        """Make ``row`` tall enough to show ``text`` wrapped in columns ``col`` to ``last_col``
+        in the font of ``fmt`` (never lower than it is)."""
+        size, bold = fmt.font_size, bool(fmt.bold)
+        lines = lines_in_px(text, sh.cols_px(col, col if last_col is None else last_col), size, bold)
+        need = row_height(lines, size)
+        have = sh.rows_px(row, row) * 0.75
+        if need > have + 0.5:
+            sh.set_row(row, need)
+
+    def text(self, sh, row: int, col: int, text: str, fmt, last_col: int | None = None) -> None:
+        """Write ``text`` (merged across to ``last_col`` if given) on a row tall enough for it."""
+        if last_col is not None and last_col > col:
+            sh.merge_range(row, col, row, last_col, text, fmt)
+        else:
+            sh.write_string(row, col, text, fmt)
+        self.fit(sh, row, col, text, fmt, last_col)
+
+    # -- names a user reads -----------------------------------------------------------------
+
+    def tp_name(self, tp: str, code: bool = True) -> str:
+        """A time point as users read it: "Start (t1)", or "Start" without the code."""
+        return tp_name(self.w, tp, code)
+
+    def pair_name(self, a: str, b: str, code: bool = True) -> str:
+        """A comparison as users read it: "Start (t1) → End (t2)"."""
+        return f"{self.tp_name(a, code)} → {self.tp_name(b, code)}"
+
+    def _details(self) -> dict:
+        """The course details as typed on "Start here" (the example's, or the defaults)."""
+        details = {name: None for name in self.w["details"]}
+        details["course_partnership"] = self.t(self.tk.settings.partnership)
+        details["course_title"] = self.t(self.course.title)
+        details.update({k: v for k, v in (self.example or {}).items() if k in details})
+        return details
 
     def self_check_warning(self, sh, row: int, last_col: int) -> None:
         """A red warning across ``row`` when the self-check fails, and nothing otherwise."""
@@ -148,6 +208,7 @@ class Book:
         sh.merge_range(row, 0, row, last_col, "", self.st.warning)
         sh.write_formula(row, 0, f'=IF(ISNUMBER({FAILURES}),IF({FAILURES}=0,"","{message}"),"{message}")',
                          self.st.warning, "")
+        self.fit(sh, row, 0, self.w["self_check_warning"], self.st.warning, last_col)
 
     def t(self, value) -> str:
         return text(value, self.lang)

@@ -24,6 +24,10 @@ from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import layout_course
 from connect_share_learn.workbook.styles import Styles
 
+# The example holds 23 questionnaires: 30 rows leave room to try typing a few more, and keep
+# each entry sheet to one printed page.
+EXAMPLE_CAPACITY = 30
+
 
 def render(ctx) -> None:
     """Pack part: ``workbooks/<course>.xlsx`` for every course being built."""
@@ -77,13 +81,12 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
     return path
 
 
-def write_example(toolkit: Toolkit, course: Course, path: Path, capacity: int = 100,
+def write_example(toolkit: Toolkit, course: Course, path: Path, capacity: int = EXAMPLE_CAPACITY,
                   created: dt.datetime | None = None) -> Path:
-    """The filled example workbook of ``csl demo``: made-up data, labelled on every sheet."""
-    from connect_share_learn.workbook.example import synthetic_rows
+    """The filled example workbook of ``csl demo``: made-up data, labelled on every sheet and
+    in its document properties (``csl_example``)."""
+    from connect_share_learn.workbook.example import example_details, synthetic_rows
 
     rows = synthetic_rows(toolkit, course)
-    details = {"course_partnership": "Example Safeguarding Children Partnership",
-               "course_title": f"{text(course.title)} (example)", "course_trainer": "Example Trainer",
-               "course_attended": len(rows[course.tp_ids[0]]) - 1}
-    return write_workbook(toolkit, course, path, capacity=capacity, created=created, rows=rows, example=details)
+    return write_workbook(toolkit, course, path, capacity=capacity, created=created, rows=rows,
+                         example=example_details(toolkit, course, rows))

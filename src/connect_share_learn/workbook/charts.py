@@ -4,16 +4,16 @@ typed in, and drawn so that no missing value shows as a false zero (docs/formula
 from __future__ import annotations
 
 from connect_share_learn import stats
-from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINT_SHORT
 from connect_share_learn.workbook.book import WORKINGS, cell
 from connect_share_learn.workbook.layout import paired_scales
+from connect_share_learn.workbook.printing import chart_rows
 
 # Data labels that show nothing for 0: LibreOffice draws a missing value (NA()) as 0.
 HIDE_ZERO_2DP = "0.00;-0.00;;"
 HIDE_ZERO_0DP = "0;-0;;"
 
 
-def means_chart(book, scale, placed):
+def means_chart(book, scale, placed, size: tuple[int, int] | None = None):
     """A scale's mean at each time point, with its 95% CI, as an XY chart.
 
     A missing mean is NA(): Excel leaves a gap for it in any chart, but LibreOffice draws
@@ -25,7 +25,7 @@ def means_chart(book, scale, placed):
     rows = []
     for x, tp in enumerate(tps, start=1):
         c = placed.time_points[(scale.id, tp)]
-        rows.append([TIME_POINT_NAMES[tp], x, book.na(f"Results!{c['mean']}", book.named(f"{scale.id}_{tp}_mean")),
+        rows.append([book.tp_name(tp, code=False), x, book.na(f"Results!{c['mean']}", book.named(f"{scale.id}_{tp}_mean")),
                      book.na(f"Results!{c['ci_half']}", book.named(f"{scale.id}_{tp}_ci_half"))])
     top, n = book.chart_block(rows, f"{scale.id} means")
     chart = book.wb.add_chart({"type": "scatter", "subtype": "straight"})
@@ -54,73 +54,109 @@ def means_chart(book, scale, placed):
     chart.set_legend({"none": True})
     chart.show_blanks_as("span")
     chart.show_na_as_empty_cell()
-    chart.set_size({"width": 460, "height": 280})
+    width, height = size or MEANS_SIZE
+    chart.set_size({"width": width, "height": height})
     return chart
 
 
-def results_charts(book, sh, row, placed):
-    tk = book.tk
-    anchor_col = 0
-    chart_row = row
-    # Mean at each time point with 95% CI, one chart per scale: see means_chart.
-    for scale in [s for s in tk.course_scales(book.course) if s.scored]:
-        sh.insert_chart(chart_row, anchor_col, means_chart(book, scale, placed))
-        anchor_col = 4 if anchor_col == 0 else 0
-        if anchor_col == 0:
-            chart_row += 15
-    if anchor_col == 4:
-        chart_row += 15
+def effect_feed(book, placed) -> None:
+    """The main comparison's effect sizes, band lines, research values and % improved on the
+    Workings sheet, one row per scale (``placed.effect_rows``), for the charts that show them."""
+    a, b = book.main_pair
+    scales = paired_scales(book.tk, book.course, a, b)
+    rows = []
+    for s in scales:
+        c = placed.pairs[(s.id, a, b)]
+        rows.append([book.scale_title(s), book.na(f"Results!{c['d']}", book.named(f"{s.id}_{a}_{b}_d")),
+                     *stats.EFFECT_BANDS.values(),
+                     ("=NA()", "#N/A"),  # the research column: see research._patch_research_chart
+                     book.na(f"Results!{c['pct_improved']}", book.named(f"{s.id}_{a}_{b}_pct_improved"))])
+    top, _n = book.chart_block(rows, "effect sizes")
+    placed.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
+
+
+def effect_chart(book, placed, size: tuple[int, int], research: bool = True):
+    """Each scale's d for the main comparison as columns, with the conventional bands as
+    dashed lines (and the published d typed on the Research sheet, if ``research``).
+
+    Columns and constant lines only: a missing d is NA(), a gap in Excel and a column of no
+    height in LibreOffice, whose label the format leaves empty."""
+    a, b = book.main_pair
+    top, bottom = min(placed.effect_rows.values()), max(placed.effect_rows.values())
+    categories = book.ref(top, 0, bottom, 0)
+    chart = book.wb.add_chart({"type": "column"})
+    chart.add_series({"name": f"d, {book.pair_name(a, b)}", "categories": categories,
+                      "values": book.ref(top, 1, bottom, 1), "fill": {"color": "#2E75B6"},
+                      "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
+    if research:
+        chart.add_series({"name": book.w["chart_research_series"], "categories": categories,
+                          "values": book.ref(top, 5, bottom, 5), "fill": {"color": "#C00000"},
+                          "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
+    line = book.wb.add_chart({"type": "line"})
+    colours = ("#A6A6A6", "#7F7F7F", "#404040")
+    for k, ((band, value), colour) in enumerate(zip(stats.EFFECT_BANDS.items(), colours)):
+        line.add_series({"name": f"{band} ({value:g})", "categories": categories,
+                         "values": book.ref(top, 2 + k, bottom, 2 + k),
+                         "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
+    chart.combine(line)
+    chart.set_title({"name": book.w["chart_effect"].format(pair=book.pair_name(a, b)), "name_font": {"size": 11}})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_x_axis({"num_font": {"rotation": 0, "size": 8}, "label_position": "low"})
+    chart.set_y_axis({"num_format": "0.0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.show_na_as_empty_cell()
+    chart.set_size({"width": size[0], "height": size[1]})
+    return chart
+
+
+def improved_chart(book, placed, size: tuple[int, int]):
+    """The % of matched participants whose score rose, per scale, for the main comparison."""
+    a, b = book.main_pair
+    top, bottom = min(placed.effect_rows.values()), max(placed.effect_rows.values())
+    chart = book.wb.add_chart({"type": "bar"})
+    chart.add_series({"name": "% improved", "categories": book.ref(top, 0, bottom, 0),
+                      "values": book.ref(top, 6, bottom, 6), "fill": {"color": "#548235"},
+                      "data_labels": {"value": True, "num_format": HIDE_ZERO_0DP}})
+    chart.set_title({"name": book.w["chart_improved"].format(pair=book.pair_name(a, b)), "name_font": {"size": 11}})
+    chart.set_x_axis({"min": 0, "max": 100, "major_unit": 20})
+    chart.set_y_axis({"num_font": {"size": 8}, "reverse": True, "crossing": "max"})
+    chart.set_legend({"none": True})
+    chart.show_na_as_empty_cell()
+    chart.set_size({"width": size[0], "height": size[1]})
+    return chart
+
+
+MEANS_SIZE = (430, 270)
+MEANS_PER_ROW = 3
+GAP_PX = 10
+
+
+def results_charts(book, sh, row: int, placed, pager, width_px: float) -> int:
+    """The Results charts from ``row`` down, on new pages and within the tables' width
+    ``width_px``: the means, three to a row, then the effect sizes beside the % improved; no
+    chart is cut by a page break. Returns the last row they take."""
+    pager.new_page(row)
+    scored = [s for s in book.tk.course_scales(book.course) if s.scored]
+    means = (int((width_px - GAP_PX * (MEANS_PER_ROW - 1)) / MEANS_PER_ROW), 200)
+    tall = chart_rows(means[1])
+    for k in range(0, len(scored), MEANS_PER_ROW):
+        pager.keep(row, row + tall)
+        for i, scale in enumerate(scored[k:k + MEANS_PER_ROW]):
+            sh.insert_chart(row, 0, means_chart(book, scale, placed, means), {"x_offset": i * (means[0] + GAP_PX)})
+        row += tall
     if book.main_pair:
-        a, b = book.main_pair
-        scales = [s for s in paired_scales(tk, book.course, a, b)]
-        rows = []
-        for s in scales:
-            c = placed.pairs[(s.id, a, b)]
-            rows.append([book.scale_title(s), book.na(f"Results!{c['d']}", book.named(f"{s.id}_{a}_{b}_d")),
-                         *stats.EFFECT_BANDS.values(),
-                         ("=NA()", "#N/A"),  # the research column: see _patch_research_chart
-                         book.na(f"Results!{c['pct_improved']}", book.named(f"{s.id}_{a}_{b}_pct_improved"))])
-        top, n = book.chart_block(rows, "effect sizes")
-        placed.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
-        # Columns and constant lines only: a missing d is NA(), a gap in Excel and a column
-        # of no height in LibreOffice, whose label the format leaves empty.
-        chart = book.wb.add_chart({"type": "column"})
-        chart.add_series({"name": f"d, {a} → {b}", "categories": book.ref(top, 0, top + n - 1, 0),
-                          "values": book.ref(top, 1, top + n - 1, 1), "fill": {"color": "#2E75B6"},
-                          "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
-        chart.add_series({"name": book.w["chart_research_series"], "categories": book.ref(top, 0, top + n - 1, 0),
-                          "values": book.ref(top, 5, top + n - 1, 5), "fill": {"color": "#C00000"},
-                          "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
-        line = book.wb.add_chart({"type": "line"})
-        colours = ("#A6A6A6", "#7F7F7F", "#404040")
-        for k, ((band, value), colour) in enumerate(zip(stats.EFFECT_BANDS.items(), colours)):
-            label = f"{band} ({value:g})"
-            line.add_series({"name": label, "categories": book.ref(top, 0, top + n - 1, 0),
-                             "values": book.ref(top, 2 + k, top + n - 1, 2 + k),
-                             "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
-        chart.combine(line)
-        chart.set_title({"name": book.w["chart_effect"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]),
-                         "name_font": {"size": 11}})
-        chart.set_legend({"position": "bottom"})
-        chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
-        chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-        chart.show_na_as_empty_cell()
-        chart.set_size({"width": 760, "height": 360})
-        sh.insert_chart(chart_row, 0, chart)
-        pct = book.wb.add_chart({"type": "bar"})
-        pct.add_series({"name": "% improved", "categories": book.ref(top, 0, top + n - 1, 0),
-                        "values": book.ref(top, 6, top + n - 1, 6), "fill": {"color": "#548235"},
-                        "data_labels": {"value": True, "num_format": HIDE_ZERO_0DP}})
-        pct.set_title({"name": book.w["chart_improved"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]),
-                       "name_font": {"size": 11}})
-        pct.set_x_axis({"min": 0, "max": 100})
-        pct.set_legend({"none": True})
-        pct.show_na_as_empty_cell()
-        pct.set_size({"width": 460, "height": 320})
-        sh.insert_chart(chart_row + 19, 0, pct)
+        effect_feed(book, placed)
+    if placed.effect_rows:  # some scale is asked at both ends of the main comparison
+        effect = (int(width_px * 0.56), 280)
+        improved = (int(width_px - effect[0] - GAP_PX), 280)
+        tall = chart_rows(effect[1])
+        pager.keep(row, row + tall)
+        sh.insert_chart(row, 0, effect_chart(book, placed, effect))
+        sh.insert_chart(row, 0, improved_chart(book, placed, improved), {"x_offset": effect[0] + GAP_PX})
+        row += tall
+    return row - 1
 
 
-def research_chart(book, sh, row, placed):
+def research_chart(book, sh, row, placed, size: tuple[int, int]):
     """This course's effect sizes beside the published ones the user typed in."""
     a, b = book.main_pair
     rows = placed.effect_rows
@@ -128,7 +164,7 @@ def research_chart(book, sh, row, placed):
         return
     top, bottom = min(rows.values()), max(rows.values())
     chart = book.wb.add_chart({"type": "column"})
-    for col, name, colour in ((1, book.w["chart_this_course"].format(a=TIME_POINT_SHORT[a], b=TIME_POINT_SHORT[b]), "#2E75B6"),
+    for col, name, colour in ((1, book.w["chart_this_course"].format(pair=book.pair_name(a, b)), "#2E75B6"),
                               (5, book.w["chart_published"], "#C00000")):
         chart.add_series({"name": name, "categories": book.ref(top, 0, bottom, 0),
                           "values": book.ref(top, col, bottom, col), "fill": {"color": colour},
@@ -137,5 +173,5 @@ def research_chart(book, sh, row, placed):
     chart.set_x_axis({"num_font": {"rotation": 0, "size": 9}, "label_position": "low"})
     chart.set_legend({"position": "bottom"})
     chart.show_na_as_empty_cell()
-    chart.set_size({"width": 720, "height": 340})
+    chart.set_size({"width": size[0], "height": size[1]})
     sh.insert_chart(row, 0, chart)

@@ -8,14 +8,15 @@ values that :mod:`connect_share_learn.stats` computes, so a viewer that does not
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from connect_share_learn import stats
 from connect_share_learn.results import answers, course_results, paired_changes
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.spec.model import Course
+from connect_share_learn.spec.model import Course, text
 from connect_share_learn.workbook.layout import FIRST_ROW, EntryLayout, baseline_scales, paired_scales
-from connect_share_learn.workbook.book import wording
+from connect_share_learn.workbook.book import tp_name, wording
 
 
 def synthetic_rows(toolkit: Toolkit, course: Course, n: int = 22, seed: int = 2027) -> dict[str, list[dict]]:
@@ -59,6 +60,31 @@ def synthetic_rows(toolkit: Toolkit, course: Course, n: int = 22, seed: int = 20
             rows[tp].append(row)
     rows[course.tp_ids[0]].append(dict(rows[course.tp_ids[0]][0]))  # a questionnaire typed twice
     return rows
+
+
+def example_details(toolkit: Toolkit, course: Course, rows: dict[str, list[dict]]) -> dict:
+    """The example's course details and costs, consistent with its questionnaires: dates
+    filled, two more people attended than filled in the first questionnaire, every cost typed."""
+    first = rows[course.tp_ids[0]]
+    people = len({stats.normalise_code(r.get("code")) for r in first})
+    start = dt.date(2025, 9, 16)
+    agency = next(q for q in toolkit.profile.questions if q.id == toolkit.profile.agency)
+    return {
+        "course_partnership": "Example Safeguarding Children Partnership",
+        "course_title": f"{text(course.title)} (example)",
+        "course_start_date": start,
+        "course_end_date": start + dt.timedelta(days=1),
+        "course_trainer": "Example Trainer and Second Trainer",
+        "course_attended": max(people + 2, *(len(r) for r in rows.values())),
+        "costs": {"cost_trainer_days": 4, "cost_trainer_rate": 350, "cost_venue": 420, "cost_materials": 85,
+                  "cost_other": 40, "cost_course_hours": 12,
+                  # Participants' time: roughly what an hour of each agency's staff costs.
+                  "hourly": {o.code: EXAMPLE_HOURLY_COST.get(o.code, 25) for o in agency.options}},
+    }
+
+
+# Made-up cost per hour of a participant's time, by agency code (GPs cost the most).
+EXAMPLE_HOURLY_COST = {1: 28, 2: 26, 3: 95, 4: 30, 5: 29, 6: 17, 7: 32, 8: 28, 9: 24, 10: 18, 11: 22}
 
 
 def true_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], rows) -> dict:
@@ -139,7 +165,7 @@ def true_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout
                 a, match = status_pair
                 said = ("status_matched" if pairs[a][i] is not None else
                         "status_repeated_there" if match[i] is not None else "status_unmatched")
-                status.append(w[said].format(tp=a))
+                status.append(w[said].format(tp=tp_name(w, a)))
             else:
                 status.append("")
         columns[(lay.sheet, lay.status_col)] = _column(status)

@@ -11,6 +11,9 @@ prefixes already written:
   column refers to it, as Excel itself writes a filled-down column. Files are smaller and
   quicker to write and to open.
 
+It also reads the row heights and column widths set so far (``row_sizes``, ``col_info``), for
+laying text and pages out.
+
 Both override private parts of XlsxWriter, so its version is pinned in pyproject.toml and
 tests/test_workbook_build.py checks the methods still exist.
 """
@@ -54,6 +57,26 @@ class FastWorksheet(Worksheet):
             table[row][col] = SharedFormula(None, cell_format, values.get(row, ""), si, None)
         self._check_dimensions(first_row, col)
         self._check_dimensions(last_row, col)
+
+    def rows_px(self, first: int, last: int) -> float:
+        """The height in pixels of rows ``first`` to ``last`` as set so far (hidden rows count 0)."""
+        sizes, default = self.row_sizes, self.default_row_height
+        total = 0.0
+        for row in range(first, last + 1):
+            height, hidden = sizes.get(row, (default, False))
+            total += 0 if hidden else height
+        return total
+
+    def cols_px(self, first: int, last: int) -> float:
+        """The width in pixels of columns ``first`` to ``last`` as set so far (hidden columns count 0)."""
+        total = 0.0
+        for col in range(first, last + 1):
+            info = self.col_info.get(col)
+            if info is None:
+                total += 64  # Excel's default column, 8.43 characters
+            elif not info.hidden:
+                total += info.width if info.width is not None else 64
+        return total
 
     def _write_cell(self, row, col, cell):
         if type(cell) is not SharedFormula:

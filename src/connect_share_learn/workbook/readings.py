@@ -1,9 +1,11 @@
-"""The plain-English reading of a paired change on the Results sheet, as a formula and as
-its Python twin (the text the formula gives, stored as the cell's value).
+"""The plain-English readings on the Results sheet, each as a formula and as its Python twin
+(the text the formula gives, stored as the cell's value).
 
-"Confidence … rose by 20.8 points from start to end, a medium effect (d = 0.74); a change
-this big would be unusual if the course made no difference (p < 0.05); 90% of matched
-participants improved (n = 20)."
+A paired change: "Confidence … rose by 20.8 points from the start to the end of the course, a
+medium effect (d = 0.74); a change this big would be unusual if the course made no difference
+(p < 0.05); 90% of matched participants improved (n = 20)." Each comparison says what it is
+(wording.yaml, ``comparisons``): registration → start is drift before any training, end →
+follow-up whether a change lasted. And a note beside a low Cronbach's alpha.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from connect_share_learn import stats
-from connect_share_learn.spec.model import TIME_POINT_SHORT
 
 
 def fixed_formula(x: str, decimals: int) -> str:
@@ -27,7 +28,7 @@ def fixed(x: float, decimals: int) -> str:
     return f"{abs(rounded) if rounded == 0 else rounded:,.{decimals}f}"
 
 
-def _round(x: float, decimals: int) -> float:
+def round_half_up(x: float, decimals: int) -> float:
     """Twin of ROUND(x, decimals)."""
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
@@ -57,10 +58,11 @@ def reading_formula(w: dict, title: str, scale, a: str, b: str, c: dict[str, str
     direction = (f'IF({shown}>0,"{w["rose"]} by "&{fixed_formula(c["mean_change"], 1)}&" {unit}",'
                  f'IF({shown}<0,"{w["fell"]} by "&{fixed_formula("-" + c["mean_change"], 1)}&" {unit}","{w["unchanged"]}"))')
     effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&{fixed_formula(c["d"], 2)}&")","")'
-    chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{w["chance_low"]}","{w["chance_high"]}"),"")'
+    said = w["comparisons"][f"{a}_{b}"]
+    chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{said["chance_low"]}","{said["chance_high"]}"),"")'
     improved = f'"; "&{fixed_formula(c["pct_improved"], 0)}&"% {w["improved"]} (n = "&{c["n_pairs"]}&")."'
-    return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" from {TIME_POINT_SHORT[a]} to '
-            f'{TIME_POINT_SHORT[b]}"&{effect}&{chance}&{improved})')
+    return (f'=IF({c["n_pairs"]}<2,"{w["not_enough"]}","{title} "&{direction}&" {said["span"]}"'
+            f'&{effect}&{chance}&{improved})')
 
 
 def reading(w: dict, title: str, scale, a: str, b: str, change: stats.PairedChange) -> str:
@@ -68,7 +70,7 @@ def reading(w: dict, title: str, scale, a: str, b: str, change: stats.PairedChan
     if change.n_pairs < 2:
         return w["not_enough"]
     unit = _unit(scale)
-    shown = _round(change.mean_change, 1)
+    shown = round_half_up(change.mean_change, 1)
     if shown > 0:
         direction = f'{w["rose"]} by {fixed(change.mean_change, 1)} {unit}'
     elif shown < 0:
@@ -76,6 +78,21 @@ def reading(w: dict, title: str, scale, a: str, b: str, change: stats.PairedChan
     else:
         direction = w["unchanged"]
     effect = f", {_band(w, change.d)} (d = {fixed(change.d, 2)})" if change.d is not None else ""
-    chance = f'; {w["chance_low"] if change.p < 0.05 else w["chance_high"]}' if change.p is not None else ""
+    said = w["comparisons"][f"{a}_{b}"]
+    chance = f'; {said["chance_low"] if change.p < 0.05 else said["chance_high"]}' if change.p is not None else ""
     improved = f'; {fixed(change.pct_improved, 0)}% {w["improved"]} (n = {change.n_pairs}).'
-    return f"{title} {direction} from {TIME_POINT_SHORT[a]} to {TIME_POINT_SHORT[b]}{effect}{chance}{improved}"
+    return f"{title} {direction} {said['span']}{effect}{chance}{improved}"
+
+
+def alpha_note_formula(w: dict, scale, alpha: str) -> str:
+    """A warning beside a Cronbach's alpha below :data:`stats.ALPHA_LOW` (as shown, to two
+    decimals), negative included; nothing otherwise."""
+    note = w["alpha_low_knowledge" if scale.knowledge else "alpha_low"].replace('"', '""')
+    return f'=IF(ISNUMBER({alpha}),IF(ROUND({alpha},2)<{stats.ALPHA_LOW},"{note}",""),"")'
+
+
+def alpha_note(w: dict, scale, alpha) -> str:
+    """Twin of :func:`alpha_note_formula`."""
+    if not isinstance(alpha, (int, float)) or round_half_up(alpha, 2) >= stats.ALPHA_LOW:
+        return ""
+    return w["alpha_low_knowledge" if scale.knowledge else "alpha_low"]

@@ -6,7 +6,7 @@ A small block on the hidden Workings sheet holds made-up answers of two question
 (a code key of each kind, repeated codes, a reversed item, a pasted text, a knowledge item
 with "don't know", scores, mean, SD, alpha, matching, a paired t with its p and CI…), and
 compares every result with the value Python computes. ``self_check_failures`` counts the
-results that differ; "Start here" and "Results" show a warning in red when it is not 0.
+results that differ; "Start here", "Summary" and "Results" show a warning in red when it is not 0.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from connect_share_learn import stats
 from connect_share_learn.spec.model import Item, Option, Provenance, ResponseFormat, Scale
-from connect_share_learn.workbook.readings import fixed, fixed_formula
+from connect_share_learn.workbook.readings import alpha_note, alpha_note_formula, fixed, fixed_formula
 
 FAILURES = "self_check_failures"
 
@@ -32,6 +32,9 @@ RATED = Scale(id="check_rated", title="rated", construct="self-check", level="2a
 KNOWN = Scale(id="check_known", title="known", construct="self-check", level="2b", instructions="-",
               format=_CHOICE.id, scoring="percent_correct", min_answered=2, provenance=_AUTHOR,
               items=[Item(id="k_1", text="-", key=1), Item(id="k_2", text="-", key=2), Item(id="k_3", text="-", key=1)])
+
+# The wording of the alpha warning is not what is checked: its formula is.
+_NOTES = {"alpha_low": "low", "alpha_low_knowledge": "low: knowledge"}
 
 # Made-up questionnaires: (code, rated answers, knowledge answers). Codes differ in case and
 # spaces, one is typed twice, one is a number, one has characters lookups read as wildcards;
@@ -188,9 +191,11 @@ def write_self_check(sheet, top: int, left: int) -> tuple[str, int]:
         complete = [rec for rec in recoded if all(v is not None for v in rec)]
         sums = [b.formula(r + k, i, stats.item_sum_formula(scale, fmt, item, totals, b.span(a0, a1, first_col + i)), total)
                 for i, (item, total) in enumerate(zip(scale.items, stats.complete_item_sums(scale, fmt, answered)))]
+        alpha = stats.cronbach_alpha(complete)
         b.formula(r + k, 3, stats.alpha_formula(len(scale.items), totals, f"{sums[0]}:{sums[-1]}",
-                                                b.span(a0, a1, sumsq_col) if sumsq_col else None),
-                  stats.cronbach_alpha(complete))
+                                                b.span(a0, a1, sumsq_col) if sumsq_col else None), alpha)
+        # The warning beside a low alpha (the knowledge canary's is negative).
+        b.formula(r + k, 4, alpha_note_formula(_NOTES, scale, b.at(r + k, 3)), alpha_note(_NOTES, scale, alpha))
     # The paired change and its test, with the reading's rounding and number text.
     r += 3
     change = stats.paired_change(unique_before, unique_after)
@@ -202,8 +207,14 @@ def write_self_check(sheet, top: int, left: int) -> tuple[str, int]:
     b.formula(r + 1, 3, "=" + fixed_formula("-0.004", 2), fixed(-0.004, 2))
     b.formula(r + 1, 1, "=ROUND(-0.04,1)", 0)
     b.formula(r + 1, 2, f"=SUM({b.at(r + 1, 5)})", 0)  # a blank cell: what SUM() of one input gives
+    # Typed text joined into a title, as the sheets' course line: a blank cell is "", never 0.
+    b.constant(r + 1, 6, "Anytown")
+    title, blank = b.at(r + 1, 6), b.at(r + 1, 7)
+    b.formula(r + 1, 8, f'=IF({blank}="",{title}&"",IF({title}="",{blank}&"",{blank}&" — "&{title}))', "Anytown")
+    b.formula(r + 1, 9, f'=IF({title}="",{blank}&"",{title}&" — "&{title})', "Anytown — Anytown")
+    b.formula(r + 2, 0, f'={blank}&""', "")
     # Each check, then their count.
-    r += 3
+    r += 4
     for k, (ref, expected) in enumerate(b.checks):
         sheet.write_formula(b.top + r + k // 10, b.left + k % 10, _check_formula(ref, expected), None, 0)
     last = r + (len(b.checks) - 1) // 10

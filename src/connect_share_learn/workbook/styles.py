@@ -9,6 +9,8 @@ HEAD_FILL = "#1F4E79"
 BAND_FILL = "#DDE7F0"
 PROBLEM_FILL = "#F8CBAD"
 WARN_FILL = "#FFE699"
+# Numbers as shown everywhere: means and changes to one decimal, d to two, p as "< 0.001" or "0.012".
+P_FORMAT = '[<0.001]"< 0.001";0.000'
 
 
 class Styles:
@@ -17,6 +19,7 @@ class Styles:
         base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
         self.title = add({**base, "bold": True, "font_size": 16, "font_color": HEAD_FILL})
         self.subtitle = add({**base, "bold": True, "font_size": 12, "font_color": HEAD_FILL})
+        self.course_line = add({**base, "font_size": 12, "font_color": "#404040"})
         self.text = add({**base, "text_wrap": True})
         self.plain = add(base)
         self.note = add({**base, "italic": True, "font_color": "#595959", "text_wrap": True})
@@ -40,11 +43,12 @@ class Styles:
         self.calc_int = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "num_format": "0"})
         self.calc2 = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "num_format": "0.00"})
         self.calc3 = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "num_format": "0.000"})
-        # p-values: "<0.001" rather than a misleading 0.000.
+        # p-values: "< 0.001" rather than a misleading 0.000, else three decimals ("0.012").
         self.calc_p = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF",
-                           "num_format": '[<0.001]"<0.001";0.000'})
+                           "num_format": P_FORMAT})
         self.calc_money = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF",
                                "num_format": "£#,##0.00"})
+        self.calc_range = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "align": "right"})
         self.calc_text = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF", "text_wrap": True})
         self.status = add({**base, "bg_color": CALC_FILL, "font_size": 9})
         self.helper = add({**base, "font_color": "#7F7F7F", "font_size": 9})
@@ -55,3 +59,9 @@ class Styles:
         self.legend_problem = add({**base, "bg_color": PROBLEM_FILL, "border": 1})
         self.example = add({**base, "bold": True, "font_color": "#C00000"})
         self.warning = add({**base, "bold": True, "font_color": "#C00000", "text_wrap": True})
+        self.strong = add({**base, "bold": True, "text_wrap": True})
+        self.centred = add({**base, "align": "center"})
+        self.reading = add({**base, "italic": True, "text_wrap": True, "font_color": "#1F3864"})
+        self.alert = add({**base, "font_color": "#C00000", "text_wrap": True})
+        self.date = add({**base, "bg_color": CALC_FILL, "border": 1, "border_color": "#BFBFBF",
+                         "num_format": "d mmm yyyy", "align": "left"})

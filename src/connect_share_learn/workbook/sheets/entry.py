@@ -6,22 +6,34 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from connect_share_learn import stats
-from connect_share_learn.spec.model import TIME_POINT_NAMES
+from connect_share_learn.workbook import printing
 from connect_share_learn.workbook.book import clip
-from connect_share_learn.workbook.layout import FIRST_ROW, IDS_ROW, EntryLayout, baseline_scales, paired_scales
+from connect_share_learn.workbook.layout import (
+    FIRST_ROW,
+    IDS_ROW,
+    EntryLayout,
+    baseline_scales,
+    paired_scales,
+)
+from connect_share_learn.workbook.text_fit import longest_word_width, width_for
+
+# The short wording above each column, in points: small, so that many columns fit a page.
+WORDING_SIZE = 9
+ITEM_WIDTH, TEXT_WIDTH, PROFILE_WIDTH, SCORE_WIDTH = 6, 14, 9, 11
 
 
 def write(book, sh, lay: EntryLayout):
     st, tk = book.st, book.tk
     code = tk.profile.code
     last = lay.last_row
-    # Header rows: band (scale titles), short wording, column ids.
-    sh.set_row(0, 30)
-    sh.set_row(1, 66)
+    # Header rows: band (scale titles), short wording, column ids. Every column is at least
+    # as wide as the longest word above it, so no word is broken.
+    wordings: dict[int, str] = {}  # column -> its short wording
+    bands: list[tuple[int, int, str]] = []  # first column, last column, title
     sh.freeze_panes(FIRST_ROW, 1)
     sh.set_column(0, 0, 11, st.input_text)
-    sh.write_string(0, 0, book.w["entry_band_participant"], st.band)
-    sh.write_string(1, 0, "Personal code", st.wording)
+    bands.append((0, 0, book.w["entry_band_participant"]))
+    wordings[0] = book.w["entry_code_label"]
     sh.write_string(IDS_ROW, 0, "code", st.ids)
     dv_code = {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 40,
                "input_title": book.w["entry_code_label"], "input_message": clip(book.t(code.instructions)),
@@ -30,14 +42,10 @@ def write(book, sh, lay: EntryLayout):
     col = 1
     if lay.tp == book.first:
         qs = tk.profile.questions
-        band = book.t(tk.profile.title) or book.w["entry_band_profile"]
-        if len(qs) > 1:
-            sh.merge_range(0, col, 0, col + len(qs) - 1, band, st.band)
-        else:
-            sh.write_string(0, col, band, st.band)
+        bands.append((col, col + len(qs) - 1, book.t(tk.profile.title) or book.w["entry_band_profile"]))
         for q in qs:
-            sh.set_column(col, col, 9, st.input)
-            sh.write_string(1, col, book.t(q.short or q.text), st.wording)
+            wordings[col] = book.t(q.short or q.text)
+            sh.set_column(col, col, _width(wordings[col], PROFILE_WIDTH), st.input)
             sh.write_string(IDS_ROW, col, q.id, st.ids)
             codes = [o.code for o in q.options]
             listing = "; ".join(f"{o.code} {book.t(o.label)}" for o in q.options)
@@ -51,37 +59,56 @@ def write(book, sh, lay: EntryLayout):
         fmt = tk.format_of(scale)
         first_col = col
         for item in scale.items:
-            width = 14 if fmt.kind == "text" else 7
-            sh.set_column(col, col, width, st.input_text if fmt.kind == "text" else st.input)
-            sh.write_string(1, col, book.t(item.short or item.text), st.wording)
+            wordings[col] = book.t(item.short or item.text)
+            text = fmt.kind == "text"
+            sh.set_column(col, col, _width(wordings[col], TEXT_WIDTH if text else ITEM_WIDTH),
+                          st.input_text if text else st.input)
             sh.write_string(IDS_ROW, col, item.id, st.ids)
             col += 1
-        if col - 1 > first_col:
-            sh.merge_range(0, first_col, 0, col - 1, book.scale_title(scale), st.band)
-        else:
-            sh.write_string(0, first_col, book.scale_title(scale), st.band)
+        bands.append((first_col, col - 1, book.scale_title(scale)))
         _validate_items(book, sh, lay, scale, first_col, col - 1)
-    # Status and scores (locked, visible), then helpers (hidden).
-    sh.set_column(lay.status_col, lay.status_col, 18, st.status)
-    sh.write_string(0, lay.status_col, book.w["entry_check_band"], st.band)
-    sh.write_string(1, lay.status_col, book.w["entry_check_label"], st.wording)
+    # Status and scores (locked, visible), then helpers (hidden). The status column is as
+    # wide as the longest thing it can say.
+    said = [book.w[k] for k in ("status_duplicate", "status_no_code")]
+    said += [book.w[k].format(tp=book.tp_name(a)) for a, b in book.course.pairs if b == lay.tp
+             for k in ("status_matched", "status_unmatched", "status_repeated_there")]
+    sh.set_column(lay.status_col, lay.status_col, max(18, *(width_for(x, WORDING_SIZE) for x in said)), st.status)
+    bands.append((lay.status_col, lay.status_col, book.w["entry_check_band"]))
+    wordings[lay.status_col] = book.w["entry_check_label"]
     sh.write_string(IDS_ROW, lay.status_col, "status", st.ids)
     for sid, c in lay.score_cols.items():
-        sh.set_column(c, c, 10, st.calc)
-        sh.write_string(0, c, book.w["entry_score_band"], st.band)
-        sh.write_string(1, c, book.scale_title(tk.scales[sid]), st.wording)
+        wordings[c] = book.scale_title(tk.scales[sid])
+        sh.set_column(c, c, _width(wordings[c], SCORE_WIDTH), st.calc)
+        bands.append((c, c, book.w["entry_score_band"]))
         sh.write_string(IDS_ROW, c, f"score_{sid}", st.ids)
     for hid, c in lay.helpers.items():
         sh.set_column(c, c, 8, st.helper, {"hidden": True})
         sh.write_string(IDS_ROW, c, hid.replace(":", "_"), st.ids)
+    for first_col, last_col, title in bands:
+        if last_col > first_col:
+            sh.merge_range(0, first_col, 0, last_col, title, st.band)
+        else:
+            sh.write_string(0, first_col, title, st.band)
+        book.fit(sh, 0, first_col, title, st.band, last_col)
+    for c, text in wordings.items():
+        sh.write_string(1, c, text, st.wording)
+        book.fit(sh, 1, c, text, st.wording)
     _formulas(book, sh, lay)
     _conditional_formats(book, sh, lay)
     _prefill(book, sh, lay)
     book.wb.define_name(f"{lay.tp}_data", lay.data_range())
-    book.names.append((f"{lay.tp}_data", f"data typed at {TIME_POINT_NAMES[lay.tp].lower()} ({lay.tp}); "
-                       "column ids in the row above", lay.data_range()[1:]))
+    book.names.append((f"{lay.tp}_data", f"data typed on the {lay.sheet} sheet; column ids in the row above",
+                       lay.data_range()[1:]))
     sh.set_default_row(hide_unused_rows=True)
+    # Landscape, one page wide, the three heading rows on every page.
+    printing.setup(sh, landscape=True, last_row=last, last_col=max(lay.status_col, *lay.score_cols.values()),
+                   repeat_rows=(0, IDS_ROW))
     book.protect(sh)
+
+
+def _width(wording: str, least: float) -> float:
+    """A column at least ``least`` wide and as wide as the longest word of ``wording``."""
+    return max(least, longest_word_width(wording, WORDING_SIZE))
 
 
 def _validate_items(book, sh, lay, scale, c0, c1):
@@ -168,8 +195,10 @@ def _formulas(book, sh, lay: EntryLayout):
     if status_pair:
         a, m = status_pair
         ok = f"{L(h[f'pair:{a}'])}§"
-        coded = (f'IF({dup}=1,"{w["status_duplicate"]}",IF(ISNUMBER({ok}),"{w["status_matched"].format(tp=a)}",'
-                 f'IF(ISNUMBER({m}),"{w["status_repeated_there"].format(tp=a)}","{w["status_unmatched"].format(tp=a)}")))')
+        there = book.tp_name(a)
+        coded = (f'IF({dup}=1,"{w["status_duplicate"]}",IF(ISNUMBER({ok}),"{w["status_matched"].format(tp=there)}",'
+                 f'IF(ISNUMBER({m}),"{w["status_repeated_there"].format(tp=there)}",'
+                 f'"{w["status_unmatched"].format(tp=there)}")))')
     else:
         coded = f'IF({dup}=1,"{w["status_duplicate"]}","")'
     status = f'=IF({key}="",IF({L(h["typed"])}§=1,"{w["status_no_code"]}",""),{coded})'

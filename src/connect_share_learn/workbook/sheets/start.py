@@ -1,30 +1,35 @@
-"""The "Start here" sheet: how to enter data, the colour legend and the course details."""
+"""The "Start here" sheet: how to enter data, the colour legend and the course details, on one
+printed page. Its title and subtitle follow the course details as they are typed."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from connect_share_learn import __version__
+from connect_share_learn.workbook import printing
+
+WIDTHS = (30, 72)
 
 
 def write(book, sh):
     st, w = book.st, book.w
-    sh.set_column(0, 0, 34)
-    sh.set_column(1, 1, 95)
+    for c, width in enumerate(WIDTHS):
+        sh.set_column(c, c, width)
     sh.hide_gridlines(2)
     book.banner(sh)
-    sh.write_string(1, 0, w["start_title"].format(course=book.t(book.course.title)), st.title)
-    sh.write_string(2, 0, book.t(book.tk.settings.partnership), st.subtitle)
-    sh.merge_range(3, 0, 3, 1, w["start_intro"].strip(), st.text)
-    sh.set_row(3, 36)
+    title = book.details["course_title"]
+    blank, suffix = w["start_title_blank"], w["start_title"].replace("{course}", "")
+    book.formula(sh, 1, 0, f'=IF(course_title="","{_quoted(blank)}",course_title&"{_quoted(suffix)}")', st.title,
+                 w["start_title"].format(course=title) if title else blank)
+    book.formula(sh, 2, 0, '=course_partnership&""', st.subtitle, book.details["course_partnership"] or "")
+    book.text(sh, 3, 0, w["start_intro"].strip(), st.text, 1)
     book.self_check_warning(sh, 4, 1)
     sh.write_string(5, 0, w["steps_title"], st.subtitle)
     sheet_list = ", ".join(lay.sheet for lay in book.layouts.values())
     row = 6
     for i, step in enumerate(w["steps"], start=1):
         sh.write_string(row, 0, f"{i}.", st.plain)
-        sh.write_string(row, 1, step.format(sheets=sheet_list), st.text)
-        sh.set_row(row, 32)
+        book.text(sh, row, 1, step.format(sheets=sheet_list), st.text)
         row += 1
     row += 1
     sh.write_string(row, 0, w["legend_title"], st.subtitle)
@@ -32,18 +37,13 @@ def write(book, sh):
                        (w["legend_problem"], st.legend_problem)):
         row += 1
         sh.write_string(row, 0, "", fmt)
-        sh.write_string(row, 1, label, st.plain)
+        book.text(sh, row, 1, label, st.text)
     row += 2
     sh.write_string(row, 0, w["details_title"], st.subtitle)
-    details = book.example or {}
     for name, label in w["details"].items():
         row += 1
         sh.write_string(row, 0, label, st.plain)
-        value = details.get(name)
-        if name == "course_partnership" and value is None:
-            value = book.t(book.tk.settings.partnership)
-        if name == "course_title" and value is None:
-            value = book.t(book.course.title)
+        value = book.details.get(name)
         if name.endswith("_date"):
             if value is not None:
                 sh.write_datetime(row, 1, value, st.input_date)
@@ -62,7 +62,11 @@ def write(book, sh):
             sh.write_string(row, 1, value or "", st.input_text)
         book.define(name, sh, row, 1, f"course details: {label.lower()}")
     row += 2
-    sh.merge_range(row, 0, row, 1, w["protection_note"].strip(), st.note)
-    sh.set_row(row, 32)
+    book.text(sh, row, 0, w["protection_note"].strip(), st.note, 1)
     sh.write_string(row + 1, 0, w["version_note"].format(version=__version__, spec=book.tk.spec_hash[:12]), st.plain)
+    printing.setup(sh, landscape=False, last_row=row + 1, last_col=len(WIDTHS) - 1, fit="page")
     book.protect(sh)
+
+
+def _quoted(text: str) -> str:
+    return text.replace('"', '""')
