@@ -518,3 +518,28 @@ def test_in_chromium_a_course_page_prints(stubbed, tmp_path):
                  (stubbed / "guide" / "course-foundation.html").as_uri())
     data = out.read_bytes() if out.exists() else b""
     assert data.startswith(b"%PDF") and len(data) > 20_000, "chromium did not print the course page"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 15: the guide as a coordinator reads it
+
+
+def course_links(html: str) -> list[str]:
+    return re.findall(r'href="[./]*guide/course-([a-z0-9_]+)\.html"', html)
+
+
+def test_course_types_are_listed_foundation_first_then_by_title(built, toolkit):
+    """Not by id (domestic_abuse first): the foundation course, then the specialist courses by title."""
+    others = sorted((c for c in toolkit.courses.values() if c.id != "foundation"), key=lambda c: c.title.lower())
+    expected = ["foundation"] + [c.id for c in others]
+    assert expected[1:] == ["harmful_sexual_behaviour", "domestic_abuse", "parental_mental_health"]
+    for page in html_pages(built):
+        html = page.read_text("utf-8")
+        nav = html[html.index('id="nav-courses"'):html.index("</nav>")]
+        assert course_links(nav) == expected, page.name
+    index = (built / "index.html").read_text("utf-8")
+    table = index[index.index('id="course-types"'):index.index("</table>", index.index('id="course-types"'))]
+    assert course_links(table) == expected
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", table))
+    assert "The foundation course comes first, then the specialist courses in alphabetical order." in text
+    assert [p.course.id for p in guide.guide_pages(list(toolkit.courses.values())) if p.course] == expected

@@ -28,6 +28,8 @@ STYLESHEET = "style.css"
 # Written by build_pack after every part has run; the guide may link to it.
 ALWAYS_PRESENT = ("MANIFEST.json",)
 _TIME_POINT = re.compile(r"(?:^|[_-])(t[0-3])(?:$|[_-])")
+# The course every partnership runs for all agencies: listed before the specialist courses.
+FOUNDATION = "foundation"
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,14 @@ def render(ctx) -> None:
     templates = template_folder(ctx)
     env = environment(templates, ctx.toolkit.settings.language)
     files = pack_files(ctx.folder)
-    pages = guide_pages(ctx.courses)
+    courses = reading_order(ctx.courses, ctx.toolkit.settings.language)
+    pages = guide_pages(courses, ctx.toolkit.settings.language)
     logo = read_logo(ctx.toolkit.settings)
     shared = {
         "logo": f"logo.{logo.extension}" if logo else None,
         "toolkit": ctx.toolkit,
         "settings": ctx.toolkit.settings,
-        "courses": ctx.courses,
+        "courses": courses,
         "pages": pages,
         "files": files,
         "version": __version__,
@@ -106,8 +109,16 @@ def render(ctx) -> None:
         (ctx.folder / "guide" / shared["logo"]).write_bytes(logo.data)
 
 
-def guide_pages(courses: list[Course]) -> list[Page]:
-    """Every page of the guide in reading order: home, topics, then one page per course type."""
+def reading_order(courses: list[Course], language: str = "en") -> list[Course]:
+    """Course types as a coordinator looks for them: the foundation course (id ``foundation``)
+    first, then the specialist courses in alphabetical order of their titles."""
+    return sorted(courses, key=lambda c: (c.id != FOUNDATION, text(c.title, language).casefold(), c.id))
+
+
+def guide_pages(courses: list[Course], language: str = "en") -> list[Page]:
+    """Every page of the guide in reading order: home, topics, then one page per course type
+    (in :func:`reading_order`)."""
+    courses = reading_order(courses, language)
     pages = [
         Page("index.html", "index.html.j2"),
         Page("guide/statistics.html", "statistics.html.j2"),
