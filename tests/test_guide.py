@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +21,7 @@ import pytest
 from connect_share_learn import guide, pack
 from connect_share_learn.pack import BuildContext, BuildOptions, build_pack
 from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.spec.model import Settings
 
 LETTERS = ("invitation", "thank_you", "follow_up_invitation", "follow_up_reminder", "manager_letter",
            "information_sheet", "results_summary")
@@ -524,6 +526,13 @@ def test_in_chromium_a_course_page_prints(stubbed, tmp_path):
 # Issue 15: the guide as a coordinator reads it
 
 
+def words(page: Path | str) -> str:
+    """A page's text as a reader sees it: no tags, entities decoded, white space collapsed."""
+    html = page.read_text("utf-8") if isinstance(page, Path) else page
+    html = re.sub(r"<(?:/?(?:p|li|dt|dd|td|th|tr|caption|h[1-6]|figcaption|blockquote)\b|br)[^>]*>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
 def course_links(html: str) -> list[str]:
     return re.findall(r'href="[./]*guide/course-([a-z0-9_]+)\.html"', html)
 
@@ -540,6 +549,68 @@ def test_course_types_are_listed_foundation_first_then_by_title(built, toolkit):
     index = (built / "index.html").read_text("utf-8")
     table = index[index.index('id="course-types"'):index.index("</table>", index.index('id="course-types"'))]
     assert course_links(table) == expected
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", table))
+    text = words(table)
     assert "The foundation course comes first, then the specialist courses in alphabetical order." in text
     assert [p.course.id for p in guide.guide_pages(list(toolkit.courses.values())) if p.course] == expected
+
+
+def test_the_settings_example_shows_every_detail_the_build_warns_about(built, tmp_path):
+    """The build's warnings send people to the Adapting page's settings file: it must show them all."""
+    from connect_share_learn.letter_context import DETAILS
+
+    html = (built / "guide" / "adapting.html").read_text("utf-8")
+    example = parse(html).code_blocks["my-partnership/settings.yaml"]
+    keys = {line.split(":", 1)[0] for line in example.splitlines() if re.match(r"[a-z_]+:", line)}
+    assert set(DETAILS) | {"lawful_basis", "retention", "follow_up_weeks"} <= keys
+    path = tmp_path / "settings.yaml"
+    path.write_text(example, encoding="utf-8")
+    settings = load_toolkit(config=path).settings
+    assert settings.dpo_contact and settings.lawful_basis == Settings().lawful_basis
+    text = words(html)
+    for placeholder in ("[partnership name]", "[data protection officer's contact]"):
+        assert placeholder in text
+
+
+def test_the_default_settings_never_read_as_a_partnership_name(built, tmp_path, project):
+    """Without a settings file the guide says "your partnership", never the default's
+    "Your Local Safeguarding Children Partnership", and says which details the letters leave unfilled."""
+    default = Settings().partnership
+    for page in html_pages(built):
+        assert default not in page.read_text("utf-8"), page.name
+    index = words(built / "index.html")
+    assert "This pack helps your partnership find out" in index
+    assert "[partnership name]" in index and "[data protection officer's contact]" in index
+    for page in html_pages(built):
+        assert not re.search(r"[”)][A-Za-z]|\w“|[a-z]\.[A-Z][a-z]", words(page)), f"{page.name}: words run together"
+    privacy = words(built / "guide" / "codes-and-privacy.html")
+    assert "public task (Article 6(1)(e))" in privacy and "[data protection officer's contact]" in privacy
+    assert "the partnership's training team" not in privacy
+    # With every detail given, the guide uses them and the note is gone.
+    root = project({"settings.yaml": """
+        kind: settings
+        partnership: Anyshire Safeguarding Children Partnership
+        coordinator: Sam Jones
+        contact: training@anyshire.example
+        return_address: Training Team, County Hall, Anyshire
+        dpo_contact: dpo@anyshire.example
+    """})
+    folder = render_guide(tmp_path / "pack", load_toolkit(config=root / "settings.yaml"))
+    index = words(folder / "index.html")
+    assert "This pack helps Anyshire Safeguarding Children Partnership find out" in index and "[" not in index
+    privacy = (folder / "guide" / "codes-and-privacy.html").read_text("utf-8")
+    assert "dpo@anyshire.example" in privacy and "training@anyshire.example" in privacy
+
+
+def test_the_yaml_examples_keep_their_shape_on_screen(built):
+    """Code is never wrapped by the browser (a wrapped YAML line looks like a new key), so every line
+    of an example file fits a line of the page, and a longer one scrolls sideways in its box."""
+    examples = parse((built / "guide" / "adapting.html").read_text("utf-8")).code_blocks
+    for name, content in examples.items():
+        for line in content.splitlines():
+            assert len(line) <= 80, f"{name}: {line}"
+    css = (built / "guide" / "style.css").read_text("utf-8")
+    screen = css[:css.index("@media print")]
+    pre = re.search(r"\npre \{([^}]*)\}", screen).group(1)
+    assert "white-space: pre;" in pre and "overflow-x: auto" in pre
+    assert re.search(r"pre \{[^}]*white-space: pre-wrap", css[css.index("@media print"):])
+    assert guide.yaml_scalar("x" * 61).startswith(">\n") and guide.yaml_scalar("Short: text") == "'Short: text'"

@@ -20,14 +20,17 @@ import yaml
 from connect_share_learn import __version__
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import InputError
+from connect_share_learn.letter_context import unset, wording
 from connect_share_learn.logo import read as read_logo
-from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, text
+from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, Settings, text
 
 TEMPLATE_FOLDER = "guide"
 STYLESHEET = "style.css"
 # Written by build_pack after every part has run; the guide may link to it.
 ALWAYS_PRESENT = ("MANIFEST.json",)
 _TIME_POINT = re.compile(r"(?:^|[_-])(t[0-3])(?:$|[_-])")
+# The longest line of a YAML example: a code box shows about 80 characters (style.css).
+YAML_WIDTH = 76
 # The course every partnership runs for all agencies: listed before the specialist courses.
 FOUNDATION = "foundation"
 
@@ -87,6 +90,11 @@ def render(ctx) -> None:
         "logo": f"logo.{logo.extension}" if logo else None,
         "toolkit": ctx.toolkit,
         "settings": ctx.toolkit.settings,
+        # What the settings file left out, and what the letters print instead (letter_context).
+        "unset": unset(ctx.toolkit.settings),
+        "placeholders": wording(ctx.toolkit.settings.language).unset,
+        "lawful_basis_given": "lawful_basis" in ctx.toolkit.settings.model_fields_set,
+        "default_settings": Settings(),
         "courses": courses,
         "pages": pages,
         "files": files,
@@ -148,6 +156,7 @@ def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     )
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
+    env.filters["yaml_flow"] = yaml_flow
     env.filters["author"] = author_phrase
     return env
 
@@ -163,13 +172,22 @@ def author_phrase(author: str) -> str:
 
 def yaml_scalar(value, indent: int = 2) -> str:
     """``value`` as a YAML value for a top-level key: bare if YAML reads it back as written, else
-    quoted if short, else a folded block (``>``) as the default files write long text."""
+    quoted, when short; else a folded block (``>``) of lines that fit the guide's code boxes, as
+    the default files write long text."""
     value = str(value)
     dumped = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), allow_unicode=True)
     dumped = dumped.removesuffix("\n").removesuffix("\n...")
-    if not dumped.startswith(("'", '"')) or "\n" in value or len(value) <= 60:
+    if "\n" in value or len(value) <= 60:
         return dumped
-    return ">\n" + textwrap.fill(value, width=100, initial_indent=" " * indent, subsequent_indent=" " * indent)
+    return ">\n" + textwrap.fill(value, width=YAML_WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent)
+
+
+def yaml_flow(values, column: int) -> str:
+    """A YAML flow sequence (``[a, b, c]``) starting at ``column``, continued on lines indented
+    under its first item so that every line fits the guide's code boxes."""
+    flow = "[" + ", ".join(str(v) for v in values) + "]"
+    return textwrap.fill(flow, width=YAML_WIDTH, initial_indent=" " * column, subsequent_indent=" " * (column + 1),
+                         break_long_words=False, break_on_hyphens=False)[column:]
 
 
 def pack_files(folder: Path) -> list[PackFile]:
