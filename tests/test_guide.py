@@ -614,3 +614,67 @@ def test_the_yaml_examples_keep_their_shape_on_screen(built):
     assert "white-space: pre;" in pre and "overflow-x: auto" in pre
     assert re.search(r"pre \{[^}]*white-space: pre-wrap", css[css.index("@media print"):])
     assert guide.yaml_scalar("x" * 61).startswith(">\n") and guide.yaml_scalar("Short: text") == "'Short: text'"
+
+
+GUIDE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "guide"
+PICTURES = ("workbook-entry.png", "workbook-results.png", "workbook-charts.png")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_guide_shows_pictures_of_the_workbook_with_alt_text(built):
+    """An entry sheet, the Results sheet and its charts, as committed beside the templates."""
+    html = (built / "index.html").read_text("utf-8")
+    images = {img["src"]: img for img in parse(html).images}
+    for name in PICTURES:
+        committed = (GUIDE_TEMPLATES / name).read_bytes()
+        assert (built / "guide" / name).read_bytes() == committed, name
+        img = images[f"guide/{name}"]
+        assert len(img["alt"]) > 80 and "example workbook" in img["alt"], name
+        assert (int(img["width"]), int(img["height"])) == png_size(committed), name
+        assert f'<a href="guide/{name}"><img' in html, f"{name}: not opened full size from the page"
+    css = (built / "guide" / "style.css").read_text("utf-8")
+    assert re.search(r"\.screenshot img \{[^}]*max-width: 100%; height: auto;", css)
+
+
+def test_the_pictures_are_small():
+    pngs = sorted(GUIDE_TEMPLATES.glob("*.png"))
+    assert {p.name for p in pngs} >= set(PICTURES)
+    assert sum(p.stat().st_size for p in pngs) <= 350_000
+    for png in pngs:
+        width, height = png_size(png.read_bytes())
+        assert width <= 1100 and height <= 900, png.name
+
+
+def test_the_guide_says_use_a_fresh_workbook_and_what_the_example_is_for(built):
+    index = words(built / "index.html")
+    assert "Use a fresh copy of the workbook for each run of a course." in index
+    assert "csl demo --course foundation writes build/example-foundation.xlsx" in index
+    assert "made-up answers" in index and "never report its numbers" in index
+    assert "csl analyse refuses example workbooks" in index
+    for course in ("foundation", "domestic_abuse"):
+        page = words(built / "guide" / f"course-{course}.html")
+        assert "Use a fresh copy of the workbook for each run of a course" in page
+        assert f"csl demo --course {course}" in page and "never use it for real answers or for reporting" in page
+    assert 'href="../index.html#example-workbook"' in (built / "guide" / "course-foundation.html").read_text("utf-8")
+
+
+def test_changed_guide_templates_are_laid_over_the_defaults(tmp_path, toolkit):
+    """--templates with one changed guide page: the rest of the guide and its pictures still come."""
+    mine = tmp_path / "my-templates" / "guide"
+    mine.mkdir(parents=True)
+    index = (GUIDE_TEMPLATES / "index.html.j2").read_text("utf-8")
+    (mine / "index.html.j2").write_text(index.replace("The timeline, step by step", "Our timeline"), "utf-8")
+    original = pack.renderers
+    pack.renderers = lambda: [("guide", guide.render)]
+    try:
+        folder = build_pack(toolkit, tmp_path / "pack", BuildOptions(zip=False, templates=tmp_path / "my-templates")).folder
+    finally:
+        pack.renderers = original
+    assert "Our timeline" in (folder / "index.html").read_text("utf-8")
+    assert (folder / "guide" / "statistics.html").is_file()
+    for name in PICTURES:
+        assert (folder / "guide" / name).is_file(), name

@@ -1,7 +1,8 @@
 """The guide: static HTML pages on running an evaluation, written from the model and the pack.
 
 ``index.html`` and ``guide/*.html`` are rendered from the Jinja2 templates in
-``templates/guide/``; all wording lives there. The guide runs last among the pack's parts
+``templates/guide/``; all wording lives there, and the pictures of the workbook beside them
+(``tools/guide_screenshots.py`` makes them) are copied as they are. The guide runs last among the pack's parts
 and links only to files the pack folder holds when it runs (plus ``MANIFEST.json``, which
 the pack always writes after every part), so every link resolves. Output is byte-reproducible:
 no dates, and every listing is sorted or in the specification's order.
@@ -80,7 +81,7 @@ class Page:
 
 def render(ctx) -> None:
     """Pack part: ``index.html`` and ``guide/`` (pages, stylesheet and the partnership's logo)."""
-    templates = template_folder(ctx)
+    templates = template_folder()
     env = environment(templates, ctx.toolkit.settings.language)
     files = pack_files(ctx.folder)
     courses = reading_order(ctx.courses, ctx.toolkit.settings.language)
@@ -88,6 +89,7 @@ def render(ctx) -> None:
     logo = read_logo(ctx.toolkit.settings)
     shared = {
         "logo": f"logo.{logo.extension}" if logo else None,
+        "pictures": pictures(templates),
         "toolkit": ctx.toolkit,
         "settings": ctx.toolkit.settings,
         # What the settings file left out, and what the letters print instead (letter_context).
@@ -112,7 +114,8 @@ def render(ctx) -> None:
     (ctx.folder / "guide").mkdir(parents=True, exist_ok=True)
     for path, html in sorted(written.items()):
         (ctx.folder / path).write_bytes(html.encode("utf-8"))
-    (ctx.folder / "guide" / STYLESHEET).write_bytes((templates / STYLESHEET).read_bytes())
+    for name in [STYLESHEET, *shared["pictures"]]:
+        (ctx.folder / "guide" / name).write_bytes((templates / name).read_bytes())
     if logo:
         (ctx.folder / "guide" / shared["logo"]).write_bytes(logo.data)
 
@@ -136,12 +139,21 @@ def guide_pages(courses: list[Course], language: str = "en") -> list[Page]:
     return pages + [Page(f"guide/course-{c.id}.html", "course.html.j2", c) for c in courses]
 
 
-def template_folder(ctx) -> Path:
-    """The guide's templates: a ``guide/`` folder under ``--templates`` if given, else the default."""
-    override = getattr(ctx.options, "templates", None)
-    if override is not None and (Path(override) / TEMPLATE_FOLDER).is_dir():
-        return Path(override) / TEMPLATE_FOLDER
+def template_folder() -> Path:
+    """The guide's templates: the defaults, with the files of ``--templates`` laid over them
+    while a pack is built (see :func:`connect_share_learn.pack.templates_laid_over`)."""
     return default_dir("templates") / TEMPLATE_FOLDER
+
+
+def pictures(folder: Path) -> dict[str, tuple[int, int]]:
+    """The guide's pictures, the PNG files beside its templates (made by
+    ``tools/guide_screenshots.py``), by name, with their width and height in pixels."""
+    found = {}
+    for path in sorted(folder.glob("*.png")):
+        head = path.read_bytes()[:24]
+        if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+            found[path.name] = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+    return found
 
 
 def environment(folder: Path, language: str = "en") -> jinja2.Environment:
