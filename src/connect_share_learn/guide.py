@@ -170,6 +170,7 @@ def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_flow"] = yaml_flow
     env.filters["author"] = author_phrase
+    env.filters["labelled_points"] = lambda fmt: labelled_points(fmt, language)
     return env
 
 
@@ -180,6 +181,18 @@ def author_phrase(author: str) -> str:
     if author[:1].islower() and not author.lower().startswith("the "):
         return "the " + author
     return author
+
+
+def labelled_points(fmt, language: str = "en") -> list[tuple[int, str]]:
+    """A rating format's points whose label says more than their number, with the words alone:
+    (0, "Cannot do at all") for "0 Cannot do at all"; "10" alone is left out."""
+    points = []
+    for option in fmt.answers():
+        label, number = text(option.label, language).strip(), str(option.code)
+        words = label[len(number):].strip() if label.startswith(number + " ") else label
+        if words != number:
+            points.append((option.code, words))
+    return points
 
 
 def yaml_scalar(value, indent: int = 2) -> str:
