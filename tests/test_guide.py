@@ -654,7 +654,7 @@ def test_the_guide_says_use_a_fresh_workbook_and_what_the_example_is_for(built):
     assert "Use a fresh copy of the workbook for each run of a course." in index
     assert "csl demo --course foundation writes build/example-foundation.xlsx" in index
     assert "made-up answers" in index and "never report its numbers" in index
-    assert "csl analyse refuses example workbooks" in index
+    assert "csl analyse and csl export leave example workbooks out." in index
     for course in ("foundation", "domestic_abuse"):
         page = words(built / "guide" / f"course-{course}.html")
         assert "Use a fresh copy of the workbook for each run of a course" in page

@@ -36,6 +36,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from connect_share_learn.contract import TIME_POINT_SHEETS
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 DPI = 96
 COURSE = "foundation"
@@ -57,7 +59,7 @@ class Shot:
 
 
 SHOTS = (
-    Shot("workbook-entry.png", "Start (t1)", window=(640, 300)),
+    Shot("workbook-entry.png", TIME_POINT_SHEETS["t1"], window=(640, 300)),
     Shot("workbook-results.png", "Results", window=(600, 395)),
     Shot("workbook-charts.png", "Results", charts=(1, 2)),
 )
