@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +21,7 @@ import pytest
 from connect_share_learn import guide, pack
 from connect_share_learn.pack import BuildContext, BuildOptions, build_pack
 from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.spec.model import Settings
 
 LETTERS = ("invitation", "thank_you", "follow_up_invitation", "follow_up_reminder", "manager_letter",
            "information_sheet", "results_summary")
@@ -190,7 +192,7 @@ def test_pages_are_static_accessible_html(built):
             assert after <= before + 1, f"{name}: heading level jumps from h{before} to h{after}"
         assert re.search(r'<a class="skip-link" href="#main">', html) and "main" in found.ids, name
         assert all(img.get("alt", "").strip() for img in found.images), f"{name}: an image without alt text"
-        assert 'tabindex="' not in html.replace('tabindex="-1"', ""), f"{name}: positive tabindex breaks keyboard order"
+        assert not re.search(r'tabindex="[1-9]', html), f"{name}: positive tabindex breaks keyboard order"
 
 
 def contrast(a: str, b: str) -> float:
@@ -518,3 +520,214 @@ def test_in_chromium_a_course_page_prints(stubbed, tmp_path):
                  (stubbed / "guide" / "course-foundation.html").as_uri())
     data = out.read_bytes() if out.exists() else b""
     assert data.startswith(b"%PDF") and len(data) > 20_000, "chromium did not print the course page"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 15: the guide as a coordinator reads it
+
+
+def words(page: Path | str) -> str:
+    """A page's text as a reader sees it: no tags, entities decoded, white space collapsed."""
+    html = page.read_text("utf-8") if isinstance(page, Path) else page
+    html = re.sub(r"<(?:/?(?:p|li|dt|dd|td|th|tr|caption|h[1-6]|figcaption|blockquote)\b|br)[^>]*>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def course_links(html: str) -> list[str]:
+    return re.findall(r'href="[./]*guide/course-([a-z0-9_]+)\.html"', html)
+
+
+def test_course_types_are_listed_foundation_first_then_by_title(built, toolkit):
+    """Not by id (domestic_abuse first): the foundation course, then the specialist courses by title."""
+    others = sorted((c for c in toolkit.courses.values() if c.id != "foundation"), key=lambda c: c.title.lower())
+    expected = ["foundation"] + [c.id for c in others]
+    assert expected[1:] == ["harmful_sexual_behaviour", "domestic_abuse", "parental_mental_health"]
+    for page in html_pages(built):
+        html = page.read_text("utf-8")
+        nav = html[html.index('id="nav-courses"'):html.index("</nav>")]
+        assert course_links(nav) == expected, page.name
+    index = (built / "index.html").read_text("utf-8")
+    table = index[index.index('id="course-types"'):index.index("</table>", index.index('id="course-types"'))]
+    assert course_links(table) == expected
+    text = words(table)
+    assert "The foundation course comes first, then the specialist courses in alphabetical order." in text
+    assert [p.course.id for p in guide.guide_pages(list(toolkit.courses.values())) if p.course] == expected
+
+
+def test_the_settings_example_shows_every_detail_the_build_warns_about(built, tmp_path):
+    """The build's warnings send people to the Adapting page's settings file: it must show them all."""
+    from connect_share_learn.letter_context import DETAILS
+
+    html = (built / "guide" / "adapting.html").read_text("utf-8")
+    example = parse(html).code_blocks["my-partnership/settings.yaml"]
+    keys = {line.split(":", 1)[0] for line in example.splitlines() if re.match(r"[a-z_]+:", line)}
+    assert set(DETAILS) | {"lawful_basis", "retention", "follow_up_weeks"} <= keys
+    path = tmp_path / "settings.yaml"
+    path.write_text(example, encoding="utf-8")
+    settings = load_toolkit(config=path).settings
+    assert settings.dpo_contact and settings.lawful_basis == Settings().lawful_basis
+    text = words(html)
+    for placeholder in ("[partnership name]", "[data protection officer's contact]"):
+        assert placeholder in text
+
+
+def test_the_default_settings_never_read_as_a_partnership_name(built, tmp_path, project):
+    """Without a settings file the guide says "your partnership", never the default's
+    "Your Local Safeguarding Children Partnership", and says which details the letters leave unfilled."""
+    default = Settings().partnership
+    for page in html_pages(built):
+        assert default not in page.read_text("utf-8"), page.name
+    index = words(built / "index.html")
+    assert "This pack helps your partnership find out" in index
+    assert "[partnership name]" in index and "[data protection officer's contact]" in index
+    for page in html_pages(built):
+        assert not re.search(r"[”)][A-Za-z]|\w“|[a-z]\.[A-Z][a-z]", words(page)), f"{page.name}: words run together"
+    privacy = words(built / "guide" / "codes-and-privacy.html")
+    assert "public task (Article 6(1)(e))" in privacy and "[data protection officer's contact]" in privacy
+    assert "the partnership's training team" not in privacy
+    # With every detail given, the guide uses them and the note is gone.
+    root = project({"settings.yaml": """
+        kind: settings
+        partnership: Anyshire Safeguarding Children Partnership
+        coordinator: Sam Jones
+        contact: training@anyshire.example
+        return_address: Training Team, County Hall, Anyshire
+        dpo_contact: dpo@anyshire.example
+    """})
+    folder = render_guide(tmp_path / "pack", load_toolkit(config=root / "settings.yaml"))
+    index = words(folder / "index.html")
+    assert "This pack helps Anyshire Safeguarding Children Partnership find out" in index and "[" not in index
+    privacy = (folder / "guide" / "codes-and-privacy.html").read_text("utf-8")
+    assert "dpo@anyshire.example" in privacy and "training@anyshire.example" in privacy
+
+
+def test_the_yaml_examples_keep_their_shape_on_screen(built):
+    """Code is never wrapped by the browser (a wrapped YAML line looks like a new key), so every line
+    of an example file fits a line of the page, and a longer one scrolls sideways in its box."""
+    examples = parse((built / "guide" / "adapting.html").read_text("utf-8")).code_blocks
+    for name, content in examples.items():
+        for line in content.splitlines():
+            assert len(line) <= 80, f"{name}: {line}"
+    css = (built / "guide" / "style.css").read_text("utf-8")
+    screen = css[:css.index("@media print")]
+    pre = re.search(r"\npre \{([^}]*)\}", screen).group(1)
+    assert "white-space: pre;" in pre and "overflow-x: auto" in pre
+    assert re.search(r"pre \{[^}]*white-space: pre-wrap", css[css.index("@media print"):])
+    assert guide.yaml_scalar("x" * 61).startswith(">\n") and guide.yaml_scalar("Short: text") == "'Short: text'"
+
+
+GUIDE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "guide"
+PICTURES = ("workbook-entry.png", "workbook-results.png", "workbook-charts.png")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_guide_shows_pictures_of_the_workbook_with_alt_text(built):
+    """An entry sheet, the Results sheet and its charts, as committed beside the templates."""
+    html = (built / "index.html").read_text("utf-8")
+    images = {img["src"]: img for img in parse(html).images}
+    for name in PICTURES:
+        committed = (GUIDE_TEMPLATES / name).read_bytes()
+        assert (built / "guide" / name).read_bytes() == committed, name
+        img = images[f"guide/{name}"]
+        assert len(img["alt"]) > 80 and "example workbook" in img["alt"], name
+        assert (int(img["width"]), int(img["height"])) == png_size(committed), name
+        assert f'<a href="guide/{name}"><img' in html, f"{name}: not opened full size from the page"
+    css = (built / "guide" / "style.css").read_text("utf-8")
+    assert re.search(r"\.screenshot img \{[^}]*max-width: 100%; height: auto;", css)
+
+
+def test_the_pictures_are_small():
+    pngs = sorted(GUIDE_TEMPLATES.glob("*.png"))
+    assert {p.name for p in pngs} >= set(PICTURES)
+    assert sum(p.stat().st_size for p in pngs) <= 350_000
+    for png in pngs:
+        width, height = png_size(png.read_bytes())
+        assert width <= 1100 and height <= 900, png.name
+
+
+def test_the_guide_says_use_a_fresh_workbook_and_what_the_example_is_for(built):
+    index = words(built / "index.html")
+    assert "Use a fresh copy of the workbook for each run of a course." in index
+    assert "csl demo --course foundation writes build/example-foundation.xlsx" in index
+    assert "made-up answers" in index and "never report its numbers" in index
+    assert "csl analyse and csl export leave example workbooks out." in index
+    for course in ("foundation", "domestic_abuse"):
+        page = words(built / "guide" / f"course-{course}.html")
+        assert "Use a fresh copy of the workbook for each run of a course" in page
+        assert f"csl demo --course {course}" in page and "never use it for real answers or for reporting" in page
+    assert 'href="../index.html#example-workbook"' in (built / "guide" / "course-foundation.html").read_text("utf-8")
+
+
+def test_changed_guide_templates_are_laid_over_the_defaults(tmp_path, toolkit):
+    """--templates with one changed guide page: the rest of the guide and its pictures still come."""
+    mine = tmp_path / "my-templates" / "guide"
+    mine.mkdir(parents=True)
+    index = (GUIDE_TEMPLATES / "index.html.j2").read_text("utf-8")
+    (mine / "index.html.j2").write_text(index.replace("The timeline, step by step", "Our timeline"), "utf-8")
+    original = pack.renderers
+    pack.renderers = lambda: [("guide", guide.render)]
+    try:
+        folder = build_pack(toolkit, tmp_path / "pack", BuildOptions(zip=False, templates=tmp_path / "my-templates")).folder
+    finally:
+        pack.renderers = original
+    assert "Our timeline" in (folder / "index.html").read_text("utf-8")
+    assert (folder / "guide" / "statistics.html").is_file()
+    for name in PICTURES:
+        assert (folder / "guide" / name).is_file(), name
+
+
+def test_in_chromium_no_page_scrolls_sideways_on_a_phone(stubbed, tmp_path):
+    """At 390 pixels wide (a phone) every page fits: wide tables scroll in their own box."""
+    binary = chromium()
+    pages = html_pages(stubbed)
+    frames = "".join(f'<iframe src="{p.as_uri()}" width="390" height="800"></iframe>' for p in pages)
+    probe = tmp_path / "probe.html"
+    probe.write_text(f"""<!DOCTYPE html><html><body>{frames}<pre id="out"></pre><script>
+      window.onload = () => {{
+        document.getElementById("out").textContent = [...document.querySelectorAll("iframe")].map(f => {{
+          const doc = f.contentDocument.documentElement;
+          return f.src.split("/").pop() + " " + doc.scrollWidth + " " + doc.clientWidth;
+        }}).join("\\n");
+      }};
+    </script></body></html>""", encoding="utf-8")
+    result = run_chromium(binary, "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
+                          probe.as_uri())
+    found = re.search(r'<pre id="out">([^<]*)</pre>', result.stdout)
+    rows = [line.split() for line in unescape(found.group(1)).splitlines()] if found else []
+    assert len(rows) == len(pages), result.stdout[-2000:]
+    wide = [f"{name}: {scroll} px wide in {client} px" for name, scroll, client in rows if int(scroll) > int(client)]
+    assert not wide
+
+
+def test_course_pages_read_in_the_order_things_happen(stubbed):
+    """Letters in the order they are sent; a later time point in a sentence keeps a small letter."""
+    html = (stubbed / "guide" / "course-domestic_abuse.html").read_text("utf-8")
+    letters = re.findall(r'href="\.\./letters/domestic_abuse/([a-z_]+)\.docx"', html)
+    assert letters == ["invitation", "information_sheet", "thank_you", "follow_up_invitation", "follow_up_reminder",
+                       "manager_letter", "results_summary", "welcome_back"]
+    text = words(html)
+    assert "Start of course (t1) to end of course (t2)" in text and "to End of course" not in text
+    assert "Registration (t0) to start of course (t1): the drift before any training" in text
+    index = words(stubbed / "index.html")
+    assert "Registration (t0), start of course (t1), end of course (t2), follow-up (t3) (optional)" in index
+
+
+def test_the_formats_table_names_each_rating_by_its_range_and_its_labelled_points(built):
+    text = words(built / "guide" / "adapting.html")
+    assert "0 to 100 in steps of 10: 0 = Cannot do at all; 50 = Moderately can do; 100 = Highly certain can do" in text
+    assert "10 = 10" not in text
+    assert "1 to 5: 1 = Strongly disagree; 2 = Disagree; 3 = Don't know; 4 = Agree; 5 = Strongly agree" in text
+    assert "1 = True; 2 = False; 9 = Don't know" in text
+
+
+def test_the_p_value_is_read_right_for_every_comparison(built):
+    """Before the course there is no course to make no difference; after it, the question is whether scores held."""
+    text = words(built / "guide" / "statistics.html")
+    assert "if people's scores did not change on average between the two time points" in text
+    assert "from registration to the start, that scores did not drift in the weeks before the course" in text
+    assert "from the end of the course to the follow-up, that scores stayed where the course left them" in text
+    assert text.count("if the course made no difference") == 1

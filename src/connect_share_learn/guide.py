@@ -1,7 +1,8 @@
 """The guide: static HTML pages on running an evaluation, written from the model and the pack.
 
 ``index.html`` and ``guide/*.html`` are rendered from the Jinja2 templates in
-``templates/guide/``; all wording lives there. The guide runs last among the pack's parts
+``templates/guide/``; all wording lives there, and the pictures of the workbook beside them
+(``tools/guide_screenshots.py`` makes them) are copied as they are. The guide runs last among the pack's parts
 and links only to files the pack folder holds when it runs (plus ``MANIFEST.json``, which
 the pack always writes after every part), so every link resolves. Output is byte-reproducible:
 no dates, and every listing is sorted or in the specification's order.
@@ -20,14 +21,19 @@ import yaml
 from connect_share_learn import __version__
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import InputError
+from connect_share_learn.letter_context import unset, wording
 from connect_share_learn.logo import read as read_logo
-from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, text
+from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, Settings, text
 
 TEMPLATE_FOLDER = "guide"
 STYLESHEET = "style.css"
 # Written by build_pack after every part has run; the guide may link to it.
 ALWAYS_PRESENT = ("MANIFEST.json",)
 _TIME_POINT = re.compile(r"(?:^|[_-])(t[0-3])(?:$|[_-])")
+# The longest line of a YAML example: a code box shows about 80 characters (style.css).
+YAML_WIDTH = 76
+# The course every partnership runs for all agencies: listed before the specialist courses.
+FOUNDATION = "foundation"
 
 
 @dataclass(frozen=True)
@@ -75,16 +81,23 @@ class Page:
 
 def render(ctx) -> None:
     """Pack part: ``index.html`` and ``guide/`` (pages, stylesheet and the partnership's logo)."""
-    templates = template_folder(ctx)
+    templates = template_folder()
     env = environment(templates, ctx.toolkit.settings.language)
     files = pack_files(ctx.folder)
-    pages = guide_pages(ctx.courses)
+    courses = reading_order(ctx.courses, ctx.toolkit.settings.language)
+    pages = guide_pages(courses, ctx.toolkit.settings.language)
     logo = read_logo(ctx.toolkit.settings)
     shared = {
         "logo": f"logo.{logo.extension}" if logo else None,
+        "pictures": pictures(templates),
         "toolkit": ctx.toolkit,
         "settings": ctx.toolkit.settings,
-        "courses": ctx.courses,
+        # What the settings file left out, and what the letters print instead (letter_context).
+        "unset": unset(ctx.toolkit.settings),
+        "placeholders": wording(ctx.toolkit.settings.language).unset,
+        "lawful_basis_given": "lawful_basis" in ctx.toolkit.settings.model_fields_set,
+        "default_settings": Settings(),
+        "courses": courses,
         "pages": pages,
         "files": files,
         "version": __version__,
@@ -101,13 +114,22 @@ def render(ctx) -> None:
     (ctx.folder / "guide").mkdir(parents=True, exist_ok=True)
     for path, html in sorted(written.items()):
         (ctx.folder / path).write_bytes(html.encode("utf-8"))
-    (ctx.folder / "guide" / STYLESHEET).write_bytes((templates / STYLESHEET).read_bytes())
+    for name in [STYLESHEET, *shared["pictures"]]:
+        (ctx.folder / "guide" / name).write_bytes((templates / name).read_bytes())
     if logo:
         (ctx.folder / "guide" / shared["logo"]).write_bytes(logo.data)
 
 
-def guide_pages(courses: list[Course]) -> list[Page]:
-    """Every page of the guide in reading order: home, topics, then one page per course type."""
+def reading_order(courses: list[Course], language: str = "en") -> list[Course]:
+    """Course types as a coordinator looks for them: the foundation course (id ``foundation``)
+    first, then the specialist courses in alphabetical order of their titles."""
+    return sorted(courses, key=lambda c: (c.id != FOUNDATION, text(c.title, language).casefold(), c.id))
+
+
+def guide_pages(courses: list[Course], language: str = "en") -> list[Page]:
+    """Every page of the guide in reading order: home, topics, then one page per course type
+    (in :func:`reading_order`)."""
+    courses = reading_order(courses, language)
     pages = [
         Page("index.html", "index.html.j2"),
         Page("guide/statistics.html", "statistics.html.j2"),
@@ -117,12 +139,21 @@ def guide_pages(courses: list[Course]) -> list[Page]:
     return pages + [Page(f"guide/course-{c.id}.html", "course.html.j2", c) for c in courses]
 
 
-def template_folder(ctx) -> Path:
-    """The guide's templates: a ``guide/`` folder under ``--templates`` if given, else the default."""
-    override = getattr(ctx.options, "templates", None)
-    if override is not None and (Path(override) / TEMPLATE_FOLDER).is_dir():
-        return Path(override) / TEMPLATE_FOLDER
+def template_folder() -> Path:
+    """The guide's templates: the defaults, with the files of ``--templates`` laid over them
+    while a pack is built (see :func:`connect_share_learn.pack.templates_laid_over`)."""
     return default_dir("templates") / TEMPLATE_FOLDER
+
+
+def pictures(folder: Path) -> dict[str, tuple[int, int]]:
+    """The guide's pictures, the PNG files beside its templates (made by
+    ``tools/guide_screenshots.py``), by name, with their width and height in pixels."""
+    found = {}
+    for path in sorted(folder.glob("*.png")):
+        head = path.read_bytes()[:24]
+        if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+            found[path.name] = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+    return found
 
 
 def environment(folder: Path, language: str = "en") -> jinja2.Environment:
@@ -137,7 +168,9 @@ def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     )
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
+    env.filters["yaml_flow"] = yaml_flow
     env.filters["author"] = author_phrase
+    env.filters["labelled_points"] = lambda fmt: labelled_points(fmt, language)
     return env
 
 
@@ -150,15 +183,36 @@ def author_phrase(author: str) -> str:
     return author
 
 
+def labelled_points(fmt, language: str = "en") -> list[tuple[int, str]]:
+    """A rating format's points whose label says more than their number, with the words alone:
+    (0, "Cannot do at all") for "0 Cannot do at all"; "10" alone is left out."""
+    points = []
+    for option in fmt.answers():
+        label, number = text(option.label, language).strip(), str(option.code)
+        words = label[len(number):].strip() if label.startswith(number + " ") else label
+        if words != number:
+            points.append((option.code, words))
+    return points
+
+
 def yaml_scalar(value, indent: int = 2) -> str:
     """``value`` as a YAML value for a top-level key: bare if YAML reads it back as written, else
-    quoted if short, else a folded block (``>``) as the default files write long text."""
+    quoted, when short; else a folded block (``>``) of lines that fit the guide's code boxes, as
+    the default files write long text."""
     value = str(value)
     dumped = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), allow_unicode=True)
     dumped = dumped.removesuffix("\n").removesuffix("\n...")
-    if not dumped.startswith(("'", '"')) or "\n" in value or len(value) <= 60:
+    if "\n" in value or len(value) <= 60:
         return dumped
-    return ">\n" + textwrap.fill(value, width=100, initial_indent=" " * indent, subsequent_indent=" " * indent)
+    return ">\n" + textwrap.fill(value, width=YAML_WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent)
+
+
+def yaml_flow(values, column: int) -> str:
+    """A YAML flow sequence (``[a, b, c]``) starting at ``column``, continued on lines indented
+    under its first item so that every line fits the guide's code boxes."""
+    flow = "[" + ", ".join(str(v) for v in values) + "]"
+    return textwrap.fill(flow, width=YAML_WIDTH, initial_indent=" " * column, subsequent_indent=" " * (column + 1),
+                         break_long_words=False, break_on_hyphens=False)[column:]
 
 
 def pack_files(folder: Path) -> list[PackFile]:
