@@ -362,3 +362,20 @@ def test_a_pack_with_questionnaires_and_letters_builds_byte_identically_twice(to
     assert "questionnaires/foundation/t1-large-print.docx" in first.files
     assert "letters/foundation/invitation.docx" in first.files
     assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
+
+
+def test_a_stand_in_partnership_name_is_never_printed_as_the_partnerships(tmp_path, toolkit):
+    """Without a settings file the questionnaires say "Your local safeguarding partnership" in
+    prose and have no letterhead; document properties name the toolkit, not a made-up partnership."""
+    import docx
+
+    from connect_share_learn.pack import BuildOptions, build_pack
+
+    pack = build_pack(toolkit, tmp_path / "out", BuildOptions(courses=("foundation",), zip=False)).folder
+    stand_in = toolkit.settings.partnership
+    for path in sorted((pack / "questionnaires").rglob("*.docx")):
+        document = docx.Document(path)
+        body = "\n".join(p.text for p in document.paragraphs)
+        assert stand_in not in body, path
+        assert document.paragraphs[0].text == "" and "Your local safeguarding partnership" in body
+        assert document.core_properties.author == "connect-share-learn"

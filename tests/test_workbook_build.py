@@ -115,3 +115,17 @@ def test_user_text_is_never_a_formula(tmp_path):
 def test_capacity_limits(tmp_path):
     with pytest.raises(ValueError):
         write_workbook(TOOLKIT, TOOLKIT.courses["foundation"], tmp_path / "x.xlsx", capacity=5001)
+
+
+def test_entry_sheet_headings_carry_the_printed_questionnaires_numbers(workbooks):
+    """The typist finds question N of the paper questionnaire under "N. …" on the entry sheet."""
+    from connect_share_learn.questionnaires import items_asked
+
+    wb = openpyxl.load_workbook(workbooks["foundation"])
+    course = TOOLKIT.courses["foundation"]
+    for tp, lay in layout_course(TOOLKIT, course, 50).items():
+        ws = wb[lay.sheet]
+        for number, row in enumerate(items_asked(TOOLKIT, course, tp), start=1):
+            col = lay.col(row.item) + 1
+            assert ws.cell(3, col).value == row.item
+            assert ws.cell(2, col).value.startswith(f"{number}. "), (tp, row.item, ws.cell(2, col).value)

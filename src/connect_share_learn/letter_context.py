@@ -141,7 +141,7 @@ def where_from(variable: str, context: dict) -> str:
 
 def unset(settings: Settings) -> list[str]:
     """The partnership's details the settings file does not give."""
-    return [name for name in DETAILS if name not in settings.model_fields_set or not getattr(settings, name)]
+    return [name for name in DETAILS if not settings.given(name)]
 
 
 def unset_settings_warnings(settings: Settings, config: Path | None, used: Iterable[str] = DETAILS) -> list[str]:

@@ -255,7 +255,7 @@ def render(ctx) -> None:
     editions = [(LetterTemplate.load(p, logo=logo), "") for p in template_paths()]
     if ctx.options.large_print:
         editions += [(LetterTemplate.load(p, large_print=True, logo=logo), "-large-print") for p in template_paths()]
-    author = text(toolkit.settings.partnership, toolkit.settings.language)
+    author = toolkit.settings.author
     written = []
     for course in ctx.courses:
         context = context_for(toolkit, course, wording)
@@ -332,7 +332,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
 
         if office.soffice() is None:
             raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
-    author = text(toolkit.settings.partnership, toolkit.settings.language)
+    author = toolkit.settings.author
     title = _title(template, course, toolkit)
     edition = safe_file_name(template.name) + ("-large-print" if large_print else "")
     folder = out / edition / safe_file_name(participants_file.stem)

@@ -123,7 +123,7 @@ def write_questionnaire(toolkit: Toolkit, course: Course, tp_id: str, path: Path
     builder = QuestionnaireBuilder(toolkit, course, tp_id, wording, LARGE_PRINT if large_print else NORMAL)
     document = builder.build()
     title = f"{text(course.title, toolkit.settings.language)}: {course.tp(tp_id).name}"
-    save_document(document, path, title, text(toolkit.settings.partnership, toolkit.settings.language), created)
+    save_document(document, path, title, toolkit.settings.author, created)
 
 
 def items_asked(toolkit: Toolkit, course: Course, tp_id: str) -> list:
@@ -179,7 +179,9 @@ class QuestionnaireBuilder:
             raise InputError(wording_file(), f"the wording '{key}' is missing",
                              f"add '{key}:' under the language section")
         settings = self.toolkit.settings
-        values = dict(partnership=text(settings.partnership, self.lang), course=text(self.course.title, self.lang),
+        partnership = (text(settings.partnership, self.lang) if settings.given("partnership")
+                       else self.wording["partnership_unset"])
+        values = dict(partnership=partnership, course=text(self.course.title, self.lang),
                       time_point=self.tp.name, minutes=self.tp.minutes, return_address=text(settings.return_address, self.lang),
                       weeks=self.toolkit.follow_up_weeks(self.course) or "", **extra)
         try:
@@ -250,9 +252,12 @@ class QuestionnaireBuilder:
 
     def _header(self) -> None:
         doc = self.document
-        partnership = doc.add_paragraph(text(self.toolkit.settings.partnership, self.lang))
-        partnership.runs[0].bold = True
-        logo = read_logo(self.toolkit.settings)
+        settings = self.toolkit.settings
+        logo = read_logo(settings)
+        # The letterhead line stays (the pages keep their shape) but a stand-in name is no letterhead.
+        partnership = doc.add_paragraph(text(settings.partnership, self.lang) if settings.given("partnership") else "")
+        if partnership.runs:
+            partnership.runs[0].bold = True
         if logo:
             # On the partnership's line, at the right margin, so it costs the page little height.
             partnership.paragraph_format.tab_stops.add_tab_stop(Cm(self.layout.text_width), WD_TAB_ALIGNMENT.RIGHT)

@@ -442,5 +442,15 @@ class Settings(Strict):
     capacity: int = Field(default=DEFAULT_CAPACITY, ge=MIN_CAPACITY, le=MAX_CAPACITY)
     language: Language = "en"
     retention: LongText = "two years after the end of the course"
+
+    def given(self, name: str) -> bool:
+        """Whether the settings file gave ``name``: a default is a stand-in, never to be shown as
+        the partnership's own (a document's author, a questionnaire's letterhead)."""
+        return name in self.model_fields_set and bool(getattr(self, name))
+
+    @property
+    def author(self) -> str:
+        """Who a document is by, in its properties: the partnership, once given."""
+        return text(self.partnership, self.language) if self.given("partnership") else "connect-share-learn"
     # The scale whose rise "cost per participant who improved" counts.
     improvement_scale: Id = "self_efficacy"

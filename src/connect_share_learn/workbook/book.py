@@ -197,7 +197,8 @@ class Book:
     def _details(self) -> dict:
         """The course details as typed on "Start here" (the example's, or the defaults)."""
         details = {name: None for name in self.w["details"]}
-        details["course_partnership"] = self.t(self.tk.settings.partnership)
+        if self.tk.settings.given("partnership"):
+            details["course_partnership"] = self.t(self.tk.settings.partnership)
         details["course_title"] = self.t(self.course.title)
         details.update({k: v for k, v in (self.example or {}).items() if k in details})
         return details

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, Scale
 
@@ -19,7 +20,6 @@ HEADER_ROWS = 3  # title band, short wording, column ids
 IDS_ROW = 2  # 0-based row of the column ids
 FIRST_ROW = 3  # 0-based first data row
 
-SHEET_NAMES = {"t0": "Registration (t0)", "t1": "Start (t1)", "t2": "End (t2)", "t3": "Follow-up (t3)"}
 
 
 @dataclass
@@ -80,7 +80,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
     layouts: dict[str, EntryLayout] = {}
     first = course.tp_ids[0]
     for tp in course.time_points:
-        lay = EntryLayout(tp.id, SHEET_NAMES[tp.id], capacity)
+        lay = EntryLayout(tp.id, TIME_POINT_SHEETS[tp.id], capacity)
         lay.inputs = ["code"]
         if tp.id == first:
             lay.inputs += [q.id for q in toolkit.profile.questions]

@@ -44,7 +44,7 @@ def write(book, sh, lay: EntryLayout):
         qs = tk.profile.questions
         bands.append((col, col + len(qs) - 1, book.t(tk.profile.title) or book.w["entry_band_profile"]))
         for q in qs:
-            wordings[col] = book.t(q.short or q.text)
+            wordings[col] = _numbered(book, col, q.short or q.text)
             sh.set_column(col, col, _width(wordings[col], PROFILE_WIDTH), st.input)
             sh.write_string(IDS_ROW, col, q.id, st.ids)
             codes = [o.code for o in q.options]
@@ -59,7 +59,7 @@ def write(book, sh, lay: EntryLayout):
         fmt = tk.format_of(scale)
         first_col = col
         for item in scale.items:
-            wordings[col] = book.t(item.short or item.text)
+            wordings[col] = _numbered(book, col, item.short or item.text)
             text = fmt.kind == "text"
             sh.set_column(col, col, _width(wordings[col], TEXT_WIDTH if text else ITEM_WIDTH),
                           st.input_text if text else st.input)
@@ -109,6 +109,12 @@ def write(book, sh, lay: EntryLayout):
 def _width(wording: str, least: float) -> float:
     """A column at least ``least`` wide and as wide as the longest word of ``wording``."""
     return max(least, longest_word_width(wording, WORDING_SIZE))
+
+
+def _numbered(book, col: int, wording) -> str:
+    """A question's short wording with its number on the printed questionnaire, which is its
+    column: the code is column A, question 1 column B (questionnaires.py numbers them so)."""
+    return book.w["entry_question"].format(number=col, wording=book.t(wording))
 
 
 def _validate_items(book, sh, lay, scale, c0, c1):
