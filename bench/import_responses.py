@@ -23,7 +23,7 @@ from pathlib import Path
 import xlsxwriter
 from click.testing import CliRunner
 
-from connect_share_learn.importing.command import import_command
+from connect_share_learn.cli.import_responses import import_command
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.xlsform import build_form

@@ -27,7 +27,7 @@ from connect_share_learn import office
 FIRST = ["Ann", "Siân", "Ŵyn", "Ŷvonne", "José", "Zoë", "李", "Александра", "محمد", "O'Neil", "Bo & Co", "<Kim>"]
 LAST = ["Lee", "Ap Rhys", "O'Brien-Ŵyn", "Smith", "Nguyễn", "小龍", "Смирнова", "علي", "Brontë", "\"Ed\" Jones"]
 
-COMMAND = ("import sys; from connect_share_learn.letters_cli import letters_command; "
+COMMAND = ("import sys; from connect_share_learn.cli.letters import letters_command; "
            "letters_command.main(sys.argv[1:], prog_name='csl letters')")
 
 

@@ -17,7 +17,7 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from connect_share_learn import stats
-from connect_share_learn.analyse.command import analyse_command
+from connect_share_learn.cli.analyse import analyse_command
 from connect_share_learn.cli import cli
 from connect_share_learn.spec.load import load_toolkit
 from recalc import needs_libreoffice
@@ -261,7 +261,7 @@ def test_the_example_workbook_is_left_out_unless_asked_for(csl, run, returns, tm
     included = csl("analyse", work / "example.xlsx", "--include-examples", "--out", tmp_path / "c")
     assert included.exit_code == 0, included.stderr
     assert "example_included" in (tmp_path / "c" / "quality.csv").read_text("utf-8-sig")
-    from connect_share_learn.export.command import export_command
+    from connect_share_learn.cli.export import export_command
 
     exported = CliRunner().invoke(export_command, [str(work / "example.xlsx"), "--out", str(tmp_path / "e")])
     assert exported.exit_code == 1 and "example_workbook" in (tmp_path / "e" / "quality.csv").read_text("utf-8-sig")

@@ -13,8 +13,8 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from connect_share_learn.analyse.command import analyse_command
-from connect_share_learn.export.command import export_command
+from connect_share_learn.cli.analyse import analyse_command
+from connect_share_learn.cli.export import export_command
 from test_analyse_workbooks import contract_workbook, simulate
 
 # name under the returns folder → the rule it is listed with (None: read)

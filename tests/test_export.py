@@ -25,7 +25,7 @@ from test_analyse_workbooks import contract_workbook
 
 from connect_share_learn import stats
 from connect_share_learn.analyse.returned import read_returned
-from connect_share_learn.export.command import export_command
+from connect_share_learn.cli.export import export_command
 from connect_share_learn.export.pseudonyms import Pseudonyms
 from connect_share_learn.export.writers import safe_text
 from connect_share_learn.workbook.build import write_workbook

@@ -29,7 +29,7 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from connect_share_learn import office
-from connect_share_learn.importing.command import import_command
+from connect_share_learn.cli.import_responses import import_command
 from connect_share_learn.importing.entry_sheet import cell_xml
 from connect_share_learn.results import course_results
 from connect_share_learn.spec.load import load_toolkit

@@ -14,7 +14,7 @@ from docx import Document
 
 from connect_share_learn import letter_context, letters, logo, office
 from connect_share_learn.cli import cli
-from connect_share_learn.letters_cli import letters_command
+from connect_share_learn.cli.letters import letters_command
 from connect_share_learn.pack import BuildContext, BuildOptions, pack_name
 from connect_share_learn.spec.load import load_toolkit
 

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from fake_soffice import fake_soffice  # noqa: F401 - a fixture
 
 from connect_share_learn import letters, office
-from connect_share_learn.letters_cli import letters_command
+from connect_share_learn.cli.letters import letters_command
 from connect_share_learn.pack import BuildContext, BuildOptions
 
 needs_libreoffice = pytest.mark.skipif(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import ProgressBar, load_spec, report_errors, spec_options
+from connect_share_learn.cli.options import ProgressBar, load_spec, report_errors, spec_options
 from connect_share_learn.errors import UsageError, WorkFailed
 
 

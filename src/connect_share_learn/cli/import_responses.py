@@ -1,13 +1,13 @@
-"""``csl import``: the command-line face of :func:`connect_share_learn.importing.import_responses`."""
+"""``csl import``: the command-line face of :func:`connect_share_learn.importing.run.import_responses`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from connect_share_learn.cli_options import load_spec, report_errors, spec_options
-from typing import TYPE_CHECKING
+from connect_share_learn.cli.options import load_spec, report_errors, spec_options
 
 if TYPE_CHECKING:
     from connect_share_learn.importing.run import ImportReport

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from connect_share_learn.cli_options import (
+from connect_share_learn.cli.options import (
     ProgressBar, built_with_options, load_spec, reading_options, report_errors, report_reading,
 )
 from connect_share_learn.errors import WorkFailed
