@@ -232,3 +232,45 @@ def test_every_pair_counts_in_one_agency_even_when_its_code_is_typed_twice_at_th
     for key, change in every.changes.items():
         assert sum(g.changes[key].n_pairs for g in agencies if key in g.changes) == change.n_pairs, key
     assert every.changes[("self_efficacy", "t2", "t3")].n_pairs == 12
+
+
+def test_each_time_point_says_how_many_courses_it_pools(tmp_path, toolkit):
+    """Issue 15: all courses' registration (t0) pools only the course types that ask it, while the
+    start pools every course: the Courses column and a note say so in every output."""
+    from connect_share_learn.analyse.run import analyse, write_outputs
+    from connect_share_learn.workbook.build import write_workbook
+
+    from filling import course_rows
+
+    for k, cid in enumerate(("domestic_abuse", "foundation", "foundation")):
+        course = toolkit.courses[cid]
+        write_workbook(toolkit, course, tmp_path / f"c{k}.xlsx", capacity=40,
+                       rows=course_rows(toolkit, course, 12, seed=20 + k, keep=1.0, duplicates=0))
+    analysis = analyse(toolkit, [tmp_path], workers=1)
+    everyone = next(g for g in analysis.results if g.kind == "all")
+    courses = {(s.scale, s.tp): s.courses for s in everyone.time_points}
+    assert courses[("self_efficacy", "t0")] == 1 and courses[("self_efficacy", "t1")] == 3
+    write_outputs(analysis, tmp_path / "out")
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")
+    notes = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
+    assert "how many courses each row pools" in notes
+    assert "how many courses each row pools" in (tmp_path / "out" / "report.html").read_text("utf-8")
+
+
+def test_a_report_lists_the_research_findings_of_the_course_types_analysed_only(tmp_path, toolkit):
+    from connect_share_learn.analyse.run import analyse, write_outputs
+    from connect_share_learn.workbook.build import write_workbook
+
+    from filling import course_rows
+
+    course = toolkit.courses["domestic_abuse"]
+    write_workbook(toolkit, course, tmp_path / "one.xlsx", capacity=40,
+                   rows=course_rows(toolkit, course, 12, seed=3, keep=1.0, duplicates=0))
+    write_outputs(analyse(toolkit, [tmp_path / "one.xlsx"], workers=1), tmp_path / "out")
+    report = (tmp_path / "out" / "report.html").read_text("utf-8")
+    found = report.split("What the research found")[1]
+    titles = {cid: c.title for cid, c in toolkit.courses.items()}
+    assert str(titles["domestic_abuse"]) in found
+    assert str(titles["parental_mental_health"]) not in found and str(titles["harmful_sexual_behaviour"]) not in found

@@ -62,6 +62,9 @@ class ScaleAtTimePoint:
     ci_low: float | None
     ci_high: float | None
     ci_half: float | None  # stats.mean_ci_half: half the width of the 95% interval of the mean
+    # Courses with a score here: a group's time points may pool different courses (the
+    # registration questionnaire is asked on some course types only).
+    courses: int = 0
 
 
 @dataclass
@@ -203,6 +206,7 @@ class PooledData:
         first_tp = {b: toolkit.courses[self.books[b].course].tp_ids[0] for b in books}
         first_responses = 0
         by_scale_tp: dict[tuple[str, str], list[Response]] = defaultdict(list)
+        books_at: dict[tuple[str, str], set[int]] = defaultdict(set)
         participants: set[str] = set()
         for m in group.members:
             r = m.response
@@ -212,6 +216,7 @@ class PooledData:
                 participants.add(m.key)
             for sid in r.scores:
                 by_scale_tp[(sid, r.tp)].append(r)
+                books_at[(sid, r.tp)].add(m.book)
         responses = {tp: n for tp, n in responses.items() if n or any(tp in c.tp_ids for c in courses)}
 
         time_points = []
@@ -225,7 +230,8 @@ class PooledData:
                 tps = stats.TimePointStats(n, mean, sd, stats.cronbach_alpha(complete))
                 half = stats.mean_ci_half(n, sd)
                 low, high = (None, None) if half is None or mean is None else (mean - half, mean + half)
-                time_points.append(ScaleAtTimePoint(sid, tp, tps, len(complete), low, high, half))
+                time_points.append(ScaleAtTimePoint(sid, tp, tps, len(complete), low, high, half,
+                                                    len(books_at[(sid, tp)])))
 
         whole_books = group.kind != "agency"
         if not whole_books:

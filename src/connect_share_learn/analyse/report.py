@@ -65,6 +65,8 @@ def context(analysis: Analysis) -> dict:
     published = analysis.published
     scale_title = {sid: text(s.title, lang) for sid, s in toolkit.scales.items()}
     course_title = {cid: text(c.title, lang) for cid, c in toolkit.courses.items()}
+    # Research findings of the course types analysed only: a report of one course lists no others'.
+    analysed = {book.course for book in analysis.books if not book.refused}
     tp_rows = tables.time_point_rows(results, published)
     change = tables.change_rows(results, published)
 
@@ -144,7 +146,7 @@ def context(analysis: Analysis) -> dict:
         pair_name=words["pairs"], kinds=words["group_kinds"], min_cell=tables.MIN_CELL, hidden=tables.SUPPRESSED,
         research=[dict(course=course_title.get(b.course, b.course), scale=scale_title.get(b.scale, b.scale),
                        direction=b.direction, n=b.n, significance=b.significance, note=text(b.note, lang) if b.note else "")
-                  for b in toolkit.benchmarks if b.source == "research"],
+                  for b in toolkit.benchmarks if b.source == "research" and b.course in analysed],
     )
 
 

@@ -80,6 +80,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
         ("Rows left out", acc.rows_left_out),
         (words["hidden"]["label"], tables.SUPPRESSED),
         (words["hidden"]["why"].format(min_cell=tables.MIN_CELL), None),
+        (words["courses_note"], None),
         ("Every problem, with file, sheet and row", "quality.csv"),
     ]
     notes.set_column(0, 0, 42)

@@ -16,7 +16,8 @@ from connect_share_learn.analyse.pooled import GroupResult
 # confidential): two marks would tell which hidden cells are the small ones.
 SUPPRESSED = "[c]"
 
-TIME_POINT_COLUMNS = ["group_kind", "group", "scale", "time_point", "n", "mean", "sd", "ci_low", "ci_high", "alpha"]
+TIME_POINT_COLUMNS = ["group_kind", "group", "scale", "time_point", "courses", "n", "mean", "sd", "ci_low", "ci_high",
+                      "alpha"]
 CHANGE_COLUMNS = ["group_kind", "group", "scale", "pair", "n_pairs", "mean_change", "sd_change", "t", "df", "p",
                   "ci_low", "ci_high", "d", "dz", "pct_improved"]
 CONTRAST_COLUMNS = ["group_kind", "group", "scale", "n", "mean", "sd", "t", "df", "p"]
@@ -38,7 +39,7 @@ def time_point_rows(results: list[GroupResult], published: Disclosure) -> list[d
     rows = []
     for g in results:
         for s in g.time_points:
-            row = dict(group_kind=g.kind, group=g.label, scale=s.scale, time_point=s.tp, n=s.stats.n,
+            row = dict(group_kind=g.kind, group=g.label, scale=s.scale, time_point=s.tp, courses=s.courses, n=s.stats.n,
                        mean=s.stats.mean, sd=s.stats.sd, ci_low=s.ci_low, ci_high=s.ci_high, alpha=s.stats.alpha)
             if published.hides(g, "tp", s.scale, s.tp):
                 row = _hide(row)
