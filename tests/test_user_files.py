@@ -49,3 +49,13 @@ def test_output_under_a_file_gets_the_common_message(run, tmp_path, command):
     assert "cannot write to" in result.stderr and "choose another --out" in result.stderr
     assert "unexpected" not in result.stderr
     assert afile.read_text() == "mine"
+
+
+def test_demo_run_twice_changes_nothing_and_an_edited_example_is_kept(run, tmp_path):
+    out = tmp_path / "example.xlsx"
+    assert run("demo", "--out", out).exit_code == 0
+    first = out.read_bytes()
+    again = run("demo", "--out", out)
+    assert again.exit_code == 0 and "already up to date" in again.stdout and out.read_bytes() == first
+    out.write_bytes(first + b"typed")  # typed into since
+    assert run("demo", "--out", out).exit_code == 2 and out.read_bytes() == first + b"typed"

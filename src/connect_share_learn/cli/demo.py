@@ -22,8 +22,9 @@ def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None, 
     """Write an example workbook filled with made-up questionnaires.
 
     Every sheet is labelled as an example. Its stored results are the true values, so it
-    shows correct numbers even in a viewer that does not recalculate. An existing file is
-    never replaced unless --force is given: it may hold real data.
+    shows correct numbers even in a viewer that does not recalculate. Run again, it changes
+    nothing; any other existing file is never replaced unless --force is given: it may hold
+    real data.
 
     \b
     Example:
@@ -37,7 +38,24 @@ def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None, 
     if course_id not in toolkit.courses:
         raise UsageError(f"there is no course type '{course_id}'; choose from {', '.join(sorted(toolkit.courses))}")
     out = out or Path("build") / f"example-{course_id}.xlsx"
+
+    def write(path: Path) -> None:
+        write_example(toolkit, toolkit.courses[course_id], path, created=BuildOptions().created)
+
+    if out.is_file() and not force and _same_example(out, write):
+        click.echo(f"The example workbook {out} is already up to date.")
+        return
     refuse_to_replace(out, force)
-    write_file(out, lambda path: write_example(toolkit, toolkit.courses[course_id], path,
-                                               created=BuildOptions().created), "example workbook")
+    write_file(out, write, "example workbook")
     click.echo(f"Wrote the example workbook {out}.")
+
+
+def _same_example(out: Path, write) -> bool:
+    """Whether ``out`` is byte for byte the example this run would write (examples are
+    reproducible): then a second run changes nothing, and anything else is refused."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="csl-demo-") as scratch:
+        fresh = Path(scratch) / out.name
+        write(fresh)
+        return fresh.read_bytes() == out.read_bytes()
