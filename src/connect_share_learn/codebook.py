@@ -5,13 +5,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, fields
-from functools import lru_cache
-
-import yaml
-
-from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, Scale, text
+from connect_share_learn.wording import load
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,7 @@ def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
     for q in toolkit.profile.questions:
         codes = [o.code for o in q.options]
         rows.append(CodebookRow(course.id, "profile", q.id, text(q.text, lang), "choice", min(codes), max(codes),
-                                _codes(q.options, lang), False, None, first, _rules()["none"]))
+                                _codes(q.options, lang), False, None, first, _rules(lang)["none"]))
     for scale in toolkit.course_scales(course):
         fmt = toolkit.format_of(scale)
         tps = " ".join(toolkit.time_points_of(course, scale))
@@ -52,18 +48,17 @@ def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
             lo, hi = min(fmt.codes), max(fmt.codes)
         for item in scale.items:
             rows.append(CodebookRow(course.id, scale.id, item.id, text(item.text, lang), fmt.id, lo, hi,
-                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps, scoring_rule(scale)))
+                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps, scoring_rule(scale, lang)))
     return rows
 
 
-@lru_cache(maxsize=1)
-def _rules() -> dict[str, str]:
-    return yaml.safe_load((default_dir("templates") / "scoring.yaml").read_text("utf-8"))
+def _rules(language: str = "en") -> dict[str, str]:
+    return load("scoring", language)
 
 
-def scoring_rule(scale: Scale) -> str:
+def scoring_rule(scale: Scale, language: str = "en") -> str:
     """How the scale's score is worked out, in words (a summed scale's prorating included)."""
-    return _rules()[scale.scoring].format(k=len(scale.items), min=scale.min_answered)
+    return _rules(language)[scale.scoring].format(k=len(scale.items), min=scale.min_answered)
 
 
 def all_rows(toolkit: Toolkit, courses: list[Course] | None = None) -> list[CodebookRow]:

@@ -23,7 +23,8 @@ from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import InputError
 from connect_share_learn.letter_context import unset, wording
 from connect_share_learn.logo import read as read_logo
-from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, Settings, text
+from connect_share_learn.spec.model import Course, Settings, text
+from connect_share_learn.wording import environment as wording_environment, load as load_wording
 
 TEMPLATE_FOLDER = "guide"
 STYLESHEET = "style.css"
@@ -102,7 +103,7 @@ def render(ctx) -> None:
         "files": files,
         "version": __version__,
         "spec_hash": ctx.toolkit.spec_hash,
-        "time_point_names": TIME_POINT_NAMES,
+        "time_point_names": load_wording("common", ctx.toolkit.settings.language)["time_points"],
         "lang": ctx.toolkit.settings.language,
         "present_parts": sorted({f.path.split("/")[0] for f in files}),
     }
@@ -158,14 +159,8 @@ def pictures(folder: Path) -> dict[str, tuple[int, int]]:
 
 def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     """A strict, autoescaping environment: a missing variable is an error, never a blank."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = wording_environment(jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True,
+                              lstrip_blocks=True)
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_flow"] = yaml_flow

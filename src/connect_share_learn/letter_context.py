@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.participants import Participant
 from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.model import Course, Settings, text
+from connect_share_learn.wording import load as load_wording
 
 # The partnership's details: a letter prints a placeholder for each one the settings leave out.
 DETAILS = ("partnership", "coordinator", "contact", "return_address", "dpo_contact")
@@ -48,17 +47,13 @@ class Wording:
 
 def wording(language: str) -> Wording:
     """The letters' words in ``language``, English wherever that language gives none."""
-    data = yaml.safe_load((letters_dir() / "letters.yaml").read_text(encoding="utf-8"))
-    english, own = data["en"], data.get(language) or {}
-
-    def merged(key: str) -> dict[str, str]:
-        return {**english[key], **(own.get(key) or {})}
+    data = load_wording("letters", language)
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in own.get(key, english[key]))
+        return frozenset(w.strip().lower() for w in data[key].split(",") if w.strip())
 
-    return Wording(merged("words"), merged("unset"), own.get("course_word", english["course_word"]),
-                   words("course_words"), words("articles"), words("common_words"), words("joining_words"))
+    return Wording(dict(data["words"]), dict(data["unset"]), data["course_word"], words("course_words"),
+                   words("articles"), words("common_words"), words("joining_words"))
 
 
 # ---------------------------------------------------------------------------------------------

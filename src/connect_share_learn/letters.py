@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import Environment, TemplateError, TemplateSyntaxError, meta
 
 from connect_share_learn import letter_context
 from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
@@ -34,6 +34,7 @@ from connect_share_learn.manifest import Manifest, State, sha256
 from connect_share_learn.participants import ParticipantList, read_participants
 from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.model import Course, text
+from connect_share_learn.wording import environment
 
 # The parts of a .docx that may hold template tags.
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -59,11 +60,11 @@ def find_template(name: str, folder: Path | None = None) -> Path:
     return paths[name]
 
 
-def jinja_env() -> Environment:
-    """Strict and escaping: a missing variable is an error, text is XML-safe. The templates are
-    English, and so are the rules that fit a setting's text to its place in a sentence."""
-    env = Environment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
-    env.filters.update(letter_context.filters(letter_context.wording("en")))
+def jinja_env(language: str = "en") -> Environment:
+    """Strict and escaping: a missing variable is an error, text is XML-safe. The rules that fit
+    a setting's text to its place in a sentence are the language's (letters.yaml)."""
+    env = environment(autoescape=True)
+    env.filters.update(letter_context.filters(letter_context.wording(language)))
     return env
 
 

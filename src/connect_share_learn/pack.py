@@ -216,9 +216,9 @@ def templates_laid_over(user: Path | None, scratch: Path):
 
 
 def _forget_cached_wording() -> None:
-    from connect_share_learn.workbook.book import wording
+    from connect_share_learn import wording
 
-    wording.cache_clear()
+    wording.forget()
 
 
 def changed_since_built(folder: Path) -> list[str]:

@@ -12,10 +12,8 @@ import copy
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -23,10 +21,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from jinja2 import Environment, StrictUndefined, Template, TemplateError
+from jinja2 import TemplateError
 
 from connect_share_learn.codebook import course_rows
-from connect_share_learn.defaults import default_dir
 from connect_share_learn.documents import (
     a4_portrait, add_field, body_font, heading_font, keep_row_together, save_document, set_cell_borders,
     shade_cell, to_pdf,
@@ -35,6 +32,7 @@ from connect_share_learn.errors import InputError
 from connect_share_learn.logo import read as read_logo
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, ResponseFormat, Scale, text
+from connect_share_learn.wording import fill, load, source_file
 
 BOX = "\u25a1"  # WHITE SQUARE: in Arial and Liberation Sans, so it prints everywhere
 # Below this width (cm) a statement is laid out above its answers instead of beside them.
@@ -73,21 +71,9 @@ LARGE_PRINT = Layout(body=16, heading1=24, heading2=19, data_entry=10, margin=1.
                      box_column=2.3, number_column=1.05, text_box_height=6.0, code_box=1.3, option_indent=1.3)
 
 
-def wording_file() -> Path:
-    return default_dir("templates") / "questionnaire" / "wording.yaml"
-
-
-def load_wording(language: str, path: Path | None = None) -> dict:
-    """The questionnaire's own words in ``language`` (English when there is no translation)."""
-    path = path or wording_file()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(path, f"the questionnaire wording cannot be read ({exc})",
-                         "restore the file from the toolkit or correct its YAML") from exc
-    if not isinstance(data, dict) or "en" not in data:
-        raise InputError(path, "the questionnaire wording has no 'en:' section", "restore the file from the toolkit")
-    return data.get(language) or data["en"]
+def load_wording(language: str) -> dict:
+    """The questionnaire's own words in ``language`` (English where it has no translation)."""
+    return load("questionnaire", language)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,7 +108,7 @@ def write_questionnaire(toolkit: Toolkit, course: Course, tp_id: str, path: Path
     wording = wording or load_wording(toolkit.settings.language)
     builder = QuestionnaireBuilder(toolkit, course, tp_id, wording, LARGE_PRINT if large_print else NORMAL)
     document = builder.build()
-    title = f"{text(course.title, toolkit.settings.language)}: {course.tp(tp_id).name}"
+    title = builder.say("document_title")
     save_document(document, path, title, toolkit.settings.author, created)
 
 
@@ -139,14 +125,6 @@ def asks_profile(course: Course, tp_id: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Building one questionnaire
-
-_ENVIRONMENT = Environment(undefined=StrictUndefined, autoescape=False)
-
-
-@lru_cache(maxsize=256)
-def _template(source: str) -> Template:
-    return _ENVIRONMENT.from_string(source)
-
 
 # Tables already built in this process, by everything they show: each questionnaire asks the
 # same scales, so most tables are copied (with their questions renumbered), not built again.
@@ -176,18 +154,17 @@ class QuestionnaireBuilder:
         if isinstance(value, dict):
             value = value.get(self.tp.id)
         if value is None:
-            raise InputError(wording_file(), f"the wording '{key}' is missing",
-                             f"add '{key}:' under the language section")
+            raise InputError(source_file("questionnaire"), f"the wording '{key}' is missing", f"add '{key}:' to it")
         settings = self.toolkit.settings
         partnership = (text(settings.partnership, self.lang) if settings.given("partnership")
                        else self.wording["partnership_unset"])
         values = dict(partnership=partnership, course=text(self.course.title, self.lang),
-                      time_point=self.tp.name, minutes=self.tp.minutes, return_address=text(settings.return_address, self.lang),
+                      time_point=load("common", self.lang)["time_points"][self.tp.id], minutes=self.tp.minutes, return_address=text(settings.return_address, self.lang),
                       weeks=self.toolkit.follow_up_weeks(self.course) or "", **extra)
         try:
-            return " ".join(_template(str(value)).render(values).split())
+            return " ".join(fill(str(value), **values).split())
         except TemplateError as exc:
-            raise InputError(wording_file(), f"the wording '{key}' cannot be filled in ({exc})",
+            raise InputError(source_file("questionnaire"), f"the wording '{key}' cannot be filled in ({exc})",
                              "use only the names listed at the top of the file") from exc
 
     # -- the document --------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from connect_share_learn.errors import UsageError
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.spec.model import TIME_POINT_NAMES, Course, Option, ResponseFormat, text
+from connect_share_learn.spec.model import Course, Option, ResponseFormat, text
+from connect_share_learn.wording import load
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "constraint", "constraint_message", "appearance")
 CHOICES_COLUMNS = ("list_name", "name", "label")
@@ -51,6 +52,7 @@ def build_form(toolkit: Toolkit, course: Course, tp_id: str) -> XLSForm:
         raise UsageError(f"the course type '{course.id}' has no time point '{tp_id}'; "
                          f"choose from {', '.join(course.tp_ids)}")
     lang = toolkit.settings.language
+    common = load("common", lang)
     survey: list[dict[str, str]] = []
     lists: dict[str, list[Option]] = {}
 
@@ -80,7 +82,7 @@ def build_form(toolkit: Toolkit, course: Course, tp_id: str) -> XLSForm:
     digest = toolkit.spec_hash
     settings = {
         "form_id": f"csl_{course.id}_{tp_id}_{digest[:8]}",
-        "form_title": f"{text(course.title, lang)}: {TIME_POINT_NAMES[tp_id]}",
+        "form_title": common["form_title"].format(course=text(course.title, lang), time_point=common["time_points"][tp_id]),
         "version": digest[:12],
         "style": "pages",
     }

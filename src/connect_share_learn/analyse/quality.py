@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from connect_share_learn.defaults import default_dir
-from connect_share_learn.errors import InputError, WorkFailed
+from connect_share_learn.errors import InputError
+from connect_share_learn.wording import load as load_wording
 
 # Free text typed into an answer cell is cut short in quality.csv: it may be anything.
 MAX_VALUE_CHARS = 40
@@ -39,13 +36,8 @@ class QualityProblem:
 COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "problem", "action"]
 
 
-@functools.lru_cache(maxsize=1)
 def _wording() -> dict:
-    path = default_dir("templates") / "report" / "quality.yaml"
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise WorkFailed(f"{path}: the data-quality wording cannot be read ({exc}): reinstall connect-share-learn") from None
+    return load_wording("quality")
 
 
 def catalogue() -> dict[str, dict[str, str]]:

@@ -15,7 +15,8 @@ from connect_share_learn.analyse import svg, tables
 from connect_share_learn.analyse.quality import catalogue
 from connect_share_learn.analyse.run import Analysis, wording
 from connect_share_learn.defaults import default_dir
-from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINTS, text
+from connect_share_learn.spec.model import TIME_POINTS, text
+from connect_share_learn.wording import environment, load as load_wording
 
 # Beyond this many courses, per-course tables are left to results.xlsx: the page stays readable.
 COURSES_IN_REPORT = 100
@@ -50,8 +51,8 @@ def p_value(value) -> str:
 
 
 def render_report(analysis: Analysis) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(default_dir("templates") / "report")),
-                             undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = environment(jinja2.FileSystemLoader(str(default_dir("templates") / "report")), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["num"] = number
     env.filters["p"] = p_value
     return env.get_template("report.html.j2").render(**context(analysis))
@@ -60,7 +61,8 @@ def render_report(analysis: Analysis) -> str:
 def context(analysis: Analysis) -> dict:
     toolkit = analysis.toolkit
     lang = toolkit.settings.language
-    words = wording()
+    words = wording(lang)
+    tp_names = load_wording("common", lang)["time_points"]
     results = analysis.results
     published = analysis.published
     scale_title = {sid: text(s.title, lang) for sid, s in toolkit.scales.items()}
@@ -92,7 +94,7 @@ def context(analysis: Analysis) -> dict:
                 series.append((g.label, points))
         if series:
             title = f"{scale_title[sid]}: {words['charts']['means']}"
-            desc = "; ".join(f"{name}: " + ", ".join(f"{TIME_POINT_NAMES[tp]} {p[0]:.2f}" for tp, p in zip(TIME_POINTS, pts) if p)
+            desc = "; ".join(f"{name}: " + ", ".join(f"{tp_names[tp]} {p[0]:.2f}" for tp, p in zip(TIME_POINTS, pts) if p)
                              for name, pts in series)
             charts.append(dict(kind="means", scale=sid, title=title,
                                svg=svg.line_chart(title, desc, [words["time_points_short"][t] for t in TIME_POINTS], series,
@@ -142,7 +144,7 @@ def context(analysis: Analysis) -> dict:
         item_total_rows=[r for r in tables.item_total_rows(analysis.item_totals) if r["flag"]],
         quality_summary=quality_summary, refused=refused, courses=courses[:COURSES_IN_REPORT],
         courses_total=len(courses), courses_limit=COURSES_IN_REPORT,
-        near_matches=rules.get("near_match", 0), scale_title=scale_title, tp_name=TIME_POINT_NAMES,
+        near_matches=rules.get("near_match", 0), scale_title=scale_title, tp_name=tp_names,
         pair_name=words["pairs"], kinds=words["group_kinds"], min_cell=tables.MIN_CELL, hidden=tables.SUPPRESSED,
         research=[dict(course=course_title.get(b.course, b.course), scale=scale_title.get(b.scale, b.scale),
                        direction=b.direction, n=b.n, significance=b.significance, note=text(b.note, lang) if b.note else "")

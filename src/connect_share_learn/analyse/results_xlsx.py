@@ -17,15 +17,17 @@ from connect_share_learn.analyse import tables
 from connect_share_learn.analyse.quality import catalogue
 from connect_share_learn.analyse.report import EFFECT_BANDS, scale_range
 from connect_share_learn.analyse.run import Analysis, wording
-from connect_share_learn.spec.model import TIME_POINT_NAMES, TIME_POINTS, text
+from connect_share_learn.spec.model import TIME_POINTS, text
+from connect_share_learn.wording import load as load_wording
 
 NUMBER_FORMATS = {"p": "0.000", "pct_improved": "0", "response_rate": "0", "df": "0", "n": "0", "n_pairs": "0"}
 
 
 def write_results(analysis: Analysis, path: Path) -> None:
     toolkit = analysis.toolkit
-    words = wording()
     lang = toolkit.settings.language
+    words = wording(lang)
+    tp_names = load_wording("common", lang)["time_points"]
     scale_title = {sid: text(s.title, lang) for sid, s in toolkit.scales.items()}
     results = analysis.results
     published = analysis.published
@@ -41,7 +43,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
         if column == "scale":
             return scale_title.get(value, value)
         if column in ("time_point", "baseline", "later"):
-            return TIME_POINT_NAMES.get(value, value)
+            return tp_names.get(value, value)
         if column == "pair":
             return words["pairs"].get(value, value)
         if column == "group_kind":
@@ -72,16 +74,18 @@ def write_results(analysis: Analysis, path: Path) -> None:
     # -- Read me ---------------------------------------------------------------------------
     notes = wb.add_worksheet(words["sheets"]["notes"])
     acc = analysis.accounting
+    said = words["read_me"]
     lines = [
-        ("connect-share-learn pooled results", None),
-        ("Analysed on", analysis.analysed_on.isoformat()), ("Toolkit version", __version__),
-        ("Files found", acc.files_found), ("Files read", acc.files_read), ("Files not read", acc.files_refused),
-        ("Rows typed in the files read", acc.rows_typed), ("Rows used", acc.rows_used),
-        ("Rows left out", acc.rows_left_out),
+        (said["title"], None),
+        (said["analysed_on"], analysis.analysed_on.isoformat()), (said["version"], __version__),
+        (said["files_found"], acc.files_found), (said["files_read"], acc.files_read),
+        (said["files_refused"], acc.files_refused),
+        (said["rows_typed"], acc.rows_typed), (said["rows_used"], acc.rows_used),
+        (said["rows_left_out"], acc.rows_left_out),
         (words["hidden"]["label"], tables.SUPPRESSED),
         (words["hidden"]["why"].format(min_cell=tables.MIN_CELL), None),
         (words["courses_note"], None),
-        ("Every problem, with file, sheet and row", "quality.csv"),
+        (said["problems"], "quality.csv"),
     ]
     notes.set_column(0, 0, 42)
     notes.set_column(1, 1, 40)
@@ -133,7 +137,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
                     for r, n in sorted(counts.items(), key=lambda kv: -kv[1])]
     ws = wb.add_worksheet(words["sheets"]["quality"])
     for c, head in enumerate(["rule", "problem", "action", "count"]):
-        ws.write_string(0, c, words["columns"].get(head, head.capitalize()), bold)
+        ws.write_string(0, c, words["columns"].get(head, head), bold)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 2, 60)
     for r, row in enumerate(quality_rows, start=1):
@@ -148,6 +152,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
 
 def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold) -> None:
     """The chart-data sheet and the charts drawn from it, on a sheet of their own."""
+    tp_names = load_wording("common", analysis.toolkit.settings.language)["time_points"]
     data = wb.add_worksheet(words["sheets"]["chart_data"])
     data_name = "'" + words["sheets"]["chart_data"].replace("'", "''") + "'"
     row = 0
@@ -158,12 +163,12 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
             points = {s.tp: s for s in all_group.time_points if s.scale == sid}
             tps = [tp for tp in TIME_POINTS if tp in points]
             data.write_string(row, 0, scale_title[sid], bold)
-            for c, head in enumerate(["Time point", "Mean", "CI below", "CI above", "n"]):
+            for c, head in enumerate(words["chart_data"]):
                 data.write_string(row + 1, c, head, bold)
             for i, tp in enumerate(tps):
                 s = points[tp]
                 r = row + 2 + i
-                data.write_string(r, 0, TIME_POINT_NAMES[tp])
+                data.write_string(r, 0, tp_names[tp])
                 hidden = analysis.published.hides(all_group, "tp", sid, tp)
                 if hidden or s.stats.mean is None:
                     data.write_string(r, 4, tables.SUPPRESSED if hidden else "0")

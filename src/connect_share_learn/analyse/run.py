@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import gc
 import multiprocessing
 import os
@@ -21,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from connect_share_learn import __version__
 from connect_share_learn.analyse import disclosure
 from connect_share_learn.read import ooxml
@@ -32,11 +29,11 @@ from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, c
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import ReturnedWorkbook, file_sha256, read_returned, refused_unread
 from connect_share_learn.contract import TIME_POINT_SHEETS
-from connect_share_learn.defaults import default_dir
 from connect_share_learn.errors import UsageError
 from connect_share_learn.manifest import check_out
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.staging import staged
+from connect_share_learn.wording import load as load_wording
 
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
 # Below this many files a process pool costs more than it saves.
@@ -374,11 +371,9 @@ def analysis_date() -> dt.date:
     return dt.date.today()
 
 
-@functools.lru_cache(maxsize=1)
-def wording() -> dict:
+def wording(language: str = "en") -> dict:
     """Short wording of the outputs (sheet names, chart titles) from templates/report/wording.yaml."""
-    path = default_dir("templates") / "report" / "wording.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_wording("report", language)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from connect_share_learn.export.tidy import (
     TidyTable,
     wording,
 )
+from connect_share_learn.wording import environment
 
 # SPSS keeps a value label in 120 bytes and a variable label in 256; Stata a variable label in 80.
 SPSS_VALUE_LABEL_BYTES = 120
@@ -162,8 +163,7 @@ def write_dta(table: TidyTable, path: Path, file_label: str) -> None:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(default_dir("templates") / "export")),
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env = environment(jinja2.FileSystemLoader(str(default_dir("templates") / "export")))
     env.filters["r"] = _r_string
     return env
 

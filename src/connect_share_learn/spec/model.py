@@ -22,6 +22,7 @@ MAX_TITLE = 120
 MAX_LABEL = 60
 
 TIME_POINTS = ("t0", "t1", "t2", "t3")
+# For the command line's messages; documents name the time points from templates/common.yaml.
 TIME_POINT_NAMES = {"t0": "Registration", "t1": "Start of course", "t2": "End of course", "t3": "Follow-up"}
 TIME_POINT_SHORT = {"t0": "registration", "t1": "start", "t2": "end", "t3": "follow-up"}
 
@@ -336,10 +337,6 @@ class TimePoint(Strict):
     weeks: int | None = Field(default=None, ge=1, le=104)
     optional: bool = False
     minutes: int = Field(default=10, ge=1, le=120)
-
-    @property
-    def name(self) -> str:
-        return TIME_POINT_NAMES[self.id]
 
 
 class Course(Strict):

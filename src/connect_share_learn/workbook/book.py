@@ -10,13 +10,10 @@ put each statistic, the attendance counts) is handed on as a return value in :me
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import yaml
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.model import text
+from connect_share_learn.wording import load
 from connect_share_learn.workbook.layout import EntryLayout
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
 from connect_share_learn.workbook.text_fit import lines_in_px, row_height
@@ -25,9 +22,9 @@ from connect_share_learn.workbook.text_fit import lines_in_px, row_height
 WORKINGS = "Workings"
 
 
-@lru_cache(maxsize=1)
-def wording() -> dict:
-    return yaml.safe_load((default_dir("templates") / "workbook" / "wording.yaml").read_text("utf-8"))
+def wording(language: str = "en") -> dict:
+    """The workbook's words in ``language`` (templates/workbook/wording.yaml, translated)."""
+    return load("workbook", language)
 
 
 def cell(row: int, col: int, absolute: bool = True) -> str:
@@ -62,8 +59,8 @@ class Book:
         self.truth = truth
         self.rows = rows
         self._formulas: dict[tuple[str, int, int], tuple[str, object]] = {}
-        self.w = wording()
         self.lang = toolkit.settings.language
+        self.w = wording(self.lang)
         self.names: list[tuple[str, str, str]] = []  # name, meaning, reference
         self.first = course.tp_ids[0]
         self.main_pair = course.pairs[0] if course.pairs else None

@@ -90,7 +90,7 @@ EXAMPLE_HOURLY_COST = {1: 28, 2: 26, 3: 95, 4: 30, 5: 29, 6: 17, 7: 32, 8: 28, 9
 def true_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout], rows) -> dict:
     """The true values of the entry sheets' formula columns, the Matched sheet, every named
     statistic and every paired change ((scale, a, b) → :class:`stats.PairedChange`)."""
-    w = wording()
+    w = wording(toolkit.settings.language)
     columns: dict[tuple[str, int], dict[int, object]] = {}
     info = {}
     for tp, lay in layouts.items():

@@ -52,7 +52,7 @@ def write(book, sh):
         prov = scale.provenance
         about = (" ".join(i.id for i in scale.items) + "; " + prov.author + "; "
                  + ("original validated items" if prov.original else "not the original validated items"))
-        values = [scale.id, book.scale_title(scale), scoring_rule(scale), scale.scoring, scale.level,
+        values = [scale.id, book.scale_title(scale), scoring_rule(scale, book.lang), scale.scoring, scale.level,
                   None, None, None, scale.min_answered, about]
         _row(book, sh, r, values, WRAPPED)
     book.define("codebook_scales", sh, s_top, 0, "codebook of scales (header row included)", r, len(s_heads) - 1)
