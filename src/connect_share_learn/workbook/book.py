@@ -14,7 +14,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from connect_share_learn.spec.model import text
 from connect_share_learn.wording import load
-from connect_share_learn.workbook.layout import EntryLayout
+from connect_share_learn.workbook.layout import EntryLayout, sheet_name, sheet_ref
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
 from connect_share_learn.workbook.text_fit import lines_in_px, row_height
 
@@ -61,6 +61,7 @@ class Book:
         self._formulas: dict[tuple[str, int, int], tuple[str, object]] = {}
         self.lang = toolkit.settings.language
         self.w = wording(self.lang)
+        self.sheet_names = {key: sheet_name(name) for key, name in self.w["sheets"].items()}
         self.names: list[tuple[str, str, str]] = []  # name, meaning, reference
         self.first = course.tp_ids[0]
         self.main_pair = course.pairs[0] if course.pairs else None
@@ -75,10 +76,10 @@ class Book:
             codebook, costs, entry, items, matched, participants, research, results, start, summary,
         )
 
-        start_sheet = self.wb.add_worksheet("Start here")
-        summary_sheet = self.wb.add_worksheet("Summary")
+        start_sheet = self.wb.add_worksheet(self.sheet_names["start"])
+        summary_sheet = self.wb.add_worksheet(self.sheet_names["summary"])
         entries = {tp: self.wb.add_worksheet(lay.sheet) for tp, lay in self.layouts.items()}
-        sheets = {name: self.wb.add_worksheet(name)
+        sheets = {name: self.wb.add_worksheet(self.sheet_names[name.lower()])
                   for name in ("Matched", "Results", "Items", "Participants", "Research", "Costs", "Codebook")}
         self.chart_data = self.wb.add_worksheet(WORKINGS)
         start.write(self, start_sheet)
@@ -132,6 +133,10 @@ class Book:
         """Write ``formula`` with its true result ``value`` ("" when blank or not known)."""
         self._formulas[(sheet.name, row, col)] = (formula, fmt)
         sheet.write_formula(row, col, formula, fmt, "" if value is None else value)
+
+    def at(self, key: str) -> str:
+        """How a formula names one of the sheets: ``Results!`` (``key`` as in wording.yaml's ``sheets``)."""
+        return sheet_ref(self.sheet_names[key])
 
     def protect(self, sheet):
         sheet.protect(self.password, {"autofilter": True, "format_columns": True, "format_rows": True,

@@ -25,8 +25,8 @@ def means_chart(book, scale, placed, size: tuple[int, int] | None = None):
     rows = []
     for x, tp in enumerate(tps, start=1):
         c = placed.time_points[(scale.id, tp)]
-        rows.append([book.tp_name(tp, code=False), x, book.na(f"Results!{c['mean']}", book.named(f"{scale.id}_{tp}_mean")),
-                     book.na(f"Results!{c['ci_half']}", book.named(f"{scale.id}_{tp}_ci_half"))])
+        rows.append([book.tp_name(tp, code=False), x, book.na(f"{book.at('results')}{c['mean']}", book.named(f"{scale.id}_{tp}_mean")),
+                     book.na(f"{book.at('results')}{c['ci_half']}", book.named(f"{scale.id}_{tp}_ci_half"))])
     top, n = book.chart_block(rows, f"{scale.id} means")
     chart = book.wb.add_chart({"type": "scatter", "subtype": "straight"})
     colour = "#2E75B6"
@@ -67,10 +67,10 @@ def effect_feed(book, placed) -> None:
     rows = []
     for s in scales:
         c = placed.pairs[(s.id, a, b)]
-        rows.append([book.scale_title(s), book.na(f"Results!{c['d']}", book.named(f"{s.id}_{a}_{b}_d")),
+        rows.append([book.scale_title(s), book.na(f"{book.at('results')}{c['d']}", book.named(f"{s.id}_{a}_{b}_d")),
                      *stats.EFFECT_BANDS.values(),
                      ("=NA()", "#N/A"),  # the research column: see research._patch_research_chart
-                     book.na(f"Results!{c['pct_improved']}", book.named(f"{s.id}_{a}_{b}_pct_improved"))])
+                     book.na(f"{book.at('results')}{c['pct_improved']}", book.named(f"{s.id}_{a}_{b}_pct_improved"))])
     top, _n = book.chart_block(rows, "effect sizes")
     placed.effect_rows = {s.id: top + k for k, s in enumerate(scales)}
 
@@ -85,7 +85,7 @@ def effect_chart(book, placed, size: tuple[int, int], research: bool = True):
     top, bottom = min(placed.effect_rows.values()), max(placed.effect_rows.values())
     categories = book.ref(top, 0, bottom, 0)
     chart = book.wb.add_chart({"type": "column"})
-    chart.add_series({"name": f"d, {book.pair_name(a, b)}", "categories": categories,
+    chart.add_series({"name": book.w["chart_d_series"].format(pair=book.pair_name(a, b)), "categories": categories,
                       "values": book.ref(top, 1, bottom, 1), "fill": {"color": "#2E75B6"},
                       "data_labels": {"value": True, "num_format": HIDE_ZERO_2DP}})
     if research:

@@ -8,11 +8,11 @@ first time point, items), then the locked score columns, then hidden helper colu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, Scale
 
@@ -71,6 +71,29 @@ class EntryLayout:
         return max(used) + 1
 
 
+# Characters no sheet name may hold, and what a translated name gets instead.
+_NOT_IN_SHEET_NAMES = str.maketrans({"[": "(", "]": ")", ":": "-", "*": "-", "?": "", "/": "-", "\\": "-"})
+_PLAIN_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def sheet_name(words: str) -> str:
+    """``words`` as a sheet's name: none of the characters spreadsheets refuse, at most 31 long."""
+    return words.translate(_NOT_IN_SHEET_NAMES).strip("' ")[:31].rstrip()
+
+
+def sheet_ref(name: str) -> str:
+    """How a formula names the sheet ``name``: quoted unless it is a plain word (``Results!``)."""
+    return (name if _PLAIN_SHEET_NAME.fullmatch(name) else "'" + name.replace("'", "''") + "'") + "!"
+
+
+def entry_sheet_names(toolkit: Toolkit) -> dict[str, str]:
+    """Each time point's entry sheet's name in the workbook's language: "Start (t1)"."""
+    from connect_share_learn.workbook.book import tp_name, wording
+
+    w = wording(toolkit.settings.language)
+    return {tp: sheet_name(tp_name(w, tp)) for tp in ("t0", "t1", "t2", "t3")}
+
+
 def col_letter(col: int) -> str:
     return xl_col_to_name(col)
 
@@ -79,8 +102,9 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
     """Every entry sheet of ``course``, with helper columns for matching and paired change."""
     layouts: dict[str, EntryLayout] = {}
     first = course.tp_ids[0]
+    names = entry_sheet_names(toolkit)
     for tp in course.time_points:
-        lay = EntryLayout(tp.id, TIME_POINT_SHEETS[tp.id], capacity)
+        lay = EntryLayout(tp.id, names[tp.id], capacity)
         lay.inputs = ["code"]
         if tp.id == first:
             lay.inputs += [q.id for q in toolkit.profile.questions]

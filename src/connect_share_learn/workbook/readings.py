@@ -33,8 +33,8 @@ def round_half_up(x: float, decimals: int) -> float:
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
-def _unit(scale) -> str:
-    return "percentage points" if scale.knowledge else "points"
+def _unit(w: dict, scale) -> str:
+    return w["unit_percentage_points" if scale.knowledge else "unit_points"]
 
 
 def _band(w: dict, d: float) -> str:
@@ -45,18 +45,30 @@ def _band(w: dict, d: float) -> str:
     return w[key]
 
 
+def _quoted(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
+
+
+def _around(wording: str, expression: str, **values) -> str:
+    """A formula giving ``wording`` with ``expression``'s text where it says ``{amount}``:
+    "rose by {amount} {unit}" gives ``"rose by "&expression&" points"``."""
+    before, after = wording.format(amount="\0", **values).split("\0")
+    return "&".join(([_quoted(before)] if before else []) + [expression] + ([_quoted(after)] if after else []))
+
+
 def reading_formula(w: dict, title: str, scale, a: str, b: str, c: dict[str, str]) -> str:
     """The reading of the change of ``scale`` from ``a`` to ``b``; ``c`` maps each paired
     statistic to its cell."""
     title = title.replace('"', '""')
-    unit = _unit(scale)
+    unit = _unit(w, scale)
     bands = stats.EFFECT_BANDS
     band = (f'IF(ABS({c["d"]})>={bands["large"]},"{w["effect_large"]}",IF(ABS({c["d"]})>={bands["medium"]},'
             f'"{w["effect_medium"]}",IF(ABS({c["d"]})>={bands["small"]},"{w["effect_small"]}","{w["effect_negligible"]}")))')
     # Rounded as shown, so a change of 1e-15 either way (engines differ there) "did not change".
     shown = f'ROUND({c["mean_change"]},1)'
-    direction = (f'IF({shown}>0,"{w["rose"]} by "&{fixed_formula(c["mean_change"], 1)}&" {unit}",'
-                 f'IF({shown}<0,"{w["fell"]} by "&{fixed_formula("-" + c["mean_change"], 1)}&" {unit}","{w["unchanged"]}"))')
+    rose = _around(w["rose_by"], fixed_formula(c["mean_change"], 1), unit=unit)
+    fell = _around(w["fell_by"], fixed_formula("-" + c["mean_change"], 1), unit=unit)
+    direction = f'IF({shown}>0,{rose},IF({shown}<0,{fell},"{w["unchanged"]}"))'
     effect = f'IF(ISNUMBER({c["d"]}),", "&{band}&" (d = "&{fixed_formula(c["d"], 2)}&")","")'
     said = w["comparisons"][f"{a}_{b}"]
     chance = f'IF(ISNUMBER({c["p"]}),"; "&IF({c["p"]}<0.05,"{said["chance_low"]}","{said["chance_high"]}"),"")'
@@ -69,12 +81,12 @@ def reading(w: dict, title: str, scale, a: str, b: str, change: stats.PairedChan
     """Twin of :func:`reading_formula`: the text it gives for ``change``."""
     if change.n_pairs < 2:
         return w["not_enough"]
-    unit = _unit(scale)
+    unit = _unit(w, scale)
     shown = round_half_up(change.mean_change, 1)
     if shown > 0:
-        direction = f'{w["rose"]} by {fixed(change.mean_change, 1)} {unit}'
+        direction = w["rose_by"].format(amount=fixed(change.mean_change, 1), unit=unit)
     elif shown < 0:
-        direction = f'{w["fell"]} by {fixed(-change.mean_change, 1)} {unit}'
+        direction = w["fell_by"].format(amount=fixed(-change.mean_change, 1), unit=unit)
     else:
         direction = w["unchanged"]
     effect = f", {_band(w, change.d)} (d = {fixed(change.d, 2)})" if change.d is not None else ""

@@ -28,7 +28,7 @@ def write(book, sh):
     sh.write_string(1, 0, w["codebook_title"], st.title)
     book.course_line(sh, 2, 0)
     rows = course_rows(tk, book.course)
-    heads = ["item", "scale", "wording", "format", "min", "max", "reverse", "key", "time_points", "codes"]
+    heads = w["codebook_headings"]["items"]
     top = 4
     for c, head in enumerate(heads):
         book.text(sh, top, c, head, st.head)
@@ -36,14 +36,13 @@ def write(book, sh):
     for row in rows:
         r += 1
         values = [row.item, row.scale, row.wording, row.format, row.min, row.max,
-                  "yes" if row.reverse else "no", row.key, row.time_points, row.codes]
+                  w["yes"] if row.reverse else w["no"], row.key, row.time_points, row.codes]
         _row(book, sh, r, values, WRAPPED)
     book.define("codebook_items", sh, top, 0, "codebook of items (header row included)", r, len(heads) - 1)
     r += 2
     s_top = r
     # The scales' columns fit under the items' widths: the long texts go in the wide columns.
-    s_heads = ["scale", "title", "how the score is worked out", "scoring", "level", "", "", "", "min_answered",
-               "items; provenance"]
+    s_heads = w["codebook_headings"]["scales"]
     for c, head in enumerate(s_heads):
         if head:
             book.text(sh, r, c, head, st.head)
@@ -51,7 +50,7 @@ def write(book, sh):
         r += 1
         prov = scale.provenance
         about = (" ".join(i.id for i in scale.items) + "; " + prov.author + "; "
-                 + ("original validated items" if prov.original else "not the original validated items"))
+                 + w["provenance_original" if prov.original else "provenance_not_original"])
         values = [scale.id, book.scale_title(scale), scoring_rule(scale, book.lang), scale.scoring, scale.level,
                   None, None, None, scale.min_answered, about]
         _row(book, sh, r, values, WRAPPED)
@@ -62,8 +61,9 @@ def write(book, sh):
     r += 1
     book.text(sh, r, 0, w["names_not_printed"], st.note, len(heads) - 1)
     r += 1
-    sh.merge_range(r, 0, r, 1, "name", st.head)
-    for c, head in ((2, "meaning"), (9, "where")):
+    name_head, meaning_head, where_head = w["codebook_headings"]["names"]
+    sh.merge_range(r, 0, r, 1, name_head, st.head)
+    for c, head in ((2, meaning_head), (9, where_head)):
         sh.write_string(r, c, head, st.head)
     book.names.append(("codebook_names", "this list of names (header row included)", ""))
     top_names = r

@@ -85,10 +85,10 @@ def write(book, sh, placed: ResultsCells, attendance: dict[int, tuple[str, int]]
                     f'=IF(AND(ISNUMBER(cost_total),SUM({cells["cost_course_hours"]})>0),cost_total/{cells["cost_course_hours"]},"")'))
     if pair:
         c = placed.pairs[pair]
-        improved = f'ROUND(Results!{c["pct_improved"]}*Results!{c["n_pairs"]}/100,0)'
+        improved = f'ROUND({book.at("results")}{c["pct_improved"]}*{book.at("results")}{c["n_pairs"]}/100,0)'
         outputs.append(("cost_improved_count", label["cost_improved_count"].format(scale=scale_title,
                                                                                   pair=book.pair_name(*pair[1:])),
-                        f'=IF(ISNUMBER(Results!{c["pct_improved"]}),{improved},"")'))
+                        f'=IF(ISNUMBER({book.at("results")}{c["pct_improved"]}),{improved},"")'))
         outputs.append(("cost_per_improved", label["cost_per_improved"].format(scale=scale_title),
                         '=IF(AND(ISNUMBER(cost_total),SUM(cost_improved_count)>0),cost_total/cost_improved_count,"")'))
     for name, text, f in outputs:

@@ -65,7 +65,7 @@ def _knowledge_chart(book, tps, knowledge_rows, summaries):
     asked = [tp for tp in tps if any(i.id in book.layouts[tp].inputs for _, i in knowledge_rows)]
     for tp, colour in zip(asked, ("#9DC3E6", "#2E75B6", "#1F4E79", "#0B2545")):
         k = tps.index(tp)
-        rows = [[book.t(i.short) if i.short else i.id, book.na(f"Items!{cell(r, FIRST_TP + k)}", summaries.get((r, k)))]
+        rows = [[book.t(i.short) if i.short else i.id, book.na(f"{book.at('items')}{cell(r, FIRST_TP + k)}", summaries.get((r, k)))]
                 for r, i in knowledge_rows]
         top, n = book.chart_block(rows, f"knowledge {tp}")
         chart.add_series({"name": book.tp_name(tp), "categories": book.ref(top, 0, top + n - 1, 0),

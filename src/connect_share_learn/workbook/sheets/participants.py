@@ -39,7 +39,7 @@ def write(book, sh) -> dict[int, tuple[str, int]]:
             counts.append(answers.count(o.code))
             book.formula(sh, row, 1, f"={stats.count_equal_formula(rng, o.code)}", st.calc_int, counts[-1])
             if q.id == tk.profile.agency:
-                attendance[o.code] = (f"Participants!{cell(row, 1)}", counts[-1])
+                attendance[o.code] = (f"{book.at('participants')}{cell(row, 1)}", counts[-1])
         row += 1
         sh.write_string(row, 0, w["not_answered"], st.note)
         counts.append(book.named(f"{book.first}_entered") - sum(counts))
@@ -64,8 +64,8 @@ def _attendance_chart(book, top: int, bottom: int):
     """People per agency as bars labelled with their counts: no value axis, whose steps would
     read as fractions of a person."""
     chart = book.wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "Participants", "categories": f"=Participants!{cell(top, 0)}:{cell(bottom, 0)}",
-                      "values": f"=Participants!{cell(top, 1)}:{cell(bottom, 1)}", "fill": {"color": "#2E75B6"},
+    chart.add_series({"name": book.w["sheets"]["participants"], "categories": f"={book.at('participants')}{cell(top, 0)}:{cell(bottom, 0)}",
+                      "values": f"={book.at('participants')}{cell(top, 1)}:{cell(bottom, 1)}", "fill": {"color": "#2E75B6"},
                       "data_labels": {"value": True, "num_format": "0"}})
     chart.set_title({"name": book.w["chart_attendance"], "name_font": {"size": 11}})
     chart.set_legend({"none": True})

@@ -28,8 +28,8 @@ def write(book, sh, placed: ResultsCells) -> None:
     for b in benches:
         row += 1
         book.text(sh, row, 0, book.scale_title(tk.scales[b.scale]), st.text)
-        book.text(sh, row, 1, book.pair_name(*b.pair.split("_")) if b.pair else "as published", st.text)
-        book.text(sh, row, 2, b.direction or (f"{b.statistic} = {b.value:g}" if b.value is not None else ""), st.text)
+        book.text(sh, row, 1, book.pair_name(*b.pair.split("_")) if b.pair else w["as_published"], st.text)
+        book.text(sh, row, 2, w["directions"][b.direction] if b.direction else (f"{b.statistic} = {b.value:g}" if b.value is not None else ""), st.text)
         if b.n:
             sh.write_number(row, 3, b.n, st.plain)
         book.text(sh, row, 4, b.significance or "", st.text)
@@ -48,7 +48,7 @@ def write(book, sh, placed: ResultsCells) -> None:
         for scale in paired_scales(tk, book.course, a, b):
             row += 1
             book.text(sh, row, 0, book.scale_title(scale), st.text)
-            book.formula(sh, row, 1, f"=Results!{placed.pairs[(scale.id, a, b)]['d']}", st.calc2,
+            book.formula(sh, row, 1, f"={book.at('results')}{placed.pairs[(scale.id, a, b)]['d']}", st.calc2,
                          book.named(f"{scale.id}_{a}_{b}_d"))
             value = next((x.value for x in benches if x.scale == scale.id and x.statistic == "d" and x.value is not None), None)
             sh.merge_range(row, 2, row, 3, "", st.input_number)
@@ -77,5 +77,5 @@ def _patch_research_chart(book, placed, typed):
     for scale_id, r in placed.effect_rows.items():
         if scale_id in typed:
             cell_ref, value = typed[scale_id]
-            formula, cached = book.na(f"Research!{cell_ref}", value)
+            formula, cached = book.na(f"{book.at('research')}{cell_ref}", value)
             book.chart_data.write_formula(r, 5, formula, None, cached)

@@ -135,7 +135,7 @@ def _main_result(book, sh, row: int, placed: ResultsCells) -> int:
                    f"{title}: {meaning}")
         row += 1
         sh.merge_range(row, 0, row, LAST, "", st.reading)
-        _named(book, sh, row, 0, f"{key}_reading", f'=Results!{placed.pairs[(scale.id, a, b)]["reading"]}&""',
+        _named(book, sh, row, 0, f"{key}_reading", f'={book.at("results")}{placed.pairs[(scale.id, a, b)]["reading"]}&""',
                st.reading, reading(w, title, scale, a, b, change), f"{title}: what the change says, in words")
         book.fit(sh, row, 0, longest_reading(book, scale, a, b), st.reading, LAST)
     row += 1
