@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, fields
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.spec.model import Course, Scale, text
+from connect_share_learn.spec.model import Course, Scale, has_text, text
 from connect_share_learn.wording import load
 
 
@@ -24,20 +24,36 @@ class CodebookRow:
     key: int | None
     time_points: str
     scoring: str
+    # In an edition in other languages: the wording and answers in each, and the languages
+    # whose wording is missing, so that English is printed in their place.
+    wordings: tuple[tuple[str, str], ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()
+    in_english: tuple[str, ...] = ()
 
 
-COLUMNS = [f.name for f in fields(CodebookRow)]
+COLUMNS = [f.name for f in fields(CodebookRow)][:12]
 
 
 def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
     """The profile questions, then each scale's items in the order they are asked."""
     lang = toolkit.settings.language
+    languages = toolkit.settings.editions
     first = course.tp_ids[0]
     rows = []
+
+    def editions(value, options) -> dict:
+        if languages == ("en",):
+            return {}
+        return dict(wordings=tuple((x, text(value, x)) for x in languages),
+                    answers=tuple((x, _codes(options, x)) for x in languages),
+                    in_english=tuple(x for x in languages if not has_text(value, x)
+                                     or not all(has_text(o.label, x) for o in options)))
+
     for q in toolkit.profile.questions:
         codes = [o.code for o in q.options]
         rows.append(CodebookRow(course.id, "profile", q.id, text(q.text, lang), "choice", min(codes), max(codes),
-                                _codes(q.options, lang), False, None, first, _rules(lang)["none"]))
+                                _codes(q.options, lang), False, None, first, _rules(lang)["none"],
+                                **editions(q.text, q.options)))
     for scale in toolkit.course_scales(course):
         fmt = toolkit.format_of(scale)
         tps = " ".join(toolkit.time_points_of(course, scale))
@@ -48,7 +64,8 @@ def course_rows(toolkit: Toolkit, course: Course) -> list[CodebookRow]:
             lo, hi = min(fmt.codes), max(fmt.codes)
         for item in scale.items:
             rows.append(CodebookRow(course.id, scale.id, item.id, text(item.text, lang), fmt.id, lo, hi,
-                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps, scoring_rule(scale, lang)))
+                                    _codes(fmt.answers(), lang), item.reverse, item.key, tps, scoring_rule(scale, lang),
+                                    **editions(item.text, fmt.answers())))
     return rows
 
 
@@ -70,13 +87,37 @@ def _codes(options, lang: str) -> str:
     return "; ".join(f"{o.code}={text(o.label, lang)}" for o in options)
 
 
+def columns(rows: list[CodebookRow]) -> list[str]:
+    """The codebook's columns: an edition in other languages has a wording and answers column
+    per language (``wording_cy``, ``wording_en``) and ``in_english``, the languages whose
+    wording is printed in English because it is not translated."""
+    languages = [x for x, _ in rows[0].wordings] if rows and rows[0].wordings else []
+    if not languages:
+        return list(COLUMNS)
+    out = []
+    for name in COLUMNS:
+        if name in ("wording", "codes"):
+            out += [f"{name}_{x}" for x in languages]
+        else:
+            out.append(name)
+    return out + ["in_english"]
+
+
+def values(row: CodebookRow, names: list[str]) -> list:
+    """The row's value in each of ``names`` (see :func:`columns`)."""
+    by_language = {f"wording_{x}": v for x, v in row.wordings} | {f"codes_{x}": v for x, v in row.answers}
+    by_language["in_english"] = " ".join(row.in_english)
+    return [by_language[n] if n in by_language else getattr(row, n) for n in names]
+
+
 def to_csv(rows: list[CodebookRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    names = columns(rows)
+    writer.writerow(names)
     for row in rows:
         writer.writerow(["" if v is None else ("yes" if v is True else "no" if v is False else v)
-                         for v in (getattr(row, c) for c in COLUMNS)])
+                         for v in values(row, names)])
     # A byte-order mark so Excel opens the accents and curly quotes correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -91,12 +132,13 @@ def write_xlsx(rows: list[CodebookRow], path, created) -> None:
     bold = workbook.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     widths = {"wording": 70, "codes": 40, "scale": 28, "course": 24, "time_points": 12}
-    for col, name in enumerate(COLUMNS):
+    names = columns(rows)
+    for col, name in enumerate(names):
+        kind = name.split("_")[0] if name.startswith(("wording_", "codes_")) else name
         sheet.write_string(0, col, name, bold)
-        sheet.set_column(col, col, widths.get(name, 10), wrap if name in ("wording", "codes") else None)
+        sheet.set_column(col, col, widths.get(kind, 10), wrap if kind in ("wording", "codes") else None)
     for r, row in enumerate(rows, start=1):
-        for col, name in enumerate(COLUMNS):
-            value = getattr(row, name)
+        for col, value in enumerate(values(row, names)):
             if value is None:
                 continue
             if isinstance(value, bool):
@@ -106,7 +148,7 @@ def write_xlsx(rows: list[CodebookRow], path, created) -> None:
             else:
                 sheet.write_string(r, col, value)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
+    sheet.autofilter(0, 0, len(rows), len(names) - 1)
     workbook.close()
 
 
@@ -115,3 +157,23 @@ def render(ctx) -> None:
     rows = all_rows(ctx.toolkit, ctx.courses)
     (ctx.folder / "codebook.csv").write_bytes(to_csv(rows))
     write_xlsx(rows, ctx.folder / "codebook.xlsx", ctx.options.created)
+    fallbacks = _fallbacks(ctx.toolkit, [c.id for c in ctx.courses])
+    if fallbacks:
+        (ctx.folder / "codebook-fallbacks.csv").write_bytes(fallbacks)
+
+
+def _fallbacks(toolkit: Toolkit, courses: list[str]) -> bytes | None:
+    """Every text of an incomplete language edition printed in English instead, one a row
+    (built with --allow-incomplete); None when nothing is."""
+    from connect_share_learn import translations
+
+    rows = [(language, gap.where, gap.context, gap.state, " ".join(gap.english.split()))
+            for language in toolkit.settings.editions
+            for gap in translations.check(toolkit, language, courses, translations.PACK_PARTS)]
+    if not rows:
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["language", "where", "context", "state", "printed_in_english"])
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -45,6 +45,8 @@ class BuildOptions:
     large_print: bool = False
     force: bool = False
     templates: Path | None = None
+    # Build a language edition that is not fully translated, with English in the gaps.
+    allow_incomplete: bool = False
 
     @property
     def created(self) -> dt.datetime:
@@ -143,6 +145,30 @@ def _picklable(render: Renderer) -> bool:
     return True
 
 
+def in_language(toolkit: Toolkit, language: str) -> Toolkit:
+    """``toolkit`` with its edition in ``language``: "cy", or "cy,en" for a bilingual one."""
+    from connect_share_learn.spec.model import Settings
+
+    fields = {k: getattr(toolkit.settings, k) for k in toolkit.settings.model_fields_set}
+    fields.pop("languages", None)
+    try:
+        settings = Settings(**{**fields, "language": language})
+    except ValueError as exc:
+        raise UsageError(f"--language {language}: give a language code, or codes joined by commas with the first "
+                         "language first (e.g. --language cy,en)") from exc
+    return replace(toolkit, settings=settings)
+
+
+def check_translations(toolkit: Toolkit, courses: list[str], allow_incomplete: bool) -> None:
+    """Refuse an edition whose languages are not fully translated, unless ``allow_incomplete``."""
+    from connect_share_learn import translations
+
+    for language in toolkit.settings.editions:
+        gaps = translations.check(toolkit, language, courses, translations.PACK_PARTS)
+        if gaps and not allow_incomplete:
+            raise UsageError(translations.summary(gaps, language))
+
+
 def pack_name() -> str:
     return f"connect-share-learn-{__version__}"
 
@@ -172,6 +198,7 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
         folder = staging / pack_name()
         folder.mkdir()
         with templates_laid_over(options.templates, staging):
+            check_translations(toolkit, [c.id for c in courses], options.allow_incomplete)
             _render_parts(BuildContext(toolkit, options, folder, courses), progress)
         files = _manifest(folder, toolkit)
         staged_zip = staging / zip_target.name

@@ -1,4 +1,4 @@
-"""The pseudo-language ``qps``: English with accented letters, each text wrapped as ``[[…]]``.
+"""The pseudo-language ``qps``: English with accented letters, each text wrapped as ``⟦…⟧``.
 
 Not a language anyone reads: an edition in it shows at a glance any word that escaped
 translation (it is not wrapped) and whether accented letters survive every file. The
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 PSEUDO = "qps"
-OPEN, CLOSE = "[[", "]]"
+OPEN, CLOSE = "⟦", "⟧"  # not [[…]]: a text may hold brackets of its own ("[date]")
 # Welsh letters among them (ŵ, ŷ, â), so that they are proved to survive wherever text goes.
 _ACCENTS = str.maketrans("aeiouwyAEIOUWYcnsz", "âéîöûŵŷÂÉÎÖÛŴŶçñšž")
 # Kept as they are: placeholders ({name}, {{ name }}, {% … %}), markup and entities.

@@ -21,11 +21,13 @@ from pathlib import Path
 from connect_share_learn.errors import UsageError
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, Option, ResponseFormat, text
-from connect_share_learn.wording import load
+from connect_share_learn.wording import language, load
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "constraint", "constraint_message", "appearance")
 CHOICES_COLUMNS = ("list_name", "name", "label")
 SETTINGS_COLUMNS = ("form_id", "form_title", "version", "style")
+# The columns that hold words: one column per language in a bilingual form ("label::Cymraeg (cy)").
+WORDED = ("label", "hint", "constraint_message")
 # The workbook's column id for the participant code (design.md: the entry sheet's header row).
 CODE_FIELD = "code"
 PROFILE_GROUP = "profile"
@@ -40,6 +42,7 @@ class XLSForm:
     survey: list[dict[str, str]]
     choices: list[dict[str, str]]
     settings: dict[str, str]
+    languages: tuple[str, ...] = ()  # the column suffixes of a bilingual form, in order ("Cymraeg (cy)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,32 +55,40 @@ def build_form(toolkit: Toolkit, course: Course, tp_id: str) -> XLSForm:
         raise UsageError(f"the course type '{course.id}' has no time point '{tp_id}'; "
                          f"choose from {', '.join(course.tp_ids)}")
     lang = toolkit.settings.language
+    languages = toolkit.settings.editions
     common = load("common", lang)
     survey: list[dict[str, str]] = []
     lists: dict[str, list[Option]] = {}
 
+    def words(value) -> str | dict[str, str]:
+        """A text in the form's language, or in each language of a bilingual form."""
+        if len(languages) == 1:
+            return text(value, lang)
+        return {x: text(value, x) for x in languages}
+
     code = toolkit.profile.code
-    parts = "; ".join(text(p.text, lang) for p in code.parts)
-    survey.append({"type": "text", "name": CODE_FIELD, "label": text(code.instructions, lang), "hint": parts,
+    parts = {x: "; ".join(text(p.text, x) for p in code.parts) for x in languages}
+    parts = parts[lang] if len(languages) == 1 else parts
+    survey.append({"type": "text", "name": CODE_FIELD, "label": words(code.instructions), "hint": parts,
                    "required": "yes", "constraint": f"regex(., '{code.pattern}')", "constraint_message": parts})
 
     if tp_id == course.tp_ids[0]:
         profile = toolkit.profile
-        survey += _group_start(PROFILE_GROUP, text(profile.title, lang), text(profile.instructions, lang))
+        survey += _group_start(PROFILE_GROUP, words(profile.title), words(profile.instructions))
         for question in profile.questions:
             list_name = f"profile_{question.id}"
             lists[list_name] = list(question.options)
-            survey.append({"type": f"select_one {list_name}", "name": question.id, "label": text(question.text, lang)})
+            survey.append({"type": f"select_one {list_name}", "name": question.id, "label": words(question.text)})
         survey.append({"type": "end_group", "name": PROFILE_GROUP})
 
     for scale in toolkit.scales_at(course, tp_id):
         fmt = toolkit.format_of(scale)
-        survey += _group_start(scale.id, text(scale.title, lang), text(scale.instructions, lang))
+        survey += _group_start(scale.id, words(scale.title), words(scale.instructions))
         for item in scale.items:
-            survey.append(_item_row(item.id, text(item.text, lang), fmt, lists))
+            survey.append(_item_row(item.id, words(item.text), fmt, lists))
         survey.append({"type": "end_group", "name": scale.id})
 
-    choices = [{"list_name": name, "name": str(option.code), "label": text(option.label, lang)}
+    choices = [{"list_name": name, "name": str(option.code), "label": words(option.label)}
                for name, options in lists.items() for option in options]
     digest = toolkit.spec_hash
     settings = {
@@ -86,7 +97,12 @@ def build_form(toolkit: Toolkit, course: Course, tp_id: str) -> XLSForm:
         "version": digest[:12],
         "style": "pages",
     }
-    return XLSForm(survey, choices, settings)
+    if len(languages) == 1:
+        return XLSForm(survey, choices, settings)
+    names = {x: f"{language(x).name} ({x})" for x in languages}
+    settings["default_language"] = names[lang]
+    return XLSForm([_by_language(row, names) for row in survey], [_by_language(row, names) for row in choices],
+                   settings, tuple(names[x] for x in languages))
 
 
 def form_bytes(form: XLSForm, created) -> bytes:
@@ -99,9 +115,10 @@ def form_bytes(form: XLSForm, created) -> bytes:
     workbook.set_properties({"created": created, "title": form.settings["form_title"],
                              "comments": "XLSForm made by connect-share-learn"})
     bold = workbook.add_format({"bold": True})
-    _write_sheet(workbook, "survey", SURVEY_COLUMNS, form.survey, bold)
-    _write_sheet(workbook, "choices", CHOICES_COLUMNS, form.choices, bold)
-    _write_sheet(workbook, "settings", SETTINGS_COLUMNS, [form.settings], bold)
+    _write_sheet(workbook, "survey", _columns(SURVEY_COLUMNS, form.languages), form.survey, bold)
+    _write_sheet(workbook, "choices", _columns(CHOICES_COLUMNS, form.languages), form.choices, bold)
+    settings_columns = SETTINGS_COLUMNS + (("default_language",) if form.languages else ())
+    _write_sheet(workbook, "settings", settings_columns, [form.settings], bold)
     workbook.close()
     return buffer.getvalue()
 
@@ -147,15 +164,32 @@ def render(ctx) -> None:
 # Private
 
 
-def _group_start(name: str, title: str, instructions: str) -> list[dict[str, str]]:
+def _by_language(row: dict, names: dict[str, str]) -> dict[str, str]:
+    """A row whose worded cells are per language, as a bilingual form's columns: ``label::Cymraeg (cy)``."""
+    out = {}
+    for column, value in row.items():
+        if isinstance(value, dict):
+            out.update({f"{column}::{names[x]}": v for x, v in value.items()})
+        else:
+            out[column] = value
+    return out
+
+
+def _columns(columns: tuple[str, ...], languages: tuple[str, ...]) -> list[str]:
+    if not languages:
+        return list(columns)
+    return [f"{c}::{x}" if c in WORDED else c for c in columns for x in (languages if c in WORDED else ("",))]
+
+
+def _group_start(name: str, title, instructions) -> list[dict[str, str]]:
     """A page of questions; XLSForm groups show no hint, so the instructions are a note on the page."""
     rows = [{"type": "begin_group", "name": name, "label": title, "appearance": "field-list"}]
-    if instructions:
+    if instructions and (not isinstance(instructions, dict) or any(instructions.values())):
         rows.append({"type": "note", "name": f"{name}{NOTE_SUFFIX}", "label": instructions})
     return rows
 
 
-def _item_row(name: str, label: str, fmt: ResponseFormat, lists: dict[str, list[Option]]) -> dict[str, str]:
+def _item_row(name: str, label, fmt: ResponseFormat, lists: dict[str, list[Option]]) -> dict[str, str]:
     if fmt.kind == "text":
         return {"type": "text", "name": name, "label": label, "appearance": "multiline"}
     list_name = f"format_{fmt.id}"
@@ -170,7 +204,7 @@ def _write_sheet(workbook, name: str, columns, rows, header_format) -> None:
     sheet = workbook.add_worksheet(name)
     for col, column in enumerate(columns):
         sheet.write_string(0, col, column, header_format)
-        sheet.set_column(col, col, 60 if column in ("label", "hint", "constraint_message") else 18)
+        sheet.set_column(col, col, 60 if column.split("::")[0] in WORDED else 18)
     for r, row in enumerate(rows, start=1):
         for col, column in enumerate(columns):
             value = row.get(column)

@@ -33,10 +33,11 @@ def _add_commands() -> None:
     from connect_share_learn.cli.export_xlsform import export_xlsform
     from connect_share_learn.cli.import_responses import import_command
     from connect_share_learn.cli.letters import letters_command
+    from connect_share_learn.cli.translations import translations_command
     from connect_share_learn.cli.validate import validate
 
     for command in (validate, build, demo, export_xlsform, analyse_command, export_command, letters_command,
-                    import_command):
+                    import_command, translations_command):
         cli.add_command(command)
 
 

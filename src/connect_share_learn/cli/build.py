@@ -26,11 +26,17 @@ from connect_share_learn.contract import MAX_CAPACITY, MIN_CAPACITY
 @click.option("--large-print", is_flag=True, help="Also build 16 pt large-print questionnaires and letters.")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Folder of your own templates (letters, guide, workbook wording) laid over the defaults.")
+@click.option("--language", metavar="CODE[,CODE]",
+              help="Build the pack in this language (e.g. cy), or bilingual with the first language first "
+                   "(cy,en); default: the settings file's language, else English.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build a language edition that is not fully translated, with English in the gaps "
+                   "(the codebook marks each one).")
 @click.option("--force", is_flag=True,
               help="Replace the previous pack even if files in it were changed or added (they are lost).")
 @report_errors
 def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, password, no_zip, pdf,
-          large_print, templates, force) -> None:
+          large_print, templates, language, allow_incomplete, force) -> None:
     """Build the toolkit pack: codebook, workbooks and documents.
 
     \b
@@ -38,14 +44,18 @@ def build(scales, courses, benchmarks, config, out: Path, course_ids, capacity, 
         csl build --out build/
         csl build --config my-partnership/settings.yaml --scales my-partnership/scales
         csl build --course foundation --capacity 1000
+        csl build --language cy,en --config wales.yaml    # Welsh first, then English
     """
     from connect_share_learn import letter_context, logo
-    from connect_share_learn.pack import BuildOptions, build_pack
+    from connect_share_learn.pack import BuildOptions, build_pack, in_language
 
     started = time.perf_counter()
     toolkit = logo.resolve(load_spec(scales, courses, benchmarks, config), config)
+    if language:
+        toolkit = in_language(toolkit, language)
     options = BuildOptions(capacity=capacity, courses=tuple(course_ids), password=password, zip=not no_zip,
-                           pdf=pdf, large_print=large_print, force=force, templates=templates)
+                           pdf=pdf, large_print=large_print, force=force, templates=templates,
+                           allow_incomplete=allow_incomplete)
     progress = (lambda part: click.echo(f"  building {part}…", err=True)) if sys.stderr.isatty() else None
     result = build_pack(toolkit, out, options, progress)
     for warning in letter_context.unset_settings_warnings(toolkit.settings, config):

@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from connect_share_learn.contract import DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
+from connect_share_learn.pseudo import is_pseudo, pseudo
 
 # Excel limits that later parts hit: a data-validation input message holds 255 characters,
 # its title 32; a cell's text that prints well stays far below the 32,767 maximum.
@@ -58,17 +59,27 @@ Text = Union[str, dict[Language, str]]
 
 
 def text(value: Text | None, language: str = "en") -> str:
-    """The wording of ``value`` in ``language``, falling back to English."""
+    """The wording of ``value`` in ``language``, falling back to English (see :func:`has_text`)."""
     if value is None:
         return ""
+    if is_pseudo(language):
+        return pseudo(text(value))
     if isinstance(value, str):
         return value
     return value.get(language) or value.get("en") or next(iter(value.values()), "")
 
 
+def has_text(value: Text | None, language: str) -> bool:
+    """Whether ``value`` is worded in ``language`` itself (a plain string is English)."""
+    if value is None or language == "en" or is_pseudo(language):
+        return True
+    return isinstance(value, dict) and bool(value.get(language))
+
+
 def _check_text(value: Text, limit: int, what: str) -> Text:
-    versions = [value] if isinstance(value, str) else list(value.values())
-    if isinstance(value, dict) and not value:
+    # A translation left empty (as csl translations export writes it) is one not made yet.
+    versions = [value] if isinstance(value, str) else [v for k, v in value.items() if k == "en" or v.strip()]
+    if isinstance(value, dict) and not versions:
         raise ValueError(f"{what} is empty: give the wording in at least one language")
     for version in versions:
         if not version.strip():
@@ -97,6 +108,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class TranslationRecord(Strict):
+    """How a file's wording was put into one language: how it was done, who reviewed it, and a
+    fingerprint of each English text translated (its place in the file: ``items.se_1.text``),
+    so that ``csl translations check`` can tell a translation whose English changed since.
+    ``csl translations export`` writes the fingerprints; a translator fills in the rest."""
+
+    method: LongText | None = None
+    reviewed_by: str | None = None
+    source: dict[str, str] = Field(default_factory=dict)
+
+
+Translations = dict[Language, TranslationRecord]
+
+
 # ---------------------------------------------------------------------------------------------
 # Response formats
 
@@ -123,6 +148,7 @@ class ResponseFormat(Strict):
     dont_know: Option | None = None
     # Agree/disagree formats invite yes-saying, so their scales should have reversed items.
     agreement: bool = False
+    translations: Translations = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _shape(self) -> "ResponseFormat":
@@ -228,6 +254,7 @@ class Scale(Strict):
     version: str = "1.0"
     provenance: Provenance
     review: LongText | None = None
+    translations: Translations = Field(default_factory=dict)
 
     @field_validator("level", mode="before")
     @classmethod
@@ -325,6 +352,7 @@ class ProfileFile(Strict):
     questions: list[ProfileQuestion] = Field(min_length=1)
     agency: Id = "agency"
     gp_code: int | None = None
+    translations: Translations = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,6 +373,7 @@ class Course(Strict):
     title: Title
     description: LongText
     time_points: list[TimePoint] = Field(min_length=1)
+    translations: Translations = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _order(self) -> "Course":
@@ -437,8 +466,28 @@ class Settings(Strict):
     logo: Annotated[str, AfterValidator(_check_logo)] | None = None
     follow_up_weeks: int | None = Field(default=None, ge=1, le=104)
     capacity: int = Field(default=DEFAULT_CAPACITY, ge=MIN_CAPACITY, le=MAX_CAPACITY)
+    # The edition's language; a list ([cy, en]) or "cy,en" makes a bilingual edition, the first
+    # language first. ``language`` is then the first, ``languages`` all of them.
     language: Language = "en"
+    languages: tuple[Language, ...] = ()
     retention: LongText = "two years after the end of the course"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bilingual(cls, data):
+        if isinstance(data, dict) and not isinstance(data.get("language", "en"), str) or (
+                isinstance(data, dict) and "," in str(data.get("language", ""))):
+            given = data["language"]
+            codes = [c.strip() for c in (given.split(",") if isinstance(given, str) else given)]
+            if len(codes) != len(set(codes)) or not codes:
+                raise ValueError("'language' names a language twice: give each once, e.g. language: [cy, en]")
+            data = {**data, "language": codes[0], "languages": tuple(codes)}
+        return data
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """Every language of the edition, the first first: ("cy", "en"), or ("en",)."""
+        return self.languages or (self.language,)
 
     def given(self, name: str) -> bool:
         """Whether the settings file gave ``name``: a default is a stand-in, never to be shown as

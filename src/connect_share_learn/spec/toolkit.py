@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from connect_share_learn.errors import Problem
@@ -58,11 +59,25 @@ class Toolkit:
 
 
 def spec_hash(toolkit: Toolkit) -> str:
-    payload = {
+    """The hash of the data's shape and its English wording: a translation added or changed
+    leaves it as it was, so the editions of one course are one course type to every reader."""
+    payload = _english({
         "formats": {k: v.model_dump(mode="json") for k, v in sorted(toolkit.formats.items())},
         "profile": toolkit.profile.model_dump(mode="json"),
         "scales": {k: v.model_dump(mode="json") for k, v in sorted(toolkit.scales.items())},
         "courses": {k: v.model_dump(mode="json") for k, v in sorted(toolkit.courses.items())},
-    }
+    })
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _english(node):
+    """``node`` without its translations: a wording's other languages and the records of them."""
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) and isinstance(v, str)
+                                for k, v in node.items()):
+            return {"en": node["en"]}
+        return {k: _english(v) for k, v in node.items() if not (k == "translations" and isinstance(v, dict))}
+    if isinstance(node, list):
+        return [_english(v) for v in node]
+    return node
