@@ -23,8 +23,8 @@ def is_pseudo(language: str) -> bool:
 
 def pseudo(text: str) -> str:
     """``text`` in the pseudo-language: its letters accented outside placeholders, wrapped."""
-    if not text.strip():
-        return text
+    if not any(ch.isalpha() for ch in _KEPT.sub("", text)):
+        return text  # numbers and placeholders alone ("10", "{{ course }}") are the same in every language
     out, last = [], 0
     for match in _KEPT.finditer(text):
         out.append(text[last:match.start()].translate(_ACCENTS))

@@ -108,7 +108,7 @@ def write_questionnaire(toolkit: Toolkit, course: Course, tp_id: str, path: Path
     wording = wording or load_wording(toolkit.settings.language)
     builder = QuestionnaireBuilder(toolkit, course, tp_id, wording, LARGE_PRINT if large_print else NORMAL)
     document = builder.build()
-    title = builder.say("document_title")
+    title = builder.say("document_title", first_only=True)
     save_document(document, path, title, toolkit.settings.author, created)
 
 
@@ -126,6 +126,11 @@ def asks_profile(course: Course, tp_id: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Building one questionnaire
 
+def _each(texts) -> str:
+    """Texts in each language of an edition, one a line (a text the same in two languages once)."""
+    return "\n".join(dict.fromkeys(texts))
+
+
 # Tables already built in this process, by everything they show: each questionnaire asks the
 # same scales, so most tables are copied (with their questions renumbered), not built again.
 _BUILT: dict[tuple, tuple] = {}
@@ -142,24 +147,39 @@ class QuestionnaireBuilder:
         self.wording = wording
         self.layout = layout
         self.lang = toolkit.settings.language
+        # A bilingual edition prints every text in each language, the first first, a line apart.
+        self.languages = toolkit.settings.editions
+        self.wordings = {x: wording if x == self.lang else load_wording(x) for x in self.languages}
         self.document = Document()
         self.questions = 0  # how many are numbered so far
         self._numbers: list = []  # the text elements that hold those numbers
 
     # -- wording -------------------------------------------------------------------------------
 
-    def say(self, key: str, **extra) -> str:
-        """A piece of the questionnaire's own wording, filled in."""
-        value = self.wording.get(key)
+    def t(self, value, spaced: bool = False) -> str:
+        """A text of the specification in the edition's language, or in each of its languages
+        (each on one line, if ``spaced``)."""
+        return _each((" ".join(text(value, x).split()) if spaced else text(value, x)) for x in self.languages)
+
+    def say(self, key: str, first_only: bool = False, **extra) -> str:
+        """A piece of the questionnaire's own wording, filled in (in each language, unless ``first_only``)."""
+        languages = self.languages[:1] if first_only else self.languages
+        return _each(self._say(key, x, **{k: v[x] if isinstance(v, dict) else v for k, v in extra.items()})
+                     for x in languages)
+
+    def _say(self, key: str, language: str, **extra) -> str:
+        wording = self.wordings[language]
+        value = wording.get(key)
         if isinstance(value, dict):
             value = value.get(self.tp.id)
         if value is None:
             raise InputError(source_file("questionnaire"), f"the wording '{key}' is missing", f"add '{key}:' to it")
         settings = self.toolkit.settings
-        partnership = (text(settings.partnership, self.lang) if settings.given("partnership")
-                       else self.wording["partnership_unset"])
-        values = dict(partnership=partnership, course=text(self.course.title, self.lang),
-                      time_point=load("common", self.lang)["time_points"][self.tp.id], minutes=self.tp.minutes, return_address=text(settings.return_address, self.lang),
+        partnership = (text(settings.partnership, language) if settings.given("partnership")
+                       else wording["partnership_unset"])
+        values = dict(partnership=partnership, course=text(self.course.title, language),
+                      time_point=load("common", language)["time_points"][self.tp.id], minutes=self.tp.minutes,
+                      return_address=text(settings.return_address, language),
                       weeks=self.toolkit.follow_up_weeks(self.course) or "", **extra)
         try:
             return " ".join(fill(str(value), **values).split())
@@ -222,9 +242,9 @@ class QuestionnaireBuilder:
         paragraph = self.document.sections[0].footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.style = self.document.styles["Normal"]
-        paragraph.add_run(self.say("footer") + " ")
+        paragraph.add_run(self.say("footer", first_only=True) + " ")
         add_field(paragraph, "PAGE")
-        paragraph.add_run(f" {self.say('footer_of')} ")
+        paragraph.add_run(f" {self.say('footer_of', first_only=True)} ")
         add_field(paragraph, "NUMPAGES")
 
     def _header(self) -> None:
@@ -232,7 +252,7 @@ class QuestionnaireBuilder:
         settings = self.toolkit.settings
         logo = read_logo(settings)
         # The letterhead line stays (the pages keep their shape) but a stand-in name is no letterhead.
-        partnership = doc.add_paragraph(text(settings.partnership, self.lang) if settings.given("partnership") else "")
+        partnership = doc.add_paragraph(self.t(settings.partnership) if settings.given("partnership") else "")
         if partnership.runs:
             partnership.runs[0].bold = True
         if logo:
@@ -250,8 +270,8 @@ class QuestionnaireBuilder:
         code = self.toolkit.profile.code
         layout = self.layout
         self._paragraph(self.say("code_heading"), "Heading 2")
-        self._body(text(code.instructions, self.lang), keep_with_table=True)
-        parts = [(" ".join(text(part.text, self.lang).split()), part.length) for part in code.parts]
+        self._body(self.t(code.instructions), keep_with_table=True)
+        parts = [(self.t(part.text, spaced=True), part.length) for part in code.parts]
         self._table_once(("code", layout, tuple(parts)), lambda: self._code_table(parts))
         self._body(self.say("code_example", example=code.example)).paragraph_format.space_before = Pt(4)
 
@@ -279,20 +299,26 @@ class QuestionnaireBuilder:
     def _profile(self) -> None:
         profile = self.toolkit.profile
         layout = self.layout
-        self._paragraph(text(profile.title, self.lang) if profile.title else self.say("profile_heading"), "Heading 2")
-        intro = text(profile.instructions, self.lang) if profile.instructions else ""
-        self._body(intro + " " + self.say("tick_one"), keep_with_table=True)
+        self._paragraph(self.t(profile.title) if profile.title else self.say("profile_heading"), "Heading 2")
+        if len(self.languages) == 1:
+            intro = text(profile.instructions, self.lang) if profile.instructions else ""
+            self._body(intro + " " + self.say("tick_one"), keep_with_table=True)
+        else:
+            self._body(_each((text(profile.instructions, x) + " " if profile.instructions else "")
+                             + self._say("tick_one", x) for x in self.languages), keep_with_table=True)
         id_width = self._id_width(profile.questions)
         table = self._table(2, [id_width, layout.text_width - id_width], grid=True)
         self._header_row(table, [self.say("id_heading"), self.say("question_heading")])
         others = {label.casefold() for label in self.wording.get("other_labels") or []}
+        others_in = {x: {label.casefold() for label in self.wordings[x].get("other_labels") or []}
+                     for x in self.languages}
         column = (layout.text_width - id_width - CELL_MARGINS) / 2
         for question in profile.questions:
             row = table.add_row()
             keep_row_together(row)
             self._question_number(row.cells[0], question.id)
             cell = row.cells[1]
-            cell.text = text(question.text, self.lang)
+            cell.text = self.t(question.text)
             # The options in two columns under the question, read down then across, as census forms do.
             half = (len(question.options) + 1) // 2
             grid = self._nested_table(cell, 1, [column, column])
@@ -300,8 +326,10 @@ class QuestionnaireBuilder:
                 for i, option in enumerate(options):
                     label = text(option.label, self.lang)
                     other = label.casefold() in others
-                    self._option(grid_cell.paragraphs[0] if i == 0 else grid_cell.add_paragraph(), option.code,
-                                 self.say("other_specify", label=label) if other else label)
+                    labels = {x: text(option.label, x) for x in self.languages}
+                    shown = _each(self._say("other_specify", x, label=labels[x])
+                                  if labels[x].casefold() in others_in[x] else labels[x] for x in self.languages)
+                    self._option(grid_cell.paragraphs[0] if i == 0 else grid_cell.add_paragraph(), option.code, shown)
                     if other:
                         self._write_in_line(grid_cell.add_paragraph())
         self._fix_widths(table)
@@ -330,8 +358,8 @@ class QuestionnaireBuilder:
 
     def _scale(self, scale: Scale) -> None:
         fmt = self.toolkit.format_of(scale)
-        self._paragraph(text(scale.title, self.lang), "Heading 2")
-        self._body(text(scale.instructions, self.lang), keep_with_table=True)
+        self._paragraph(self.t(scale.title), "Heading 2")
+        self._body(self.t(scale.instructions), keep_with_table=True)
         if fmt.kind == "text":
             self._text_items(scale)
         elif fmt.kind == "rating" and len(fmt.points) > MAX_LABELLED_POINTS:
@@ -341,13 +369,12 @@ class QuestionnaireBuilder:
 
     def _labelled_items(self, scale: Scale, fmt: ResponseFormat) -> None:
         """Statements with a tick box under each answer's label (agreement, true/false)."""
-        answers = [(text(a.label, self.lang), a.code) for a in fmt.answers()]
+        answers = [(self.t(a.label), a.code) for a in fmt.answers()]
         self._answer_table(scale, answers, self.layout.box_column, boxes=True)
 
     def _numbered_items(self, scale: Scale, fmt: ResponseFormat) -> None:
         """Statements with a row of numbered boxes to circle or tick (0–100 confidence)."""
-        anchors = [text(fmt.labels[p], self.lang) for p in fmt.points
-                   if text(fmt.labels[p], self.lang).strip() != str(p)]
+        anchors = [self.t(fmt.labels[p]) for p in fmt.points if text(fmt.labels[p]).strip() != str(p)]
         self._answer_table(scale, [(str(p), p) for p in fmt.points], self.layout.number_column, boxes=False,
                            legend=[self.say("scale_legend")] + anchors)
 
@@ -359,7 +386,7 @@ class QuestionnaireBuilder:
         holds the statement with the answers laid out below it instead.
         """
         id_width = self._id_width(scale.items)
-        items = [(item.id, text(item.text, self.lang)) for item in scale.items]
+        items = [(item.id, self.t(item.text)) for item in scale.items]
         headings = [self.say("id_heading"), self.say("statement_heading")]
         key = ("answers", self.layout, tuple(headings), tuple(answers), column, boxes, tuple(legend or ()),
                tuple(items))
@@ -450,7 +477,7 @@ class QuestionnaireBuilder:
 
     def _text_items(self, scale: Scale) -> None:
         """A box to write in under each question."""
-        items = [(item.id, text(item.text, self.lang)) for item in scale.items]
+        items = [(item.id, self.t(item.text)) for item in scale.items]
         id_width = self._id_width(scale.items)
         self._table_once(("text", self.layout, tuple(items)), lambda: self._text_table(items, id_width))
 
@@ -470,7 +497,7 @@ class QuestionnaireBuilder:
 
     def _body(self, words: str, keep_with_table: bool = False):
         """A paragraph of text between the tables; ``keep_with_table`` keeps it on the page of what follows."""
-        paragraph = self._paragraph(" ".join(words.split()), "Body Text")
+        paragraph = self._paragraph("\n".join(" ".join(line.split()) for line in words.split("\n")), "Body Text")
         paragraph.paragraph_format.keep_with_next = keep_with_table or None
         return paragraph
 

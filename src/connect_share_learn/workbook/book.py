@@ -216,6 +216,11 @@ class Book:
     def t(self, value) -> str:
         return text(value, self.lang)
 
+    def both(self, value, between: str = "\n") -> str:
+        """An item's wording in each language of a bilingual edition (the workbook's own words
+        are in its first language only), the first first."""
+        return between.join(dict.fromkeys(text(value, x) for x in self.tk.settings.editions))
+
     def scale_title(self, scale) -> str:
         return self.t(scale.title)
 

@@ -95,7 +95,7 @@ def effect_chart(book, placed, size: tuple[int, int], research: bool = True):
     line = book.wb.add_chart({"type": "line"})
     colours = ("#A6A6A6", "#7F7F7F", "#404040")
     for k, ((band, value), colour) in enumerate(zip(stats.EFFECT_BANDS.items(), colours)):
-        line.add_series({"name": f"{band} ({value:g})", "categories": categories,
+        line.add_series({"name": book.w["chart_bands"][band].format(value=f"{value:g}"), "categories": categories,
                          "values": book.ref(top, 2 + k, bottom, 2 + k),
                          "line": {"color": colour, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
     chart.combine(line)
@@ -113,7 +113,7 @@ def improved_chart(book, placed, size: tuple[int, int]):
     a, b = book.main_pair
     top, bottom = min(placed.effect_rows.values()), max(placed.effect_rows.values())
     chart = book.wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "% improved", "categories": book.ref(top, 0, bottom, 0),
+    chart.add_series({"name": book.w["chart_improved_series"], "categories": book.ref(top, 0, bottom, 0),
                       "values": book.ref(top, 6, bottom, 6), "fill": {"color": "#548235"},
                       "data_labels": {"value": True, "num_format": HIDE_ZERO_0DP}})
     chart.set_title({"name": book.w["chart_improved"].format(pair=book.pair_name(a, b)), "name_font": {"size": 11}})

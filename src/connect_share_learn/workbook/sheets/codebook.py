@@ -35,7 +35,7 @@ def write(book, sh):
     r = top
     for row in rows:
         r += 1
-        values = [row.item, row.scale, row.wording, row.format, row.min, row.max,
+        values = [row.item, row.scale, "\n".join(dict.fromkeys(w for _, w in row.wordings)) or row.wording, row.format, row.min, row.max,
                   w["yes"] if row.reverse else w["no"], row.key, row.time_points, row.codes]
         _row(book, sh, r, values, WRAPPED)
     book.define("codebook_items", sh, top, 0, "codebook of items (header row included)", r, len(heads) - 1)

@@ -114,7 +114,7 @@ def _width(wording: str, least: float) -> float:
 def _numbered(book, col: int, wording) -> str:
     """A question's short wording with its number on the printed questionnaire, which is its
     column: the code is column A, question 1 column B (questionnaires.py numbers them so)."""
-    return book.w["entry_question"].format(number=col, wording=book.t(wording))
+    return book.w["entry_question"].format(number=col, wording=book.both(wording, " / "))
 
 
 def _validate_items(book, sh, lay, scale, c0, c1):
@@ -122,7 +122,7 @@ def _validate_items(book, sh, lay, scale, c0, c1):
     fmt = book.tk.format_of(scale)
     last = lay.last_row
     for item, c in zip(scale.items, range(c0, c1 + 1)):
-        message = clip(book.t(item.text))
+        message = clip(book.both(item.text))
         title = clip(f"{item.id}: {book.t(item.short or '')}".rstrip(": "), 32)
         if fmt.kind == "rating":
             # Any whole number in the range is an answer (design.md): a 75 written between

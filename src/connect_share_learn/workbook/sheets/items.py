@@ -30,12 +30,13 @@ def write(book, sh):
             continue
         fmt = tk.format_of(scale)
         row += 1
-        sh.write_string(row, 0, book.scale_title(scale) + (" — % correct" if scale.knowledge else " — mean answer"), st.subtitle)
+        shown = w["items_knowledge" if scale.knowledge else "items_mean"]
+        sh.write_string(row, 0, shown.format(scale=book.scale_title(scale)), st.subtitle)
         for index, item in enumerate(scale.items):
             row += 1
             sh.write_string(row, 0, item.id, st.plain)
-            book.text(sh, row, WORDING, book.t(item.text), st.text)
-            sh.write_string(row, REVERSED, "yes" if item.reverse else "", st.plain)
+            book.text(sh, row, WORDING, book.both(item.text), st.text)
+            sh.write_string(row, REVERSED, w["yes"] if item.reverse else "", st.plain)
             for k, tp in enumerate(tps):
                 lay = book.layouts[tp]
                 if item.id not in lay.inputs:
