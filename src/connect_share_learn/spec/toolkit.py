@@ -76,7 +76,7 @@ def _english(node):
     if isinstance(node, dict):
         if "en" in node and all(isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}", k) and isinstance(v, str)
                                 for k, v in node.items()):
-            return {"en": node["en"]}
+            return node["en"]  # as if written in English alone
         return {k: _english(v) for k, v in node.items() if not (k == "translations" and isinstance(v, dict))}
     if isinstance(node, list):
         return [_english(v) for v in node]
