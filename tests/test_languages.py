@@ -391,3 +391,26 @@ def test_welsh_letters_survive_mail_merge_pdf_and_file_names(tmp_path):
     first = subprocess.run(["pdftotext", str(result.folder / "2-Gwenllïan-Ŵyn.pdf"), "-"], capture_output=True,
                            text=True, check=True).stdout
     assert "Siân Âpŷ" in first
+
+
+def test_online_responses_import_into_a_workbook_of_another_edition(tmp_path):
+    """An export of the English form goes into a bilingual workbook (its entry sheet named in the
+    first language), and answers given as labels in either language are read as their codes."""
+    from connect_share_learn.importing.run import import_responses
+    from connect_share_learn.workbook.build import write_workbook
+
+    course = TOOLKIT.courses["foundation"]
+    agree = TOOLKIT.formats["agree5"]
+    welsh = agree.model_copy(update={"labels": {k: {"en": text_of(v), "cy": f"Cymraeg {k}"}
+                                                for k, v in agree.labels.items()}})
+    toolkit = replace(TOOLKIT, formats={**TOOLKIT.formats, "agree5": welsh})
+    workbook = write_workbook(in_language(toolkit, "qps,en"), course, tmp_path / "dwyieithog.xlsx", capacity=20)
+    responses = tmp_path / "kobo.csv"
+    responses.write_text("code,se_1,att_1,att_2\nAB01C,50,Cymraeg 4,Agree\nXY02Z,70,2,Cymraeg 5\n", encoding="utf-8")
+    report = import_responses(toolkit, "foundation", "t1", responses, workbook, tmp_path / "out.xlsx")
+    assert report.imported == 2 and report.sheet == pseudo("Start") + " (t1)"
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")[report.sheet]
+    heads = [c.value for c in sheet[3]]
+    typed = [[row[heads.index(c)] for c in ("code", "att_1", "att_2")] for row in sheet.iter_rows(min_row=4, max_row=5,
+                                                                                                   values_only=True)]
+    assert typed == [["AB01C", 4, 4], ["XY02Z", 2, 5]]

@@ -99,16 +99,17 @@ def a4_portrait(section) -> None:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
 
 
-def body_font(style, size: float) -> None:
-    """``style`` (Normal) in :data:`FONT` at ``size`` points, East Asian text included."""
-    style.font.name, style.font.size = FONT, Pt(size)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+def body_font(style, size: float, font: str = FONT) -> None:
+    """``style`` (Normal) in ``font`` (the language's, templates/languages.yaml) at ``size`` points,
+    East Asian text included."""
+    style.font.name, style.font.size = font, Pt(size)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
 
 
-def heading_font(style, size: float, space_before: float) -> None:
-    """A heading style in :data:`FONT` and the toolkit's blue; the theme fonts Word's default
+def heading_font(style, size: float, space_before: float, font: str = FONT) -> None:
+    """A heading style in ``font`` and the toolkit's blue; the theme fonts Word's default
     headings carry are removed, as they would win over the font named."""
-    style.font.name, style.font.size = FONT, Pt(size)
+    style.font.name, style.font.size = font, Pt(size)
     style.font.color.rgb = HEADING_COLOUR
     rfonts = style.element.rPr.rFonts
     for attr in _THEME_FONTS:

@@ -24,7 +24,7 @@ from connect_share_learn.errors import InputError
 from connect_share_learn.letter_context import unset, wording
 from connect_share_learn.logo import read as read_logo
 from connect_share_learn.spec.model import Course, Settings, text
-from connect_share_learn.wording import environment as wording_environment, load as load_wording
+from connect_share_learn.wording import environment as wording_environment, language as language_of, load as load_wording
 
 TEMPLATE_FOLDER = "guide"
 STYLESHEET = "style.css"
@@ -105,6 +105,7 @@ def render(ctx) -> None:
         "spec_hash": ctx.toolkit.spec_hash,
         "time_point_names": load_wording("common", ctx.toolkit.settings.language)["time_points"],
         "lang": ctx.toolkit.settings.language,
+        "direction": language_of(ctx.toolkit.settings.language).direction,
         "present_parts": sorted({f.path.split("/")[0] for f in files}),
     }
     written = {}

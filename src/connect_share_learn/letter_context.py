@@ -99,9 +99,10 @@ def personal_context(person: Participant, wording: Wording) -> dict:
     return values
 
 
-def long_date(day: dt.date) -> str:
-    """A date as a British letter writes it: 14 March 2026."""
-    return f"{day.day} {day:%B %Y}"
+def long_date(day: dt.date, language: str = "en") -> str:
+    """A date as a letter in ``language`` writes it: 14 March 2026 (templates/common.yaml)."""
+    said = load_wording("common", language)
+    return said["long_date"].format(day=day.day, month=said["months"][day.month - 1], year=day.year)
 
 
 def course_name(title: str, wording: Wording) -> str:

@@ -253,9 +253,10 @@ def render(ctx) -> None:
     toolkit: Toolkit = ctx.toolkit
     wording = letter_context.wording(toolkit.settings.language)
     logo = read_logo(toolkit.settings)
-    editions = [(LetterTemplate.load(p, logo=logo), "") for p in template_paths()]
+    env = jinja_env(toolkit.settings.language)
+    editions = [(LetterTemplate.load(p, env, logo=logo), "") for p in template_paths()]
     if ctx.options.large_print:
-        editions += [(LetterTemplate.load(p, large_print=True, logo=logo), "-large-print") for p in template_paths()]
+        editions += [(LetterTemplate.load(p, env, large_print=True, logo=logo), "-large-print") for p in template_paths()]
     author = toolkit.settings.author
     written = []
     for course in ctx.courses:
@@ -321,11 +322,12 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     names; ``date`` is printed on the letters (else "[date]"); ``settings_file`` is named in
     the warning about settings left out.
     """
-    template = LetterTemplate.load(find_template(letter), large_print=large_print, logo=read_logo(toolkit.settings))
+    template = LetterTemplate.load(find_template(letter), jinja_env(toolkit.settings.language), large_print=large_print,
+                                   logo=read_logo(toolkit.settings))
     wording = letter_context.wording(toolkit.settings.language)
     context = context_for(toolkit, course, wording)
     if date:
-        context["letter_date"] = letter_context.long_date(date)
+        context["letter_date"] = letter_context.long_date(date, toolkit.settings.language)
     needed = template.variables - set(context) - set(PERSONAL)
     people: ParticipantList = read_participants(participants_file, needed, header_row=header_row)
     if pdf:

@@ -32,7 +32,7 @@ from connect_share_learn.errors import InputError
 from connect_share_learn.logo import read as read_logo
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, ResponseFormat, Scale, text
-from connect_share_learn.wording import fill, load, source_file
+from connect_share_learn.wording import fill, language, load, source_file
 
 BOX = "\u25a1"  # WHITE SQUARE: in Arial and Liberation Sans, so it prints everywhere
 # Below this width (cm) a statement is laid out above its answers instead of beside them.
@@ -213,7 +213,8 @@ class QuestionnaireBuilder:
         section.footer_distance = Cm(0.8)
         styles = self.document.styles
         normal = styles["Normal"]
-        body_font(normal, layout.body)
+        font = language(self.lang).font
+        body_font(normal, layout.body, font)
         # Normal is the tables' text, Body Text the paragraphs between them.
         normal.paragraph_format.space_after = Pt(2)
         normal.paragraph_format.space_before = Pt(0)
@@ -221,7 +222,7 @@ class QuestionnaireBuilder:
         for name, size in (("Heading 1", layout.heading1 + 4), ("Heading 2", layout.heading2),
                            ("Subtitle", layout.heading2)):
             style = styles[name]
-            heading_font(style, size, space_before=12 if name == "Heading 2" else 0)
+            heading_font(style, size, space_before=12 if name == "Heading 2" else 0, font=font)
             style.paragraph_format.keep_with_next = True
         styles["Subtitle"].font.italic = False
         # A little room above the text in each cell of a ruled table; Normal's space after is below.

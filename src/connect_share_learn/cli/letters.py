@@ -35,11 +35,14 @@ from connect_share_learn.errors import UsageError, WorkFailed
                    "yours) and another list's letters in the same folder. Nothing else is touched.")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Folder of your own templates (e.g. letters/invitation.docx) laid over the defaults.")
+@click.option("--language", metavar="CODE",
+              help="The language of the words the letters are filled with (the date, \"colleague\", the "
+                   "placeholders); default: the settings file's. The letters' own wording is English for now.")
 @spec_options
 @click.pass_context
 @report_errors
 def letters_command(ctx, letter, participants, header_row, letter_date, course_id, out, check, pdf, large_print, force,
-                    templates, scales, courses, benchmarks, config):
+                    templates, language, scales, courses, benchmarks, config):
     """Merge a letter with a participant list: one .docx per person and one combined file.
 
     LETTER is a template's file name without .docx: invitation, thank_you,
@@ -62,10 +65,12 @@ def letters_command(ctx, letter, participants, header_row, letter_date, course_i
         csl letters --check
     """
     from connect_share_learn import letters, logo
-    from connect_share_learn.pack import BuildOptions, templates_laid_over
+    from connect_share_learn.pack import BuildOptions, in_language, templates_laid_over
 
     with tempfile.TemporaryDirectory(prefix="csl-templates-") as scratch, templates_laid_over(templates, Path(scratch)):
         toolkit = load_spec(scales, courses, benchmarks, config)
+        if language:
+            toolkit = in_language(toolkit, language)
         course = _course(toolkit, course_id)
         if check:
             report = letters.check(toolkit, course, letter)

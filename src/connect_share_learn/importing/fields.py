@@ -92,13 +92,25 @@ class Cleaned:
     labels: dict[str, int] = field(default_factory=dict)  # place → answers given as labels (written as codes)
 
 
+def _labels(options, lang: str) -> dict[str, int]:
+    """Each answer's label → its code: in the workbook's language, and in every other language
+    the specification words it in (a bilingual form's export may give either)."""
+    out = {}
+    for option in options:
+        versions = option.label.values() if isinstance(option.label, dict) else ()
+        for label in versions:
+            out.setdefault(label.strip().lower(), option.code)
+    out.update({text(o.label, lang).strip().lower(): o.code for o in options})
+    return out
+
+
 def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str, Column]:
     """What each column id of the sheet's header accepts, from the specification."""
     lang = toolkit.settings.language
     known: dict[str, Column] = {}
     for q in toolkit.profile.questions:
         known[q.id] = Column(q.id, "number", tuple(o.code for o in q.options),
-                             labels={text(o.label, lang).strip().lower(): o.code for o in q.options})
+                             labels=_labels(q.options, lang))
     for scale in toolkit.course_scales(course):
         fmt = toolkit.format_of(scale)
         for item in scale.items:
@@ -107,7 +119,7 @@ def sheet_columns(toolkit: Toolkit, course: Course, ids: list[str]) -> dict[str,
                 continue
             low, high = (fmt.min, fmt.max) if fmt.kind == "rating" and not scale.knowledge else (None, None)
             known[item.id] = Column(item.id, "number", tuple(fmt.codes), low, high,
-                                    {text(o.label, lang).strip().lower(): o.code for o in fmt.answers()},
+                                    _labels(fmt.answers(), lang),
                                     scored=scale.scored)
     out = {}
     for column_id in ids:

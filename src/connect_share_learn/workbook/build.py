@@ -23,6 +23,7 @@ from connect_share_learn.workbook.book import Book, wording
 from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import layout_course
 from connect_share_learn.workbook.styles import Styles
+from connect_share_learn.wording import language
 
 # The example holds 23 questionnaires: 30 rows leave room to try typing a few more, and keep
 # each entry sheet to one printed page.
@@ -76,7 +77,7 @@ def write_workbook(toolkit: Toolkit, course: Course, path: Path, capacity: int =
     rows = rows or {}
     layouts = layout_course(toolkit, course, capacity)
     truth = true_values(toolkit, course, layouts, rows)
-    book = Book(wb, Styles(wb), toolkit, course, layouts, password, rows, truth, example)
+    book = Book(wb, Styles(wb, language(toolkit.settings.language).workbook_font), toolkit, course, layouts, password, rows, truth, example)
     book.write_all()
     wb.close()
     return path

@@ -14,9 +14,10 @@ P_FORMAT = '[<0.001]"< 0.001";0.000'
 
 
 class Styles:
-    def __init__(self, wb):
+    def __init__(self, wb, font: str = "Calibri"):
         add = wb.add_format
-        base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
+        # The language's font (templates/languages.yaml); text_fit.py measures Calibri's widths.
+        base = {"font_name": font, "font_size": 11, "valign": "top"}
         self.title = add({**base, "bold": True, "font_size": 16, "font_color": HEAD_FILL})
         self.subtitle = add({**base, "bold": True, "font_size": 12, "font_color": HEAD_FILL})
         self.course_line = add({**base, "font_size": 12, "font_color": "#404040"})
