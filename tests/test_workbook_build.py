@@ -29,6 +29,52 @@ def test_xlsxwriter_private_methods_we_override_still_exist():
     assert list(inspect.signature(base._write_cell).parameters) == ["self", "row", "col", "cell"]
     assert "self._write_cell(row_num, col_num, col_ref)" in inspect.getsource(base._write_rows)
     assert FastWorksheet._prepare_formula is not base._prepare_formula
+    # FastWorksheet writes rows and spans itself, calling these as XlsxWriter's own loop does.
+    assert list(inspect.signature(base._write_row).parameters) == ["self", "row", "spans", "row_info", "empty_row"]
+    assert list(inspect.signature(base._write_empty_row).parameters) == ["self", "row", "spans", "row_info"]
+    assert "span_index = int(row_num / 16)" in inspect.getsource(base._write_rows)
+    assert 'spans[span_index] = f"{span_min}:{span_max}"' in inspect.getsource(base._calculate_spans)
+
+
+def _sheet_xml(tmp_path, worksheet_class, name: str) -> bytes:
+    """The first sheet's XML of a workbook holding every kind of row XlsxWriter writes."""
+    book = xlsxwriter.Workbook(str(tmp_path / name))
+    book.worksheet_class = worksheet_class
+    sheet = book.add_worksheet()
+    bold = book.add_format({"bold": True})
+    sheet.write_string(0, 0, "code", bold)
+    sheet.write_number(2, 3, 4.5)
+    sheet.write_formula(3, 1, "=A1&\"x\"", None, "codex")
+    sheet.write_blank(5, 7, None, bold)
+    sheet.set_row(8, 30)  # a row with attributes only
+    sheet.set_row(9, None, bold)
+    sheet.write_boolean(9, 2, True)
+    sheet.write_comment(12, 4, "a note")  # a row with a comment only
+    sheet.write_string(40, 30, "far")  # another block of 16 rows, other spans
+    sheet.write_comment(41, 2, "note beside")
+    book.close()
+    with zipfile.ZipFile(tmp_path / name) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def test_fast_worksheet_writes_the_bytes_xlsxwriter_writes(tmp_path):
+    """FastWorksheet's own row loop writes every cell, row and span as stock XlsxWriter does."""
+    assert _sheet_xml(tmp_path, FastWorksheet, "fast.xlsx") == _sheet_xml(tmp_path, xlsxwriter.worksheet.Worksheet,
+                                                                            "stock.xlsx")
+
+
+def test_a_shared_formula_column_is_written_as_excel_writes_one(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    book.worksheet_class = FastWorksheet
+    sheet = book.add_worksheet()
+    sheet.write_shared_column(1, 4, 2, "=A§*2", None, {3: 6.0})
+    book.close()
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert ('<c r="C2"><f t="shared" ref="C2:C5" si="0">A2*2</f><v></v></c>' in xml
+            and '<c r="C3"><f t="shared" si="0"/><v></v></c>' in xml
+            and '<c r="C4"><f t="shared" si="0"/><v>6</v></c>' in xml
+            and '<c r="C5"><f t="shared" si="0"/><v></v></c>' in xml)
 
 
 def test_the_sizes_laid_out_so_far_are_read_from_xlsxwriter(tmp_path):

@@ -9,6 +9,7 @@ uses in its place), in thousandths of an em; estimates err on the roomy side.
 
 from __future__ import annotations
 
+import functools
 import math
 
 _ASCII = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
@@ -33,9 +34,14 @@ LINE = 1.22  # line spacing of Calibri and Carlito, in ems
 
 def text_px(text: str, size: float = 11, bold: bool = False) -> float:
     """The width of one line of ``text`` in pixels (96 per inch)."""
+    return _thousandths(text, bold) / 1000 * size * PX_PER_PT
+
+
+@functools.lru_cache(maxsize=16_384)
+def _thousandths(text: str, bold: bool) -> int:
+    """The width of ``text`` in thousandths of an em; the same words are measured again and again."""
     table = _WIDTHS[bold]
-    ems = sum(table.get(ch, _OTHER.get(ch, 1000)) for ch in text) / 1000
-    return ems * size * PX_PER_PT
+    return sum(table.get(ch, _OTHER.get(ch, 1000)) for ch in text)
 
 
 def column_px(width: float) -> float:
