@@ -274,3 +274,46 @@ def test_a_report_lists_the_research_findings_of_the_course_types_analysed_only(
     titles = {cid: c.title for cid, c in toolkit.courses.items()}
     assert str(titles["domestic_abuse"]) in found
     assert str(titles["parental_mental_health"]) not in found and str(titles["harmful_sexual_behaviour"]) not in found
+
+
+def test_pooled_columns_give_every_group_the_same_results_bit_for_bit(pooled):
+    """The column-wise results (what analyse uses for pooled groups) equal the member-by-member
+    ones exactly, not merely closely: the same floats, so the outputs are byte-identical."""
+    from connect_share_learn.analyse.pooled_columns import PooledColumns
+
+    analysis, _data = pooled
+    columns = PooledColumns(analysis.data)
+    for group in analysis.data.groups():
+        assert columns.result(group) == analysis.data.result(group), (group.kind, group.key)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_counted_twins_of_the_statistics_are_the_same_floats(seed):
+    """stats' counted twins equal mean_sd, cronbach_alpha, paired_change and baseline_contrast
+    exactly, on awkward numbers too (long decimals, huge and tiny values, zeros of both signs)."""
+    import random
+    from collections import Counter
+
+    rng = random.Random(seed)
+    pool = [rng.uniform(-50, 50) for _ in range(7)] + [0.0, -0.0, 1e-300, 1e140, 1 / 3, 2.5]
+    xs = [rng.choice(pool[:9] if seed % 2 else pool) for _ in range(rng.randint(0, 400))]
+    counted = Counter(x.hex() for x in xs)
+    values, counts = [float.fromhex(h) for h in counted], list(counted.values())
+    assert stats.mean_sd_counted(values, counts) == stats.mean_sd(xs)
+
+    rows = [[float(rng.randint(1, 5)) + (0.5 if rng.random() < 0.1 else 0) for _ in range(6)] for _ in range(80)]
+    item_sds = [stats.mean_sd([r[j] for r in rows])[2] for j in range(6)]
+    total_sd = stats.mean_sd([math.fsum(r) for r in rows])[2]
+    assert stats.cronbach_alpha_from(len(rows), item_sds, total_sd) == stats.cronbach_alpha(rows)
+
+    before = {f"P{i}": rng.choice(pool[:7]) for i in range(60)}
+    after = {f"P{i}": rng.choice(pool[:7]) for i in range(10, 90)}
+    both = sorted(set(before) & set(after))
+    a, b = [before[k] for k in both], [after[k] for k in both]
+    change = [y - x for x, y in zip(a, b)]
+    twin = stats.paired_change_from(stats.mean_sd(change), stats.mean_sd(a)[2], stats.mean_sd(b)[2],
+                                    sum(1 for x in change if x > 0))
+    assert twin == stats.paired_change(before, after)
+    t0 = {k: v - 1.25 for k, v in before.items()}
+    contrasts = [(after[k] - before[k]) - (before[k] - t0[k]) for k in both]
+    assert stats.baseline_contrast_from(stats.mean_sd(contrasts)) == stats.baseline_contrast(t0, before, after)

@@ -13,6 +13,7 @@ import functools
 import math
 import re
 from collections import Counter
+from itertools import chain, repeat
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -241,6 +242,39 @@ def mean_sd(values: Iterable[float | None]) -> tuple[int, Number, Number]:
     return n, mean, math.sqrt(var)
 
 
+def mean_sd_counted(values: Sequence[float], counts: Sequence[int]) -> tuple[int, Number, Number]:
+    """:func:`mean_sd` of ``counts[i]`` copies of each ``values[i]``: answers and scores take a
+    few values many times over, so each square is worked out once per value. The sums are
+    exact sums of the same numbers (every copy is summed), so the result is the same float."""
+    n = sum(counts)
+    if n == 0:
+        return 0, None, None
+    mean = math.fsum(_copies(values, counts)) / n
+    if n < 2:
+        return n, mean, None
+    squares = [(x - mean) ** 2 for x in values]
+    var = math.fsum(_copies(squares, counts)) / (n - 1)
+    return n, mean, math.sqrt(var)
+
+
+def _copies(values: Sequence[float], counts: Sequence[int]) -> Iterable[float]:
+    """Numbers whose exact sum is that of ``counts[i]`` copies of each ``values[i]``, for
+    ``math.fsum`` (which rounds only the exact sum of what it is given): each value times the
+    powers of two that make up its count — exact, since scaling by 2**b only moves the
+    exponent — or, for numbers so large that it could overflow, every copy."""
+    if values and max(map(abs, values)) >= 2.0**900:
+        return chain.from_iterable(map(repeat, values, counts))
+    terms = []
+    for x, c in zip(values, counts):
+        b = 0
+        while c:
+            if c & 1:
+                terms.append(math.ldexp(x, b))
+            c >>= 1
+            b += 1
+    return terms
+
+
 def count_formula(scores: str) -> str:
     return f"=COUNT({scores})"
 
@@ -264,6 +298,18 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Number:
     k = len(rows[0])
     item_vars = [mean_sd(col)[2] ** 2 for col in zip(*rows)]
     total_sd = mean_sd(math.fsum(r) for r in rows)[2]
+    if _zero(total_sd):
+        return None
+    return k / (k - 1) * (1 - math.fsum(item_vars) / total_sd**2)
+
+
+def cronbach_alpha_from(n: int, item_sds: Sequence[Number], total_sd: Number) -> Number:
+    """:func:`cronbach_alpha` of ``n`` complete rows from the standard deviations (:func:`mean_sd`)
+    of each item and of the rows' exact totals (``math.fsum`` of each row): the same float."""
+    k = len(item_sds)
+    if n < 2 or k < 2:
+        return None
+    item_vars = [sd ** 2 for sd in item_sds]
     if _zero(total_sd):
         return None
     return k / (k - 1) * (1 - math.fsum(item_vars) / total_sd**2)
@@ -492,6 +538,25 @@ def paired_change(before: Mapping[str, float], after: Mapping[str, float]) -> Pa
     return PairedChange(n, mean, sd, t, df, p, ci_low, ci_high, d, dz, pct)
 
 
+def paired_change_from(change: tuple[int, Number, Number], sd_before: Number, sd_after: Number,
+                       improved: int) -> PairedChange:
+    """:func:`paired_change` from :func:`mean_sd` of the changes, the standard deviations of the
+    scores before and after (over the same pairs) and how many changes are above 0."""
+    n, mean, sd = change
+    t, df, p = one_sample_t(n, mean, sd)
+    ci_low = ci_high = None
+    if n >= 2:
+        half = _t_quantile(n - 1) * sd / math.sqrt(n)
+        ci_low, ci_high = mean - half, mean + half
+    d = None
+    if n >= 2:
+        pooled = math.sqrt((sd_before ** 2 + sd_after ** 2) / 2)
+        d = None if _zero(pooled) else mean / pooled
+    dz = None if _zero(sd) else mean / sd
+    pct = 100.0 * improved / n if n else None
+    return PairedChange(n, mean, sd, t, df, p, ci_low, ci_high, d, dz, pct)
+
+
 def paired_change_formulas(before: str, change: str, cell: dict[str, str]) -> dict[str, str]:
     """Twins of :func:`paired_change`.
 
@@ -558,6 +623,13 @@ def baseline_contrast(t0: Mapping[str, float], t1: Mapping[str, float], t2: Mapp
     codes = sorted(set(t0) & set(t1) & set(t2))
     contrasts = [(t2[c] - t1[c]) - (t1[c] - t0[c]) for c in codes]
     n, mean, sd = mean_sd(contrasts)
+    t, df, p = one_sample_t(n, mean, sd)
+    return BaselineContrast(n, mean, sd, t, df, p)
+
+
+def baseline_contrast_from(contrast: tuple[int, Number, Number]) -> BaselineContrast:
+    """:func:`baseline_contrast` from :func:`mean_sd` of each participant's ``(t2 - t1) - (t1 - t0)``."""
+    n, mean, sd = contrast
     t, df, p = one_sample_t(n, mean, sd)
     return BaselineContrast(n, mean, sd, t, df, p)
 

@@ -26,6 +26,7 @@ from connect_share_learn.read import ooxml
 from connect_share_learn.analyse.item_total import ItemTotal, item_totals
 from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
 from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
+from connect_share_learn.analyse.pooled_columns import PooledColumns
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import ReturnedWorkbook, file_sha256, read_returned, refused_unread
 from connect_share_learn.contract import TIME_POINT_SHEETS
@@ -38,10 +39,6 @@ from connect_share_learn.wording import load as load_wording
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
 # Below this many files a process pool costs more than it saves.
 POOL_FROM = 8
-# Forked workers share the pooled data only until they touch it (reference counts are
-# writes), so each ends up with a copy: above this many responses they would cost more
-# memory than they save time, and pooled results are worked out in this process.
-FORK_UP_TO = 120_000
 
 
 @dataclass
@@ -304,7 +301,7 @@ def _analyse(toolkit, paths, out, workers, progress, on_found, today, include_ex
             first_with[books_key] = len(todo)
             todo.append(g)
         plan.append(("todo", first_with[books_key]))
-    computed = pooled_results(data, todo, workers)
+    computed = pooled_results(PooledColumns(data), todo, workers)
     seconds["pool"] = time.perf_counter() - clock - seconds["read"]
     results = []
     for g, (source, index) in zip(groups, plan):
@@ -343,18 +340,19 @@ _fork_state: tuple | None = None
 
 
 def _result_in_fork(index: int) -> GroupResult:
-    data, groups = _fork_state
-    return data.result(groups[index])
+    columns, groups = _fork_state
+    return columns.result(groups[index])
 
 
-def pooled_results(data: PooledData, groups: list[Group], workers: int) -> list[GroupResult]:
+def pooled_results(columns: PooledColumns, groups: list[Group], workers: int) -> list[GroupResult]:
     """Each group's results, in order; with several workers, in forked processes that share
-    the pooled data with this one (nothing is copied to them but a group's number)."""
+    the pooled columns with this one (nothing is copied to them but a group's number). The
+    columns are a few large arrays, so the workers read them without copying them, however
+    many responses are pooled."""
     global _fork_state
-    if (workers < 2 or len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods()
-            or len(data.members) > FORK_UP_TO):
-        return [data.result(g) for g in groups]
-    _fork_state = (data, groups)
+    if workers < 2 or len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [columns.result(g) for g in groups]
+    _fork_state = (columns, groups)
     try:
         order = sorted(range(len(groups)), key=lambda i: -len(groups[i].members))
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool_:
