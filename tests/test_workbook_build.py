@@ -49,6 +49,13 @@ def _sheet_xml(tmp_path, worksheet_class, name: str) -> bytes:
     sheet.set_row(8, 30)  # a row with attributes only
     sheet.set_row(9, None, bold)
     sheet.write_boolean(9, 2, True)
+    sheet.write_number(9, 5, 1 / 3)  # a number in a row with a format
+    sheet.write_string(9, 6, "a <b> & c")
+    sheet.set_column(10, 10, 12, book.add_format({"italic": True}))
+    sheet.write_number(20, 10, 12345678901234567)  # in a column with a format
+    sheet.write_string(21, 10, "column format")
+    sheet.write_string(22, 10, "own format", bold)
+    sheet.write_number(23, 2, -0.0)
     sheet.write_comment(12, 4, "a note")  # a row with a comment only
     sheet.write_string(40, 30, "far")  # another block of 16 rows, other spans
     sheet.write_comment(41, 2, "note beside")

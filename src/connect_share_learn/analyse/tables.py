@@ -53,7 +53,7 @@ def change_rows(results: list[GroupResult], published: Disclosure) -> list[dict]
     rows = []
     for g in results:
         for (sid, a, b), c in g.changes.items():
-            row = dict(group_kind=g.kind, group=g.label, scale=sid, pair=f"{a}_{b}", **c.as_dict())
+            row = dict(group_kind=g.kind, group=g.label, scale=sid, pair=f"{a}_{b}", **vars(c))  # as_dict, not deep
             rows.append(_hide(row) if published.hides(g, "change", sid, a, b) else row)
     return rows
 
@@ -62,7 +62,7 @@ def contrast_rows(results: list[GroupResult], published: Disclosure) -> list[dic
     rows = []
     for g in results:
         for sid, c in g.contrasts.items():
-            row = dict(group_kind=g.kind, group=g.label, scale=sid, **c.as_dict())
+            row = dict(group_kind=g.kind, group=g.label, scale=sid, **vars(c))
             rows.append(_hide(row) if published.hides(g, "contrast", sid) else row)
     return rows
 

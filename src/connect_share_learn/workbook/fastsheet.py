@@ -25,8 +25,10 @@ and tests/test_workbook_build.py checks the methods still exist and look as they
 
 from __future__ import annotations
 
+import math
+
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
 
 
 class SharedFormula:
@@ -69,6 +71,33 @@ class FastWorksheet(Worksheet):
             table[row][col] = SharedFormula(None, cell_format, values[row], si, None) if row in values else blank
         self._check_dimensions(first_row, col)
         self._check_dimensions(last_row, col)
+
+    def write_cells(self, row: int, cells) -> None:
+        """Write one row's numbers and strings, ``(column, value, format)`` each: what
+        ``write_number`` and ``write_string`` store, without their checks on every call (a
+        table of many thousands of cells). Anything unusual — a number that is not finite, a
+        string near Excel's limit — goes through them."""
+        cells = list(cells)
+        if not cells:
+            return
+        columns = [c for c, _v, _f in cells]
+        if self.constant_memory or self._check_dimensions(row, min(columns)) or self._check_dimensions(row, max(columns)):
+            for col, value, cell_format in cells:
+                (self.write_string if isinstance(value, str) else self.write_number)(row, col, value, cell_format)
+            return
+        table_row = self.table[row]
+        shared = self.str_table._get_shared_string_index
+        longest = self.xls_strmax // 2
+        for col, value, cell_format in cells:
+            if value.__class__ is str:
+                if len(value) > longest:
+                    self.write_string(row, col, value, cell_format)
+                else:
+                    table_row[col] = CellStringTuple(shared(value), cell_format)
+            elif (value.__class__ is int or value.__class__ is float) and math.isfinite(value):
+                table_row[col] = CellNumberTuple(value, cell_format)
+            else:
+                self.write_number(row, col, value, cell_format)
 
     def rows_px(self, first: int, last: int) -> float:
         """The height in pixels of rows ``first`` to ``last`` as set so far (hidden rows count 0)."""
@@ -142,7 +171,8 @@ class FastWorksheet(Worksheet):
                 if not cmin <= col_num <= cmax:
                     continue
                 cell = cells[col_num]
-                if type(cell) is SharedFormula:
+                kind = type(cell)
+                if kind is SharedFormula:
                     tail = cell.tail
                     if tail is None:
                         tail = cell.tail = self._shared_tail(cell)
@@ -150,9 +180,31 @@ class FastWorksheet(Worksheet):
                     if name is None:
                         name = letters[col_num] = xl_col_to_name(col_num)
                     write(f'<c r="{name}{number}"{tail}')
+                elif (kind is CellNumberTuple or kind is CellStringTuple) and not self.constant_memory:
+                    # As XlsxWriter's _write_cell writes them (a shared string by its index).
+                    name = letters.get(col_num)
+                    if name is None:
+                        name = letters[col_num] = xl_col_to_name(col_num)
+                    style = self._style(row_num, col_num, cell.format)
+                    if kind is CellNumberTuple:
+                        write(f'<c r="{name}{number}"{style}><v>{cell.number:.16G}</v></c>')
+                    else:
+                        write(f'<c r="{name}{number}"{style} t="s"><v>{cell.string}</v></c>')
                 else:
                     write_cell(row_num, col_num, cell)
             self._xml_end_tag("row")
+
+    def _style(self, row: int, col: int, cell_format) -> str:
+        """A cell's ``s`` attribute: its own format, else its row's, else its column's."""
+        if cell_format:
+            return f' s="{cell_format._get_xf_index()}"'
+        info = self.row_info.get(row)
+        if info is not None and info.row_format:
+            return f' s="{info.row_format._get_xf_index()}"'
+        info = self.col_info.get(col)
+        if info is not None and info.column_format is not None:
+            return f' s="{info.column_format._get_xf_index()}"'
+        return ""
 
     def _write_cell(self, row, col, cell):
         if type(cell) is not SharedFormula:
