@@ -36,7 +36,7 @@ class ItemTotal:
 def corrected_item_total(rows: list[tuple[float, ...]]) -> list[float | None]:
     """r of each column with the sum of the other columns; None where it cannot be computed."""
     if len(rows) < 3 or len(rows[0]) < 3:
-        return [None] * (len(rows[0]) if rows else 0)
+        return [None] * (len(rows[0]) if len(rows) else 0)
     data = np.asarray(rows, dtype=float)
     total = data.sum(axis=1)
     out: list[float | None] = []
@@ -50,18 +50,16 @@ def corrected_item_total(rows: list[tuple[float, ...]]) -> list[float | None]:
     return out
 
 
-def item_totals(toolkit, members, scale_ids: list[str], time_points: list[str]) -> list[ItemTotal]:
-    """Every scored scale's item–total correlations at each time point, over ``members``."""
-    by_key: dict[tuple[str, str], list[tuple[float, ...]]] = {}
-    for m in members:
-        for sid, values in m.response.complete.items():
-            by_key.setdefault((sid, m.response.tp), []).append(values)
+def item_totals(toolkit, complete: dict[tuple[str, str], np.ndarray], scale_ids: list[str],
+                time_points: list[str]) -> list[ItemTotal]:
+    """Every scored scale's item–total correlations at each time point, from ``complete``:
+    (scale, time point) → the item values of the responses that answered every item, a row each."""
     out = []
     for sid in scale_ids:
         scale = toolkit.scales[sid]
         for tp in time_points:
-            rows = by_key.get((sid, tp))
-            if not rows:
+            rows = complete.get((sid, tp))
+            if rows is None or not len(rows):
                 continue
             for item, r in zip(scale.items, corrected_item_total(rows)):
                 out.append(ItemTotal(sid, tp, item.id, len(rows), r))

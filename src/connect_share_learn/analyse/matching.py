@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connect_share_learn import stats
+import numpy as np
+
 from connect_share_learn.analyse.pooled import PooledData, participant_key
+from connect_share_learn.analyse.pooled_columns import PooledColumns
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.contract import TIME_POINT_SHEETS
 
@@ -74,18 +77,26 @@ class BaselineByFollowUp:
         return self.matched[1] - self.unmatched[1]
 
 
-def baseline_by_follow_up(data: PooledData, groups) -> list[BaselineByFollowUp]:
-    """For each group (course type or all), scale and later time point: matched vs unmatched at baseline."""
+def baseline_by_follow_up(columns: PooledColumns, groups) -> list[BaselineByFollowUp]:
+    """For each group (course type or all), scale and later time point: matched vs unmatched at baseline.
+
+    A response at the baseline counts as matched when its code is typed once at the later time
+    point too, and as unmatched when it has no code or its code is not typed there; a code typed
+    twice at the baseline is neither. Only courses that ask the later time point count.
+    """
     out = []
+    data = columns.data
     toolkit = data.toolkit
+    asked = {cid: set(c.tp_ids) for cid, c in toolkit.courses.items()}
     for group in groups:
         if group.kind not in ("all", "course_type"):
             continue
-        books = sorted({m.book for m in group.members})
+        chosen = columns.members_of(group)
+        books = np.unique(columns.member_book[chosen]).tolist()
         scales: list[str] = []
         later_tps: list[tuple[str, str]] = []
-        for bk in books:
-            course = toolkit.courses[data.books[bk].course]
+        for cid in dict.fromkeys(data.books[bk].course for bk in books):
+            course = toolkit.courses[cid]
             base = "t1" if "t1" in course.tp_ids else course.tp_ids[0]
             for tp in course.tp_ids:
                 if tp > base and (base, tp) not in later_tps:
@@ -93,32 +104,21 @@ def baseline_by_follow_up(data: PooledData, groups) -> list[BaselineByFollowUp]:
             for s in toolkit.scales_at(course, base):
                 if s.scored and s.id not in scales:
                     scales.append(s.id)
-        # One pass over the members: each baseline score into its (scale, later time point) lists.
-        found: dict[tuple[str, str, str], tuple[list, list]] = {
-            (sid, base, later): ([], []) for sid in scales for base, later in later_tps}
-        of_book: dict[int, tuple] = {}
-        for m in group.members:
-            r = m.response
-            if not r.code and not r.scores:
-                continue
-            known = of_book.get(m.book)
-            if known is None:
-                asked = toolkit.courses[data.books[m.book].course].tp_ids
-                known = of_book[m.book] = [(base, later, data.codes.get((m.book, base), set()),
-                                            data.codes.get((m.book, later), set()))
-                                           for base, later in later_tps if later in asked]
-            for base, later, codes, later_codes in known:
-                if r.tp != base or (r.code and r.code not in codes):
-                    continue  # a duplicate code: neither matched nor clearly unmatched
-                is_matched = bool(r.code) and r.code in later_codes
-                for sid, score in r.scores.items():
-                    lists = found.get((sid, base, later)) if score is not None else None
-                    if lists is not None:
-                        lists[0 if is_matched else 1].append(score)
         for sid in scales:
             for base, later in later_tps:
-                matched, unmatched = found[(sid, base, later)]
-                if matched or unmatched:
+                column = columns.columns.get((sid, base))
+                if column is None:
+                    continue
+                asks_later = np.asarray([later in asked[b.course] for b in data.books], dtype=bool)
+                owner = column.owner
+                rows = chosen[owner] & asks_later[columns.member_book[owner]]
+                participant = columns.member_participant[owner]
+                coded = participant >= 0
+                counted = rows & (~coded | columns.typed_once(base, participant))  # typed twice at baseline: neither
+                matched = counted & columns.typed_once(later, participant)
+                matched_stats = column.score.mean_sd(matched)
+                unmatched_stats = column.score.mean_sd(counted & ~matched)
+                if matched_stats[0] or unmatched_stats[0]:
                     out.append(BaselineByFollowUp(group.kind, group.key, group.label, sid, base, later,
-                                                  stats.mean_sd(matched), stats.mean_sd(unmatched)))
+                                                  matched_stats, unmatched_stats))
     return out

@@ -67,9 +67,10 @@ class _ScaleColumn:
         self.score = _Counted(np.asarray(scores, dtype=np.float64))  # NaN where not scored
         self.complete_owner = np.asarray(complete_owners, dtype=np.int64)
         k = len(complete[0]) if complete else 0
-        matrix = (np.frombuffer(b"".join(complete), dtype=np.float64).reshape(-1, k) if complete
-                  else np.empty((0, 0)))
-        self.items = [_Counted(matrix[:, j]) for j in range(k)]
+        # The complete rows' item values as an n × k matrix, in the order of the responses.
+        self.matrix = (np.frombuffer(b"".join(complete), dtype=np.float64).reshape(-1, k) if complete
+                       else np.empty((0, 0)))
+        self.items = [_Counted(self.matrix[:, j]) for j in range(k)]
         self.totals = _Counted(np.asarray(list(map(math.fsum, complete)), dtype=np.float64))
 
 
@@ -83,22 +84,18 @@ class PooledColumns:
         n_members = len(data.members)
         tp_index = {tp: i for i, tp in enumerate(TIME_POINTS)}
         first_tp = [toolkit.courses[b.course].tp_ids[0] for b in books]
-        member_book = np.empty(n_members, dtype=np.int64)
-        member_tp = np.empty(n_members, dtype=np.int8)
-        member_agency = np.empty(n_members, dtype=np.int64)
-        member_first = np.empty(n_members, dtype=bool)
-        member_participant = np.empty(n_members, dtype=np.int64)
         participant_of: dict[str, int] = {}
         columns: dict[tuple[str, str], tuple[list, list, list, list]] = defaultdict(lambda: ([], [], [], []))
         nan = math.nan
+        member_book, member_tp, member_agency, member_first, member_participant = [], [], [], [], []
         for i, m in enumerate(data.members):
             r = m.response
-            member_book[i] = m.book
-            member_tp[i] = tp_index[r.tp]
-            member_agency[i] = NO_AGENCY if m.agency is None else m.agency
-            member_first[i] = r.tp == first_tp[m.book]
-            member_participant[i] = participant_of.setdefault(m.key, len(participant_of)) if m.key else -1
             tp = r.tp
+            member_book.append(m.book)
+            member_tp.append(tp_index[tp])
+            member_agency.append(NO_AGENCY if m.agency is None else m.agency)
+            member_first.append(tp == first_tp[m.book])
+            member_participant.append(participant_of.setdefault(m.key, len(participant_of)) if m.key else -1)
             for sid, s in r.scores.items():
                 owners, scores, _, _ = columns[(sid, tp)]
                 owners.append(i)
@@ -107,8 +104,11 @@ class PooledColumns:
                 _, _, complete_owners, complete = columns[(sid, tp)]
                 complete_owners.append(i)
                 complete.append(values)
-        self.member_book, self.member_tp, self.member_agency = member_book, member_tp, member_agency
-        self.member_first, self.member_participant = member_first, member_participant
+        self.member_book = np.asarray(member_book, dtype=np.int64).reshape(n_members)
+        self.member_tp = np.asarray(member_tp, dtype=np.int8).reshape(n_members)
+        self.member_agency = np.asarray(member_agency, dtype=np.int64).reshape(n_members)
+        self.member_first = np.asarray(member_first, dtype=bool).reshape(n_members)
+        self.member_participant = np.asarray(member_participant, dtype=np.int64).reshape(n_members)
         self.columns = {key: _ScaleColumn(*lists) for key, lists in columns.items()}
         # Each participant's unique score per time point and scale (NaN where none), by the
         # participant's number; participants are numbered as met, members first.
@@ -136,19 +136,26 @@ class PooledColumns:
             agency = agency_of.get(key)
             participant_agency[p] = NO_AGENCY if agency is None else agency
         self.participant_book, self.participant_agency = participant_book, participant_agency
-        once = {}
-        for tp, ids in typed_once.items():
-            once[tp] = np.zeros(n_participants, dtype=bool)
-            once[tp][np.asarray(ids, dtype=np.int64)] = True
         nobody = np.zeros(n_participants, dtype=bool)
-        self.matched = {(a, b): once.get(a, nobody) & once.get(b, nobody) for a, b in PAIR_ORDER}
+        self.once = defaultdict(lambda: nobody)  # time point → whether each participant's code is typed once there
+        for tp, ids in typed_once.items():
+            self.once[tp] = np.zeros(n_participants, dtype=bool)
+            self.once[tp][np.asarray(ids, dtype=np.int64)] = True
+        self.matched = {(a, b): self.once[a] & self.once[b] for a, b in PAIR_ORDER}
         # Per workbook: which course type and partnership-year it belongs to.
         self.book_keys = [tuple(key for _kind, key, _label in data.book_groups(b)[:2]) for b in range(len(books))]
         self.attended = np.asarray([b.details.attended or 0 for b in books], dtype=np.int64)
 
     # -- a group ---------------------------------------------------------------------------
 
-    def _members_of(self, group: Group) -> np.ndarray:
+    def typed_once(self, tp: str, participants: np.ndarray) -> np.ndarray:
+        """Whether each of ``participants`` (numbers, -1 for none) has its code typed once at ``tp``."""
+        once = self.once[tp]
+        if not len(once):
+            return np.zeros(len(participants), dtype=bool)
+        return once[np.where(participants >= 0, participants, 0)] & (participants >= 0)
+
+    def members_of(self, group: Group) -> np.ndarray:
         """Which responses are the group's (a mask over the members)."""
         if group.kind == "agency":
             return self.member_agency == (int(group.key) if group.key else NO_AGENCY)
@@ -164,7 +171,7 @@ class PooledColumns:
         """The group's results: :meth:`PooledData.result`, the same numbers."""
         data = self.data
         toolkit = data.toolkit
-        chosen = self._members_of(group)
+        chosen = self.members_of(group)
         books = np.unique(self.member_book[chosen]).tolist()
         course_ids = list(dict.fromkeys(data.books[b].course for b in books))
         courses = [toolkit.courses[c] for c in course_ids]

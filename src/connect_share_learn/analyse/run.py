@@ -301,7 +301,8 @@ def _analyse(toolkit, paths, out, workers, progress, on_found, today, include_ex
             first_with[books_key] = len(todo)
             todo.append(g)
         plan.append(("todo", first_with[books_key]))
-    computed = pooled_results(PooledColumns(data), todo, workers)
+    columns = PooledColumns(data)
+    computed = pooled_results(columns, todo, workers)
     seconds["pool"] = time.perf_counter() - clock - seconds["read"]
     results = []
     for g, (source, index) in zip(groups, plan):
@@ -310,12 +311,13 @@ def _analyse(toolkit, paths, out, workers, progress, on_found, today, include_ex
     problems: list[QualityProblem] = [p for b in books for p in b.problems]
     problems += near_matches(data)
     scale_ids = [s.id for s in toolkit.scales.values() if s.scored]
-    totals = item_totals(toolkit, data.members, scale_ids, list(TIME_POINT_SHEETS))
+    totals = item_totals(toolkit, {key: c.matrix for key, c in columns.columns.items()}, scale_ids,
+                         list(TIME_POINT_SHEETS))
     for x in totals:
         if x.flagged:
             problems.append(QualityProblem("(all files)", "negative_item_total", sheet=TIME_POINT_SHEETS[x.tp],
                                            column=f"{x.item} ({x.scale})", detail=f"r = {x.r:.2f}, {x.n} people"))
-    baseline = baseline_by_follow_up(data, [g for g in groups if g.kind in ("all", "course_type")])
+    baseline = baseline_by_follow_up(columns, [g for g in groups if g.kind in ("all", "course_type")])
     order = {b.file: i for i, b in enumerate(books)}
     sheets = {name: i for i, name in enumerate(["", "Start here", *TIME_POINT_SHEETS.values()])}
     problems.sort(key=lambda p: (order.get(p.file, len(order)), sheets.get(p.sheet, len(sheets)), p.row or 0))
