@@ -332,7 +332,5 @@ def course_label(book: ReturnedWorkbook, toolkit: Toolkit) -> str:
 def course_result(toolkit: Toolkit, book: ReturnedWorkbook) -> GroupResult:
     """The results of one workbook alone, as its 'course' group (worked out where it is read)."""
     data = PooledData(toolkit, [book])
-    group = next((g for g in data.groups() if g.kind == "course"), None)
-    if group is None:  # nothing typed: an empty course
-        group = Group("course", "0", course_label(book, toolkit))
-    return data.result(group)
+    # Its "course" group of PooledData.groups(), without making the others: every response.
+    return data.result(Group("course", "0", course_label(book, toolkit), list(data.members)))

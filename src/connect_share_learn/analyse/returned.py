@@ -15,6 +15,7 @@ import hashlib
 import re
 import zipfile
 from array import array
+from collections import Counter
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -389,11 +390,15 @@ class _Reader:
         sheet = area.sheet
         rows: dict[int, dict[int, object]] = {}
         below: set[int] = set()
+        left, right, top, bottom = area.left, area.right, area.top, area.bottom
         for (r, c), v in cells.items():
-            if area.left <= c <= area.right and not _blank(v):
-                if area.top <= r <= area.bottom:
-                    rows.setdefault(r, {})[c] = v
-                elif area.bottom < r <= area.bottom + BELOW_BLOCK_ROWS:
+            if left <= c <= right and (v.__class__ is float or not _blank(v)):
+                if top <= r <= bottom:
+                    row = rows.get(r)
+                    if row is None:
+                        row = rows[r] = {}
+                    row[c] = v
+                elif bottom < r <= bottom + BELOW_BLOCK_ROWS:
                     below.add(r)
         for r in sorted(below):
             # Typed under the table, outside the named block: not read, but never lost silently.
@@ -432,12 +437,12 @@ class _Reader:
             if kept is not None and response.used:
                 kept[(tp, r)] = {cid: values[col] for cid, col in kept_cols if col in values}
         block_responses = self.result.responses[start:]
-        dupes = stats.duplicate_codes(x.code for x in block_responses)
+        # Codes are normalised already: stats.duplicate_codes without normalising them again.
+        counts = Counter(x.code for x in block_responses if x.code)
         code_letter = ooxml.column_letters(code_col)
         for x in block_responses:
-            if x.code in dupes:
-                count = sum(1 for y in block_responses if y.code == x.code)
-                self.note("duplicate_code", sheet=sheet, row=x.row, column=code_letter, detail=str(count))
+            if x.code and counts[x.code] > 1:
+                self.note("duplicate_code", sheet=sheet, row=x.row, column=code_letter, detail=str(counts[x.code]))
             if x.code is None and x.used:
                 self.note("blank_code", sheet=sheet, row=x.row, column=code_letter)
             if not x.used:
@@ -449,7 +454,9 @@ class _Reader:
             self.note("error_value" if isinstance(code_raw, ooxml.ErrorValue) else "formula_in_answer",
                       sheet=sheet, row=r, column=ooxml.column_letters(code_col))
             code_raw = None
-        code = stats.normalise_code(code_raw)
+        # stats.normalise_code, without its regular expression where there is no run of spaces.
+        code = (code_raw.strip(" ").upper() or None) if code_raw.__class__ is str and "  " not in code_raw \
+            else stats.normalise_code(code_raw)
         profile: dict[str, int | None] = {}
         for q, col in profile_cols:
             raw = values.get(col)

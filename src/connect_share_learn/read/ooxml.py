@@ -185,8 +185,12 @@ class Package:
     date1904: bool = False
     shared: list[str] = field(default_factory=list)
     _shared_loaded: bool = False
+    # Sheet parts read whole to check their dimension, kept until their cells are read: each
+    # part is unpacked once.
+    _unpacked: dict[str, bytes] = field(default_factory=dict)
 
     def close(self) -> None:
+        self._unpacked.clear()
         self.zf.close()
 
     def __enter__(self) -> "Package":
@@ -247,7 +251,16 @@ class Package:
             if local == "sheetData":
                 raise _Stop
 
-        _parse_part(self.zf, part, start, None, None)
+        data = None
+        if self.zf.getinfo(part).file_size <= FAST_PART_LIMIT:
+            try:
+                data = self._unpacked[part] = _read_part(self.zf, part)
+            except Refused:
+                data = None  # damaged: streamed below, to fail as it always has
+        if data is None:
+            _parse_part(self.zf, part, start, None, None)
+        else:
+            _parse_bytes(data, part, start)
         if not found:
             return None
         ref = found[0]
@@ -273,7 +286,8 @@ class Package:
         boxes = [(a.top, a.bottom, a.left, a.right) for a in areas]
         part = self.sheets[sheet]
         if self.zf.getinfo(part).file_size <= FAST_PART_LIMIT:
-            found = _read_cells_fast(self.zf, part, boxes, self.shared)
+            data = self._unpacked.pop(part, None)
+            found = _read_cells_fast(data if data is not None else _read_part(self.zf, part), part, boxes, self.shared)
             if found is not None:
                 return found
         out: dict[tuple[int, int], object] = {}
@@ -532,7 +546,7 @@ def _elements(data: bytes, start: int, stop: int, opening: re.Pattern, closing: 
         yield m, data[m.end():end]
 
 
-def _read_cells_fast(zf: zipfile.ZipFile, part: str, boxes, shared: list[str]) -> dict | None:
+def _read_cells_fast(data: bytes, part: str, boxes, shared: list[str]) -> dict | None:
     """:meth:`Package.read_cells` for a part small enough to hold in memory.
 
     Regular expressions find the cells of the wanted columns, whole (:func:`_plain_cells`) or
@@ -542,7 +556,6 @@ def _read_cells_fast(zf: zipfile.ZipFile, part: str, boxes, shared: list[str]) -
     is not validated as a whole (that would double the time): a document type is refused,
     and a sheet cut short or with a cell never closed is reported as damaged.
     """
-    data = _read_part(zf, part)
     # A document type can only come before the root element; regular expressions expand no
     # entities anyway, so this is for the same answer as the streaming reader.
     if _UNSAFE.search(data, 0, PROLOG_BYTES):
@@ -999,6 +1012,27 @@ def check_xml(data: bytes, part: str) -> None:
     parser.EntityDeclHandler = refuse_doctype
     try:
         parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise Refused("broken_xml", f"{part}: {exc}") from None
+
+
+def _parse_bytes(data: bytes, part: str, start) -> None:
+    """:func:`_parse_part` of a part already unpacked: fed to expat in the same chunks."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+
+    def refuse_doctype(*_args):
+        raise Refused("unsafe_xml", f"{part} declares a document type")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.StartElementHandler = start
+    try:
+        for at in range(0, len(data), CHUNK):
+            parser.Parse(data[at:at + CHUNK], False)
+        parser.Parse(b"", True)
+    except _Stop:
+        return
     except expat.ExpatError as exc:
         raise Refused("broken_xml", f"{part}: {exc}") from None
 
