@@ -7,8 +7,11 @@ and moved into place only when all of them are complete. Inputs are only ever re
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,13 +113,14 @@ def export(toolkit: Toolkit, paths: list[Path], out: Path, formats: list[str], *
     if acc.files_read:
         result.table = tidy.build(toolkit, books, None if keep_codes else Pseudonyms(), include_text)
     result.seconds["table"] = time.perf_counter() - clock - result.seconds["read"]
-    result.written = _write(result, out, formats, keep_codes, include_text, today or analysis_date(), force)
+    result.written = _write(result, out, formats, keep_codes, include_text, today or analysis_date(), force,
+                            workers)
     result.seconds["write"] = time.perf_counter() - clock - result.seconds["read"] - result.seconds["table"]
     return result
 
 
 def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, include_text: bool,
-           today: dt.date, force: bool) -> list[Path]:
+           today: dt.date, force: bool, workers: int = 2) -> list[Path]:
     from connect_share_learn.analyse import quality
 
     names = output_names(formats) if result.table is not None else ["quality.csv"]
@@ -127,18 +131,21 @@ def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, incl
             table = result.table
             if table is not None:
                 label = f"connect-share-learn {__version__} export, {today.isoformat()}"
-                if "data.csv" in names:
-                    writers.write_csv(table, scratch / "data.csv")
-                if "read_data.R" in names:
-                    writers.write_r(table, scratch / "read_data.R", "data.csv")
+                prepared = []  # the SPSS and Stata files, written by pyreadstat beside the others
                 if "data.sav" in names:
-                    writers.write_sav(table, scratch / "data.sav", label)
+                    prepared.append((scratch / "data.sav", *writers.sav_arguments(table, label)))
                 if "data.dta" in names:
-                    writers.write_dta(table, scratch / "data.dta", label)
-                writers.write_codebook(table, scratch / "codebook.csv")
-                writers.write_readme(scratch / "README.txt", version=__version__, date=today.isoformat(),
-                                     files=[(n, DESCRIPTIONS[n]) for n in names], accounting=result.accounting,
-                                     keep_codes=keep_codes, include_text=include_text)
+                    prepared.append((scratch / "data.dta", *writers.dta_arguments(table, label)))
+                with _side_by_side(prepared, workers) as waiting:
+                    if "data.csv" in names:
+                        writers.write_csv(table, scratch / "data.csv")
+                    if "read_data.R" in names:
+                        writers.write_r(table, scratch / "read_data.R", "data.csv")
+                    writers.write_codebook(table, scratch / "codebook.csv")
+                    writers.write_readme(scratch / "README.txt", version=__version__, date=today.isoformat(),
+                                         files=[(n, DESCRIPTIONS[n]) for n in names], accounting=result.accounting,
+                                         keep_codes=keep_codes, include_text=include_text)
+                    waiting()
         except Exception as exc:
             if not type(exc).__module__.startswith("pyreadstat"):
                 raise
@@ -149,3 +156,29 @@ def _write(result: Export, out: Path, formats: list[str], keep_codes: bool, incl
         written = stage.publish(names)
         record.record(names)
         return written
+
+
+_prepared: list | None = None
+
+
+def _write_prepared_in_fork(index: int) -> None:
+    writers.write_prepared(*_prepared[index])
+
+
+@contextlib.contextmanager
+def _side_by_side(prepared: list, workers: int):
+    """Write the prepared SPSS and Stata files in forked processes while the block writes the
+    rest; the block calls what it is given to wait for them (and raise what they raised).
+    With one worker, or where processes cannot be forked, they are written then, in turn."""
+    global _prepared
+    if workers < 2 or not prepared or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: [writers.write_prepared(*job) for job in prepared]
+        return
+    _prepared = prepared
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(prepared)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_write_prepared_in_fork, i) for i in range(len(prepared))]
+            yield lambda: [f.result() for f in futures]
+    finally:
+        _prepared = None

@@ -120,8 +120,11 @@ def _frame(table: TidyTable, missing_codes: bool, epoch: dt.date, day: float, te
 
 def write_sav(table: TidyTable, path: Path, file_label: str) -> None:
     """SPSS: variable labels, value labels for every coded answer, -9 and -8 defined as missing."""
-    import pyreadstat
+    write_prepared(path, *sav_arguments(table, file_label))
 
+
+def sav_arguments(table: TidyTable, file_label: str) -> tuple[str, object, dict]:
+    """What :func:`write_prepared` needs to write the SPSS file: the frame and pyreadstat's options."""
     words = wording()
     missing = {int(k): v for k, v in words["missing"].items()}
     frame = _frame(table, missing_codes=True, epoch=SPSS_EPOCH, day=SPSS_DAY)
@@ -141,21 +144,32 @@ def write_sav(table: TidyTable, path: Path, file_label: str) -> None:
             formats[c.name] = "DATE11"
         elif c.type == "integer":
             formats[c.name] = "F8.0"
-    pyreadstat.write_sav(frame, str(path), file_label=file_label,
-                         column_labels={c.name: _cut(c.label, SPSS_VARIABLE_LABEL_BYTES) for c in table.columns},
-                         variable_value_labels=value_labels, missing_ranges=missing_ranges,
-                         variable_measure=measure, variable_format=formats)
+    return "sav", frame, dict(file_label=file_label,
+                              column_labels={c.name: _cut(c.label, SPSS_VARIABLE_LABEL_BYTES) for c in table.columns},
+                              variable_value_labels=value_labels, missing_ranges=missing_ranges,
+                              variable_measure=measure, variable_format=formats)
 
 
 def write_dta(table: TidyTable, path: Path, file_label: str) -> None:
     """Stata: variable labels (80 bytes) and value labels; blank and unusable answers are both '.'."""
+    write_prepared(path, *dta_arguments(table, file_label))
+
+
+def dta_arguments(table: TidyTable, file_label: str) -> tuple[str, object, dict]:
+    """What :func:`write_prepared` needs to write the Stata file: the frame and pyreadstat's options."""
+    frame = _frame(table, missing_codes=False, epoch=STATA_EPOCH, day=STATA_DAY, text_bytes=STATA_STRING_BYTES)
+    return "dta", frame, dict(file_label=_cut(file_label, STATA_VARIABLE_LABEL_BYTES),
+                              column_labels={c.name: _cut(c.label, STATA_VARIABLE_LABEL_BYTES) for c in table.columns},
+                              variable_value_labels={c.name: dict(c.values) for c in table.columns if c.values},
+                              variable_format={c.name: "%td" for c in table.columns if c.type == "date"}, version=15)
+
+
+def write_prepared(path: Path, kind: str, frame, options: dict) -> None:
+    """Write the SPSS ("sav") or Stata ("dta") file from a frame made by :func:`sav_arguments`
+    or :func:`dta_arguments` (pyreadstat writes cell by cell: apart, the two can run side by side)."""
     import pyreadstat
 
-    frame = _frame(table, missing_codes=False, epoch=STATA_EPOCH, day=STATA_DAY, text_bytes=STATA_STRING_BYTES)
-    pyreadstat.write_dta(frame, str(path), file_label=_cut(file_label, STATA_VARIABLE_LABEL_BYTES),
-                         column_labels={c.name: _cut(c.label, STATA_VARIABLE_LABEL_BYTES) for c in table.columns},
-                         variable_value_labels={c.name: dict(c.values) for c in table.columns if c.values},
-                         variable_format={c.name: "%td" for c in table.columns if c.type == "date"}, version=15)
+    (pyreadstat.write_sav if kind == "sav" else pyreadstat.write_dta)(frame, str(path), **options)
 
 
 # ---------------------------------------------------------------------------------------------
