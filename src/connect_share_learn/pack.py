@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -118,7 +119,24 @@ def _render_parts(ctx: BuildContext, progress: Callable[[str], None] | None) -> 
         else:
             tasks.append((name, render, ctx))
     workers = min(2, os.cpu_count() or 1, len(tasks))
-    if workers > 1 and all(_picklable(render) for _, render, _ in tasks):
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _tasks
+        # Forked workers start with everything this process has: the model (nothing is
+        # pickled per task) and scipy, which every workbook's self-check needs (importing it
+        # costs more than a workbook; here it is paid once, not in every worker).
+        if any(name == "workbooks" for name, _, _ in tasks):
+            import scipy.special  # noqa: F401
+        _tasks = tasks
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [(name, pool.submit(_render_task, i)) for i, (name, _, _) in enumerate(tasks)]
+                for name, future in futures:
+                    future.result()
+                    if progress:
+                        progress(name)
+        finally:
+            _tasks = None
+    elif workers > 1 and all(_picklable(render) for _, render, _ in tasks):
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [(name, pool.submit(render, task_ctx)) for name, render, task_ctx in tasks]
             for name, future in futures:
@@ -135,6 +153,15 @@ def _render_parts(ctx: BuildContext, progress: Callable[[str], None] | None) -> 
             if progress:
                 progress(name)
             render(ctx)
+
+
+_tasks: list | None = None
+
+
+def _render_task(index: int) -> None:
+    """Run task ``index`` of the build in a forked worker, which has the task list already."""
+    _name, render, task_ctx = _tasks[index]
+    render(task_ctx)
 
 
 def _picklable(render: Renderer) -> bool:
