@@ -215,6 +215,10 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
     if progress and done:
         progress(done)
     if workers > 1 and len(jobs) >= POOL_FROM:
+        if not keep_answers:
+            # Each course's results need scipy (t quantiles, p values); imported here, before the
+            # workers are forked, it is imported once (this process needs it to pool anyway).
+            import scipy.special  # noqa: F401
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(toolkit,)) as pool_:
                 chunk = max(1, min(32, len(jobs) // (workers * 8)))
