@@ -36,10 +36,10 @@ class _Counted:
     their bits, so 0.0 and -0.0 stay two numbers, as they are to ``math.fsum``."""
 
     def __init__(self, numbers: np.ndarray):
-        bits, self.code = np.unique(np.ascontiguousarray(numbers, dtype=np.float64).view(np.int64),
-                                    return_inverse=True)
+        bits, code = np.unique(np.ascontiguousarray(numbers, dtype=np.float64).view(np.int64), return_inverse=True)
         self.values = bits.view(np.float64)
-        self.code = self.code.reshape(-1)
+        # The smallest integers that hold the codes: a few distinct answers are one byte a row.
+        self.code = code.reshape(-1).astype(np.min_scalar_type(max(len(bits) - 1, 0)))
         nan = np.flatnonzero(np.isnan(self.values))
         self.nan = int(nan[0]) if len(nan) else -1  # NaN stands for "no score"; one NaN is ever written
 
@@ -63,9 +63,9 @@ class _ScaleColumn:
     a row per response that answered every item validly (for alpha)."""
 
     def __init__(self, owners: list[int], scores: list[float], complete_owners: list[int], complete: list):
-        self.owner = np.asarray(owners, dtype=np.int64)  # the response (index into members)
+        self.owner = np.asarray(owners, dtype=np.int32)  # the response (index into members)
         self.score = _Counted(np.asarray(scores, dtype=np.float64))  # NaN where not scored
-        self.complete_owner = np.asarray(complete_owners, dtype=np.int64)
+        self.complete_owner = np.asarray(complete_owners, dtype=np.int32)
         k = len(complete[0]) if complete else 0
         # The complete rows' item values as an n × k matrix, in the order of the responses.
         self.matrix = (np.frombuffer(b"".join(complete), dtype=np.float64).reshape(-1, k) if complete
@@ -104,7 +104,7 @@ class PooledColumns:
                 _, _, complete_owners, complete = columns[(sid, tp)]
                 complete_owners.append(i)
                 complete.append(values)
-        self.member_book = np.asarray(member_book, dtype=np.int64).reshape(n_members)
+        self.member_book = np.asarray(member_book, dtype=np.int32).reshape(n_members)
         self.member_tp = np.asarray(member_tp, dtype=np.int8).reshape(n_members)
         self.member_agency = np.asarray(member_agency, dtype=np.int64).reshape(n_members)
         self.member_first = np.asarray(member_first, dtype=bool).reshape(n_members)
