@@ -221,7 +221,8 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
             import scipy.special  # noqa: F401
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(toolkit,)) as pool_:
-                chunk = max(1, min(32, len(jobs) // (workers * 8)))
+                # Small chunks: the last ones end together, so no worker waits long for the other.
+                chunk = max(1, min(8, len(jobs) // (workers * 8)))
                 for (i, _), (book, result) in zip(jobs, pool_.map(_read_in_worker, [j for _, j in jobs], chunksize=chunk)):
                     books[i], own[i] = book, result
                     if progress:
