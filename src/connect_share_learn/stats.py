@@ -523,19 +523,7 @@ def paired_change(before: Mapping[str, float], after: Mapping[str, float]) -> Pa
     a = [before[c] for c in codes]
     b = [after[c] for c in codes]
     diffs = [y - x for x, y in zip(a, b)]
-    n, mean, sd = mean_sd(diffs)
-    t, df, p = one_sample_t(n, mean, sd)
-    ci_low = ci_high = None
-    if n >= 2:
-        half = _t_quantile(n - 1) * sd / math.sqrt(n)
-        ci_low, ci_high = mean - half, mean + half
-    d = None
-    if n >= 2:
-        pooled = math.sqrt((mean_sd(a)[2] ** 2 + mean_sd(b)[2] ** 2) / 2)
-        d = None if _zero(pooled) else mean / pooled
-    dz = None if _zero(sd) else mean / sd
-    pct = 100.0 * sum(1 for x in diffs if x > 0) / n if n else None
-    return PairedChange(n, mean, sd, t, df, p, ci_low, ci_high, d, dz, pct)
+    return paired_change_from(mean_sd(diffs), mean_sd(a)[2], mean_sd(b)[2], sum(1 for x in diffs if x > 0))
 
 
 def paired_change_from(change: tuple[int, Number, Number], sd_before: Number, sd_after: Number,
@@ -621,10 +609,7 @@ class BaselineContrast:
 def baseline_contrast(t0: Mapping[str, float], t1: Mapping[str, float], t2: Mapping[str, float]) -> BaselineContrast:
     """Per participant with all three scores, (t2 − t1) − (t1 − t0): course change minus drift."""
     codes = sorted(set(t0) & set(t1) & set(t2))
-    contrasts = [(t2[c] - t1[c]) - (t1[c] - t0[c]) for c in codes]
-    n, mean, sd = mean_sd(contrasts)
-    t, df, p = one_sample_t(n, mean, sd)
-    return BaselineContrast(n, mean, sd, t, df, p)
+    return baseline_contrast_from(mean_sd([(t2[c] - t1[c]) - (t1[c] - t0[c]) for c in codes]))
 
 
 def baseline_contrast_from(contrast: tuple[int, Number, Number]) -> BaselineContrast:

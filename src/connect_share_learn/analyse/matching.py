@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connect_share_learn import stats
 import numpy as np
 
 from connect_share_learn.analyse.pooled import PooledData, participant_key

@@ -237,18 +237,16 @@ class PooledData:
         if not whole_books:
             agency = int(group.key) if group.key else None
             participants = {k for k in participants if self.agency_of.get(k) == agency}
+        pairs, asked_changes, asked_contrasts = changes_asked(toolkit, courses, scale_order)
         changes: dict[tuple[str, str, str], stats.PairedChange] = {}
+        for sid, a, b in asked_changes:
+            before = self._scores(books, a, sid, participants, whole_books)
+            after = self._scores(books, b, sid, participants, whole_books)
+            changes[(sid, a, b)] = stats.paired_change(before, after)
         contrasts: dict[str, stats.BaselineContrast] = {}
-        pairs = [p for p in PAIR_ORDER if any(p in c.pairs for c in courses)]
-        for sid in scale_order:
-            for a, b in pairs:
-                if any(asks(toolkit, c, sid, (a, b)) for c in courses):
-                    before = self._scores(books, a, sid, participants, whole_books)
-                    after = self._scores(books, b, sid, participants, whole_books)
-                    changes[(sid, a, b)] = stats.paired_change(before, after)
-            if any(c.double_baseline and asks(toolkit, c, sid, ("t0", "t1", "t2")) for c in courses):
-                maps = [self._scores(books, tp, sid, participants, whole_books) for tp in ("t0", "t1", "t2")]
-                contrasts[sid] = stats.baseline_contrast(*maps)
+        for sid in asked_contrasts:
+            maps = [self._scores(books, tp, sid, participants, whole_books) for tp in ("t0", "t1", "t2")]
+            contrasts[sid] = stats.baseline_contrast(*maps)
 
         matched = {}
         for a, b in pairs:
@@ -307,6 +305,17 @@ class PooledData:
                     merged.update(found)
             cache[key] = merged
         return cache[key]
+
+
+def changes_asked(toolkit: Toolkit, courses, scale_order: list[str]):
+    """What a group of ``courses`` reports: the pairs of time points any of them has; each
+    (scale, earlier, later) change some course asks, in order; the scales with a double baseline."""
+    pairs = [p for p in PAIR_ORDER if any(p in c.pairs for c in courses)]
+    changes = [(sid, a, b) for sid in scale_order for a, b in pairs
+               if any(asks(toolkit, c, sid, (a, b)) for c in courses)]
+    contrasts = [sid for sid in scale_order
+                 if any(c.double_baseline and asks(toolkit, c, sid, ("t0", "t1", "t2")) for c in courses)]
+    return pairs, changes, contrasts
 
 
 def asks(toolkit: Toolkit, course, scale_id: str, tps) -> bool:

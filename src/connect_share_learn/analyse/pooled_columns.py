@@ -22,7 +22,7 @@ import numpy as np
 
 from connect_share_learn import stats
 from connect_share_learn.analyse.pooled import (
-    PAIR_ORDER, Group, GroupResult, PooledData, ScaleAtTimePoint, asks, participant_key,
+    PAIR_ORDER, Group, GroupResult, PooledData, ScaleAtTimePoint, changes_asked, participant_key,
 )
 from connect_share_learn.spec.model import TIME_POINTS
 
@@ -218,23 +218,21 @@ class PooledColumns:
             ids = self.member_participant[chosen]
             participants[ids[ids >= 0]] = True
             participants &= self.participant_agency == (NO_AGENCY if agency is None else agency)
+        pairs, asked_changes, asked_contrasts = changes_asked(toolkit, courses, scale_order)
         changes: dict[tuple[str, str, str], stats.PairedChange] = {}
+        for sid, a, b in asked_changes:
+            before, after = self._scores(a, sid, participants), self._scores(b, sid, participants)
+            both = ~np.isnan(before) & ~np.isnan(after)
+            before, after = before[both], after[both]
+            change = after - before
+            changes[(sid, a, b)] = stats.paired_change_from(
+                _mean_sd(change), _mean_sd(before)[2], _mean_sd(after)[2], int(np.count_nonzero(change > 0)))
         contrasts: dict[str, stats.BaselineContrast] = {}
-        pairs = [p for p in PAIR_ORDER if any(p in c.pairs for c in courses)]
-        for sid in scale_order:
-            for a, b in pairs:
-                if any(asks(toolkit, c, sid, (a, b)) for c in courses):
-                    before, after = self._scores(a, sid, participants), self._scores(b, sid, participants)
-                    both = ~np.isnan(before) & ~np.isnan(after)
-                    before, after = before[both], after[both]
-                    change = after - before
-                    changes[(sid, a, b)] = stats.paired_change_from(
-                        _mean_sd(change), _mean_sd(before)[2], _mean_sd(after)[2], int(np.count_nonzero(change > 0)))
-            if any(c.double_baseline and asks(toolkit, c, sid, ("t0", "t1", "t2")) for c in courses):
-                t0, t1, t2 = (self._scores(tp, sid, participants) for tp in ("t0", "t1", "t2"))
-                every = ~np.isnan(t0) & ~np.isnan(t1) & ~np.isnan(t2)
-                t0, t1, t2 = t0[every], t1[every], t2[every]
-                contrasts[sid] = stats.baseline_contrast_from(_mean_sd((t2 - t1) - (t1 - t0)))
+        for sid in asked_contrasts:
+            t0, t1, t2 = (self._scores(tp, sid, participants) for tp in ("t0", "t1", "t2"))
+            every = ~np.isnan(t0) & ~np.isnan(t1) & ~np.isnan(t2)
+            t0, t1, t2 = t0[every], t1[every], t2[every]
+            contrasts[sid] = stats.baseline_contrast_from(_mean_sd((t2 - t1) - (t1 - t0)))
 
         matched = {}
         for a, b in pairs:
