@@ -148,10 +148,17 @@ def _read_in_worker(job: tuple) -> tuple[ReturnedWorkbook, GroupResult | None]:
     return _read_one(_worker_toolkit, *job)
 
 
-def _read_one(toolkit: Toolkit, path: Path, display: str, sha: str,
+def _read_one(toolkit: Toolkit, path: Path, display: str, sha: str | None = None,
               keep_answers: bool = False) -> tuple[ReturnedWorkbook, GroupResult | None]:
-    """Read one file and, when it is readable, work out its own course's results there too
-    (not when the raw answers are kept: that reading is for an export, not an analysis)."""
+    """Hash (unless ``sha`` is given) and read one file and, when it is readable, work out its
+    own course's results there too (not when the raw answers are kept: that reading is for an
+    export, not an analysis)."""
+    if sha is None:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            return ReturnedWorkbook(display, refused=True,
+                                    problems=[QualityProblem(display, "unreadable", detail=exc.strerror or "")]), None
     book = read_returned(path, display, toolkit, sha, keep_answers=keep_answers)
     return book, (None if book.refused or keep_answers else course_result(toolkit, book))
 
@@ -161,9 +168,10 @@ def read_all(toolkit: Toolkit, files: list[tuple[Path, str]], workers: int = 2,
              include_examples: bool = False) -> tuple[list[ReturnedWorkbook], list[GroupResult | None]]:
     """Every file as a ReturnedWorkbook with its course's results, in order.
 
-    Exact copies of an earlier file are refused unread, and a file holding the same course as an
-    earlier one is left out after reading (:func:`_leave_out_repeated_courses`). With ``keep_answers`` each book keeps
-    its used rows' raw answers and no course results are worked out (all are None). The example
+    Exact copies of an earlier file are refused (found by their hashes, taken in the workers as
+    each file is read), and a file holding the same course as an earlier one is left out after
+    reading (:func:`_leave_out_repeated_courses`). With ``keep_answers`` each book keeps its used
+    rows' raw answers and no course results are worked out (all are None). The example
     workbook of ``csl demo`` (made-up data) is left out unless ``include_examples``.
     """
     with collector_paused():
@@ -188,8 +196,7 @@ def _leave_out_examples(books: list[ReturnedWorkbook], own: list[GroupResult | N
 def _read_all(toolkit, files, workers, progress, keep_answers):
     books: list[ReturnedWorkbook | None] = [None] * len(files)
     own: list[GroupResult | None] = [None] * len(files)
-    first_of: dict[str, str] = {}
-    jobs: list[tuple[int, tuple[Path, str, str]]] = []
+    jobs: list[tuple[int, tuple]] = []
     for i, (path, display) in enumerate(files):
         unread = refused_unread(path, display)
         if unread is not None:
@@ -197,20 +204,15 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
             continue
         try:
             size = path.stat().st_size
-            if size > ooxml.MAX_FILE_BYTES:
-                books[i] = read_returned(path, display, toolkit, keep_answers=keep_answers)  # refused on size, without hashing
-                continue
-            sha = file_sha256(path)
         except OSError as exc:
             books[i] = ReturnedWorkbook(display, refused=True,
                                         problems=[QualityProblem(display, "unreadable", detail=exc.strerror or "")])
             continue
-        if sha in first_of:
-            books[i] = ReturnedWorkbook(display, sha256=sha, refused=True,
-                                        problems=[QualityProblem(display, "duplicate_file", detail=first_of[sha])])
+        if size > ooxml.MAX_FILE_BYTES:
+            books[i] = read_returned(path, display, toolkit, keep_answers=keep_answers)  # refused on size, without hashing
             continue
-        first_of[sha] = display
-        jobs.append((i, (path, display, sha, keep_answers) if keep_answers else (path, display, sha)))
+        # Hashed where it is read, in the workers: exact copies are found afterwards (_leave_out_copies).
+        jobs.append((i, (path, display, None, keep_answers) if keep_answers else (path, display)))
     done = len(files) - len(jobs)
     if progress and done:
         progress(done)
@@ -235,8 +237,26 @@ def _read_all(toolkit, files, workers, progress, keep_answers):
             books[i], own[i] = _read_one(toolkit, *job)
             if progress:
                 progress(1)
+    _leave_out_copies(books, own, [i for i, _job in jobs])  # type: ignore[arg-type]
     _leave_out_repeated_courses(books, own)  # type: ignore[arg-type]
     return books, own  # type: ignore[return-value]
+
+
+def _leave_out_copies(books: list[ReturnedWorkbook], own: list[GroupResult | None], hashed: list[int]) -> None:
+    """An exact copy (the same bytes) of an earlier file is refused, naming the earlier one, as
+    if it had not been read."""
+    first_of: dict[str, str] = {}
+    for i in hashed:
+        book = books[i]
+        if not book.sha256:
+            continue  # could not be hashed: refused already
+        if book.sha256 in first_of:
+            books[i] = ReturnedWorkbook(book.file, sha256=book.sha256, refused=True,
+                                        problems=[QualityProblem(book.file, "duplicate_file",
+                                                                 detail=first_of[book.sha256])])
+            own[i] = None
+        else:
+            first_of[book.sha256] = book.file
 
 
 def _leave_out_repeated_courses(books: list[ReturnedWorkbook], own: list[GroupResult | None]) -> None:
