@@ -30,9 +30,8 @@ from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import ReturnedWorkbook, file_sha256, read_returned, refused_unread
 from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.errors import UsageError
-from connect_share_learn.manifest import check_out
+from connect_share_learn.files import check_out, staged
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.staging import staged
 from connect_share_learn.wording import load as load_wording
 
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")

@@ -26,9 +26,8 @@ from connect_share_learn.analyse.run import (
 from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.export import FORMATS, tidy, writers
 from connect_share_learn.export.pseudonyms import Pseudonyms
+from connect_share_learn.files import check_out, staged
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.manifest import check_out
-from connect_share_learn.staging import staged
 
 # The files each format adds; codebook.csv, README.txt and quality.csv come with every export.
 FILES = {"csv": ("data.csv",), "r": ("data.csv", "read_data.R"), "spss": ("data.sav",), "stata": ("data.dta",)}

@@ -24,7 +24,7 @@ from connect_share_learn.contract import PROPERTY_COURSE
 from connect_share_learn.errors import InputError, WorkFailed
 from connect_share_learn.read import ooxml
 from connect_share_learn.read.ooxml import Package, unescape
-from connect_share_learn.staging import write_file
+from connect_share_learn.files import write_file
 from connect_share_learn.stats import normalise_code
 
 # Far above the generator's limits (5,000 rows, a few hundred columns): a sanity check on untrusted names.
