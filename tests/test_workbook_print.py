@@ -15,7 +15,7 @@ from openpyxl.utils import range_boundaries
 
 from connect_share_learn import office, stats
 from connect_share_learn.spec.load import load_toolkit
-from connect_share_learn.workbook.book import wording
+from connect_share_learn.workbook.words import wording
 from connect_share_learn.workbook.build import write_example, write_workbook
 from connect_share_learn.workbook.readings import alpha_note, reading
 from connect_share_learn.workbook.styles import P_FORMAT

@@ -11,7 +11,7 @@ import openpyxl
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
-from connect_share_learn.workbook.book import wording
+from connect_share_learn.workbook.words import wording
 
 from recalc import named_values, recalculate_both
 

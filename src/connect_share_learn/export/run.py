@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connect_share_learn import __version__
+from connect_share_learn.analyse.analysis import Accounting
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import ReturnedWorkbook
 from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.analyse.run import (
-    Accounting,
     analysis_date,
     find_files,
     read_all,
