@@ -30,7 +30,7 @@ from click.testing import CliRunner
 
 from connect_share_learn import office
 from connect_share_learn.cli.import_responses import import_command
-from connect_share_learn.importing.entry_sheet import cell_xml
+from connect_share_learn.importing.sheet_xml import cell_xml
 from connect_share_learn.results import course_results
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.testing import course_rows
