@@ -141,6 +141,7 @@ State = Literal["absent", "ours", "changed", "theirs"]
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
