@@ -234,6 +234,7 @@ def _translate_yaml(folder: Path) -> None:
         path.write_text(re.sub(r"^(\s*)cy: ''$", r"\1cy: Cymraeg ŵ ŷ â", source, flags=re.MULTILINE), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_translations_export_then_check_round_trip(run, tmp_path):
     result = run("translations", "export", "--language", "cy", "--out", tmp_path / "tr")
     assert result.exit_code == 0, result.output
@@ -317,6 +318,7 @@ def test_the_pseudo_bilingual_form_converts_too(tmp_path):
     assert convert(xlsform=str(path)).xform
 
 
+@pytest.mark.slow
 def test_a_bilingual_workbook_keeps_its_statistics(tmp_path):
     """The workbook of a bilingual edition (its own words in the first language, every sheet
     and formula named in it) recalculates in both engines to stats.py's values."""
