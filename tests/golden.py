@@ -143,7 +143,8 @@ def report(found_folder: Path, expected: dict, shown: int = 5, lines: int = 20) 
             before, after = _part(good / name, member), _part(found_folder / name, member)
             diff = list(difflib.unified_diff(_lines(before), _lines(after), f"{commit[:10]}", "this tree",
                                              n=1, lineterm=""))[2:]
-            text += f"\n\n{name}{' › ' + member if member else ''}, first differing lines:\n" + "\n".join(diff[:lines])
+            where = f"{name}{' › ' + member if member else ''}"
+            text += f"\n\n{where}, first differing lines:\n" + "\n".join(diff[:lines])
     return text
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 from connect_share_learn import __version__
+from connect_share_learn.contract import TOOLKIT_NAME
 from connect_share_learn.errors import UsageError, WorkFailed
 
 MANIFEST = "MANIFEST.json"
@@ -195,7 +196,7 @@ class Manifest:
             made = {k: v for k, v in data.items() if k not in _OWN_FIELDS} if pack else data.get("made", {})
             if not isinstance(files, dict) or not isinstance(made, dict):
                 raise TypeError
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError):
             return cls(folder, pack=pack)
         files = {name: entry for name, entry in files.items()
                  if isinstance(entry, dict) and _inside(name, sub_folders=pack)}
@@ -226,8 +227,8 @@ class Manifest:
         one of them is there and is not an unchanged file of the command's own."""
         if force:
             return
-        in_the_way = [f"{n} (changed since {command} wrote it)" if state == "changed" else f"{n} (not written by {command})"
-                      for n, state in self.in_the_way(names).items()]
+        in_the_way = [f"{n} (changed since {command} wrote it)" if state == "changed"
+                      else f"{n} (not written by {command})" for n, state in self.in_the_way(names).items()]
         if in_the_way:
             shown = ", ".join(in_the_way[:5]) + (f" and {len(in_the_way) - 5} more" if len(in_the_way) > 5 else "")
             them = "it" if len(in_the_way) == 1 else "them"
@@ -250,7 +251,7 @@ class Manifest:
         files.update({name: {"size": None, "sha256": None} for name in pending})
         self.files = files
         made = self.made if self.pack else {"made": self.made}
-        record = {"toolkit": "connect-share-learn", "version": __version__, **made, "files": files}
+        record = {"toolkit": TOOLKIT_NAME, "version": __version__, **made, "files": files}
         text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         write_file(self.folder / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"), MANIFEST)
 
