@@ -4,7 +4,7 @@
     .venv/bin/python bench/analyse.py --files 250 500 1000     # how time grows with the files
     .venv/bin/python bench/analyse.py --real --files 1000      # workbooks from the real generator
 
-Without --real the workbooks are small contract workbooks (tests/test_analyse_workbooks.py);
+Without --real the workbooks are small contract workbooks (``connect_share_learn.testing``);
 with --real, 100 are written by ``workbook.build.write_workbook`` (every formula column and
 sheet) and each is copied as other courses: another creation date, and every participant
 code changed the same way on every sheet (its letters and digits shifted). A copy is thus
@@ -24,24 +24,19 @@ import datetime as dt
 import re
 import resource
 import shutil
-import sys
 import tempfile
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from connect_share_learn.spec.load import load_toolkit  # noqa: E402
+from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.testing import contract_workbook, simulate
 
 PARTNERSHIPS = ["Northshire", "Southshire", "Eastshire", "Westshire"]
 
 
 def _make(args) -> None:
-    from test_analyse_workbooks import contract_workbook, simulate
-
     index, folder, capacity = args
     toolkit = load_toolkit()
     course = toolkit.courses["foundation"]
@@ -55,8 +50,6 @@ def _make(args) -> None:
 
 
 def _make_real(args) -> None:
-    from test_analyse_workbooks import simulate
-
     from connect_share_learn.workbook.build import write_workbook
 
     index, folder, capacity = args

@@ -25,9 +25,6 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
-
 ALL_AT_500 = """
 import sys
 from pathlib import Path
@@ -82,7 +79,7 @@ def recalculation(out: Path) -> None:
     from connect_share_learn import office
     from connect_share_learn.spec.load import load_toolkit
     from connect_share_learn.workbook.build import write_workbook
-    from filling import course_rows
+    from connect_share_learn.testing import course_rows
 
     engines = {"LibreOffice": office.soffice() is not None, "Gnumeric": shutil.which("ssconvert") is not None}
     for engine, present in engines.items():

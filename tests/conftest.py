@@ -1,7 +1,12 @@
-"""Shared fixtures: inline YAML projects, the CLI runner and LibreOffice."""
+"""Shared fixtures: inline YAML projects, the CLI runner, the default pack, a fake LibreOffice;
+and the engine markers (``@pytest.mark.libreoffice``, ``gnumeric``, ``chromium``)."""
 
 from __future__ import annotations
 
+import json
+import os
+import stat
+import sys
 import textwrap
 from pathlib import Path
 
@@ -9,6 +14,18 @@ import pytest
 from click.testing import CliRunner
 
 from connect_share_learn.cli import cli
+from connect_share_learn.defaults import TEMPLATES_VARIABLE
+
+from helpers import ENGINES, needs
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked with an engine is skipped (or failed, under CSL_REQUIRE_ENGINES=1) before
+    its fixtures are made, when the engine is missing."""
+    for engine in ENGINES:
+        if item.get_closest_marker(engine):
+            needs(engine)
 
 
 @pytest.fixture
@@ -43,3 +60,65 @@ def toolkit():
     from connect_share_learn.spec.load import load_toolkit
 
     return load_toolkit()
+
+
+@pytest.fixture(scope="session")
+def default_pack(tmp_path_factory, toolkit):
+    """The default pack as ``csl build`` makes it (folder and zip), built once per test process.
+
+    Shared by every test that reads it: never write into it. Built with no SOURCE_DATE_EPOCH
+    and no templates laid over, whatever the environment says.
+    """
+    from connect_share_learn.pack import build_pack
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        patch.delenv(TEMPLATES_VARIABLE, raising=False)
+        return build_pack(toolkit, tmp_path_factory.mktemp("default-pack"))
+
+
+# ---------------------------------------------------------------------------------------------
+# A fake soffice
+
+FAKE_SOFFICE = textwrap.dedent("""\
+    #!{python}
+    # A stand-in for soffice: converts at most $FAKE_LIMIT files per start, never those named in
+    # $FAKE_BROKEN, logs each start's inputs to $FAKE_LOG, and always exits 0, as soffice does.
+    import json, os, pathlib, sys
+    args = sys.argv[1:]
+    to = args[args.index("--convert-to") + 1].split(":")[0]
+    out = pathlib.Path(args[args.index("--outdir") + 1])
+    inputs = args[args.index("--outdir") + 2:]
+    with open(os.environ["FAKE_LOG"], "a") as log:
+        log.write(json.dumps([pathlib.Path(i).name for i in inputs]) + "\\n")
+    limit = int(os.environ.get("FAKE_LIMIT", "1000000"))
+    broken = os.environ.get("FAKE_BROKEN", "").split(",")
+    out.mkdir(parents=True, exist_ok=True)
+    for i in inputs[:limit]:
+        if pathlib.Path(i).stem not in broken:
+            (out / (pathlib.Path(i).stem + "." + to)).write_bytes(b"converted " + pathlib.Path(i).read_bytes())
+""")
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """Put a fake ``soffice`` first on PATH, standing in for LibreOffice; returns a function giving
+    the inputs of each start.
+
+    It lets a test make LibreOffice behave as 7.4 does after about 245 documents (stop, exit
+    code 0) without converting hundreds of documents: ``FAKE_LIMIT`` is how many inputs one
+    start converts, ``FAKE_BROKEN`` the (comma-separated) stems it never converts.
+    """
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    program = folder / "soffice"
+    program.write_text(FAKE_SOFFICE.format(python=sys.executable), encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    log = tmp_path / "starts.log"
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_LOG", str(log))
+
+    def starts() -> list[list[str]]:
+        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+    return starts

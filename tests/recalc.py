@@ -4,14 +4,11 @@ and reading the results back."""
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from connect_share_learn import office, stats
 from connect_share_learn.results import answers, course_results
@@ -19,41 +16,20 @@ from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 from connect_share_learn.workbook.self_check import FAILURES
 
+from helpers import needs
+
 ERROR_VALUES = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "Err:")
-
-
-def engines_required() -> bool:
-    """CI sets CSL_REQUIRE_ENGINES=1: there a missing engine is a failure, not a skip."""
-    return "1" in (os.environ.get("CSL_REQUIRE_ENGINES"), os.environ.get("CSL_REQUIRE_LIBREOFFICE"))
-
-
-def _missing(what: str, package: str) -> None:
-    if engines_required():
-        pytest.fail(f"CSL_REQUIRE_ENGINES=1 but {what} is not installed")
-    pytest.skip(f"{what} is not installed; install {package} to run this test")
-
-
-def needs_libreoffice():
-    """Skip with a reason when LibreOffice is missing, unless CI requires it."""
-    if office.soffice() is None:
-        _missing("LibreOffice (soffice)", "libreoffice-calc-nogui")
-
-
-def needs_gnumeric():
-    """Skip with a reason when Gnumeric's ssconvert is missing, unless CI requires it."""
-    if shutil.which("ssconvert") is None:
-        _missing("Gnumeric (ssconvert)", "gnumeric")
 
 
 def recalculate(paths: list[Path], out_dir: Path) -> list[Path]:
     """Open each workbook in LibreOffice, recalculate every formula and save it as xlsx."""
-    needs_libreoffice()
+    needs("libreoffice")
     return office.convert(paths, out_dir, to="xlsx")
 
 
 def recalculate_gnumeric(paths: list[Path], out_dir: Path) -> list[Path]:
     """Open each workbook in Gnumeric, recalculate every formula and save it as xlsx."""
-    needs_gnumeric()
+    needs("gnumeric")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def one(path: Path) -> Path:
@@ -69,8 +45,8 @@ def recalculate_gnumeric(paths: list[Path], out_dir: Path) -> list[Path]:
 
 def recalculate_both(paths: list[Path], out_dir: Path) -> list[tuple[Path, Path]]:
     """Each workbook recalculated by LibreOffice and by Gnumeric (at the same time)."""
-    needs_libreoffice()
-    needs_gnumeric()
+    needs("libreoffice")
+    needs("gnumeric")
     with ThreadPoolExecutor(max_workers=1) as pool:
         gnumeric = pool.submit(recalculate_gnumeric, paths, out_dir / "gnumeric")
         libreoffice = recalculate(paths, out_dir / "libreoffice")

@@ -20,8 +20,7 @@ from connect_share_learn import stats
 from connect_share_learn.cli.analyse import analyse_command
 from connect_share_learn.cli import cli
 from connect_share_learn.spec.load import load_toolkit
-from recalc import needs_libreoffice
-from test_analyse_workbooks import contract_workbook, simulate
+from connect_share_learn.testing import contract_workbook, simulate
 
 
 @pytest.fixture
@@ -185,7 +184,6 @@ def test_help_has_an_example(csl):
 
 @pytest.mark.libreoffice
 def test_a_workbook_resaved_by_libreoffice_gives_the_same_results(tmp_path, toolkit):
-    needs_libreoffice()
     from connect_share_learn.analyse.run import analyse
     from connect_share_learn.office import convert
 

@@ -29,9 +29,10 @@ import yaml
 from scipy.optimize import linprog
 
 from connect_share_learn.analyse import tables
-from connect_share_learn.analyse.run import analyse, wording, write_outputs
+from connect_share_learn.analyse.report import wording
+from connect_share_learn.analyse.run import analyse, write_outputs
 from connect_share_learn.spec.model import TIME_POINT_NAMES, text
-from test_analyse_workbooks import contract_workbook, simulate
+from connect_share_learn.testing import contract_workbook, simulate
 
 HIDDEN = tables.SUPPRESSED
 ALL = ("all", "All courses")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from connect_share_learn.cli.analyse import analyse_command
 from connect_share_learn.cli.export import export_command
-from test_analyse_workbooks import contract_workbook, simulate
+from connect_share_learn.testing import contract_workbook, simulate
 
 # name under the returns folder → the rule it is listed with (None: read)
 EXPECTED = {
@@ -106,6 +106,7 @@ def test_analyse_lists_every_file_it_does_not_read_and_reads_a_renamed_workbook(
     assert "unzip" in action["returns.zip"] and "rename" in action["south.xlsx.txt"] and "rename" in action[".hidden.xlsx"]
 
 
+@pytest.mark.slow
 def test_export_lists_the_same_files(returns, tmp_path):
     analysed, exported = tmp_path / "analysed", tmp_path / "exported"
     assert _invoke(analyse_command, returns, "--out", analysed).exit_code == 0

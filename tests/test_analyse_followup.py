@@ -12,7 +12,7 @@ from connect_share_learn import stats
 from connect_share_learn.analyse.matching import one_edit_apart
 from connect_share_learn.analyse.run import analyse
 from connect_share_learn.analyse.tables import response_rows
-from test_analyse_workbooks import contract_workbook, simulate
+from connect_share_learn.testing import contract_workbook, simulate
 
 
 def answered(toolkit, course, tp, code, value_of, **profile):

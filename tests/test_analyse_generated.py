@@ -13,8 +13,7 @@ import shutil
 import pytest
 
 from connect_share_learn.analyse.run import analyse
-from recalc import needs_libreoffice
-from test_analyse_workbooks import simulate
+from connect_share_learn.testing import simulate
 
 build = pytest.importorskip("connect_share_learn.workbook.build", reason="the workbook generator is not there yet")
 results_module = pytest.importorskip("connect_share_learn.results")
@@ -85,9 +84,9 @@ def test_generated_workbooks_give_the_workbooks_own_results(generated, toolkit):
     _check(analysis, typed, toolkit)
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 def test_generated_workbooks_resaved_by_libreoffice_give_the_same_results(generated, toolkit, tmp_path):
-    needs_libreoffice()
     from connect_share_learn.office import convert
 
     folder, typed = generated

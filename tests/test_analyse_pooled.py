@@ -11,7 +11,7 @@ import pytest
 from connect_share_learn import stats
 from connect_share_learn.analyse.run import analyse
 from connect_share_learn.analyse.tables import SUPPRESSED, change_rows, time_point_rows
-from test_analyse_workbooks import contract_workbook, simulate
+from connect_share_learn.testing import contract_workbook, simulate
 
 # (file, course, partnership, start date, participants, seed)
 COURSES = [
@@ -240,7 +240,7 @@ def test_each_time_point_says_how_many_courses_it_pools(tmp_path, toolkit):
     from connect_share_learn.analyse.run import analyse, write_outputs
     from connect_share_learn.workbook.build import write_workbook
 
-    from filling import course_rows
+    from connect_share_learn.testing import course_rows
 
     for k, cid in enumerate(("domestic_abuse", "foundation", "foundation")):
         course = toolkit.courses[cid]
@@ -263,7 +263,7 @@ def test_a_report_lists_the_research_findings_of_the_course_types_analysed_only(
     from connect_share_learn.analyse.run import analyse, write_outputs
     from connect_share_learn.workbook.build import write_workbook
 
-    from filling import course_rows
+    from connect_share_learn.testing import course_rows
 
     course = toolkit.courses["domestic_abuse"]
     write_workbook(toolkit, course, tmp_path / "one.xlsx", capacity=40,

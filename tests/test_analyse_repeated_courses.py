@@ -11,8 +11,7 @@ import pytest
 from connect_share_learn.analyse.quality import catalogue, wording
 from connect_share_learn.analyse.returned import read_returned
 from connect_share_learn.analyse.run import analyse, write_outputs
-from recalc import needs_libreoffice
-from test_analyse_workbooks import contract_workbook, simulate
+from connect_share_learn.testing import contract_workbook, simulate
 
 
 @pytest.fixture
@@ -84,8 +83,8 @@ def test_courses_that_differ_in_one_answer_or_have_no_codes_are_both_pooled(tmp_
     assert not _rules(analysis, "duplicate_course")
 
 
+@pytest.mark.libreoffice
 def test_a_workbook_resaved_by_libreoffice_beside_its_original_is_pooled_once(tmp_path, toolkit):
-    needs_libreoffice()
     from connect_share_learn.office import convert
 
     course = toolkit.courses["domestic_abuse"]

@@ -6,13 +6,10 @@ import csv
 import io
 
 from connect_share_learn.codebook import all_rows
-from connect_share_learn.pack import pack_name
 
 
-def test_codebook_lists_every_item_of_every_course(run, tmp_path, toolkit):
-    result = run("build", "--out", tmp_path)
-    assert result.exit_code == 0, result.stderr
-    folder = tmp_path / pack_name()
+def test_codebook_lists_every_item_of_every_course(default_pack, toolkit):
+    folder = default_pack.folder
     rows = list(csv.DictReader(io.StringIO((folder / "codebook.csv").read_text("utf-8-sig"))))
     expected = all_rows(toolkit)
     assert [(r["course"], r["item"]) for r in rows] == [(r.course, r.item) for r in expected]

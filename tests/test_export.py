@@ -20,14 +20,13 @@ from pathlib import Path
 import pyreadstat
 import pytest
 from click.testing import CliRunner
-from filling import course_rows
-from test_analyse_workbooks import contract_workbook
 
 from connect_share_learn import stats
 from connect_share_learn.analyse.returned import read_returned
 from connect_share_learn.cli.export import export_command
 from connect_share_learn.export.pseudonyms import Pseudonyms
 from connect_share_learn.export.writers import safe_text
+from connect_share_learn.testing import contract_workbook, course_rows
 from connect_share_learn.workbook.build import write_workbook
 
 MISSING = {-9.0: "Not answered", -8.0: "Not a valid answer (see quality.csv)"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -22,6 +21,8 @@ from connect_share_learn import guide, pack
 from connect_share_learn.pack import BuildContext, BuildOptions, build_pack
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.spec.model import Settings
+
+from helpers import needs
 
 LETTERS = ("invitation", "thank_you", "follow_up_invitation", "follow_up_reminder", "manager_letter",
            "information_sheet", "results_summary")
@@ -133,9 +134,9 @@ def render_guide(out: Path, toolkit, stubs: bool = True) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, toolkit) -> Path:
+def built(default_pack) -> Path:
     """The pack as build_pack makes it with every registered part."""
-    return build_with(toolkit, tmp_path_factory.mktemp("pack"), pack.renderers())
+    return default_pack.folder
 
 
 @pytest.fixture(scope="module")
@@ -419,15 +420,6 @@ def test_templates_are_strict_about_missing_variables(tmp_path):
 # In a real browser: headless Chromium
 
 
-def chromium() -> str | None:
-    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if found is None:
-        if os.environ.get("CSL_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("chromium is required here (CSL_REQUIRE_LIBREOFFICE=1) but is not installed")
-        pytest.skip("chromium is not installed: install Debian's 'chromium' package to check the guide in a browser")
-    return found
-
-
 def run_chromium(binary: str, *args: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="csl-chromium-") as profile:
         return subprocess.run(
@@ -476,8 +468,9 @@ def top_left_pixel(png: Path, x: int, y: int) -> tuple[int, int, int]:
     return tuple(previous[x * bpp:x * bpp + 3])
 
 
+@pytest.mark.slow
 def test_in_chromium_every_link_of_every_page_resolves(stubbed):
-    binary = chromium()
+    binary = needs("chromium")
     pages = html_pages(stubbed)
 
     def dom(page: Path) -> str:
@@ -494,7 +487,7 @@ def test_in_chromium_every_link_of_every_page_resolves(stubbed):
 
 def test_in_chromium_screenshots_show_the_styled_pages(stubbed, tmp_path):
     """Screenshots of the index and a course page; kept in $CSL_SCREENSHOTS if set, for a person to look at."""
-    binary = chromium()
+    binary = needs("chromium")
     keep = Path(os.environ.get("CSL_SCREENSHOTS", tmp_path))
     keep.mkdir(parents=True, exist_ok=True)
     shots = {"index": stubbed / "index.html", "course-domestic_abuse": stubbed / "guide" / "course-domestic_abuse.html"}
@@ -514,7 +507,7 @@ def test_in_chromium_screenshots_show_the_styled_pages(stubbed, tmp_path):
 
 
 def test_in_chromium_a_course_page_prints(stubbed, tmp_path):
-    binary = chromium()
+    binary = needs("chromium")
     out = tmp_path / "course.pdf"
     run_chromium(binary, "--no-pdf-header-footer", f"--print-to-pdf={out}",
                  (stubbed / "guide" / "course-foundation.html").as_uri())
@@ -682,7 +675,7 @@ def test_changed_guide_templates_are_laid_over_the_defaults(tmp_path, toolkit):
 
 def test_in_chromium_no_page_scrolls_sideways_on_a_phone(stubbed, tmp_path):
     """At 390 pixels wide (a phone) every page fits: wide tables scroll in their own box."""
-    binary = chromium()
+    binary = needs("chromium")
     pages = html_pages(stubbed)
     frames = "".join(f'<iframe src="{p.as_uri()}" width="390" height="800"></iframe>' for p in pages)
     probe = tmp_path / "probe.html"

@@ -11,14 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from connect_share_learn import office
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SCRIPT = REPOSITORY / "tools" / "guide_screenshots.py"
-
-needs_libreoffice = pytest.mark.skipif(
-    office.soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1",
-    reason="LibreOffice (soffice) is not installed; set CSL_REQUIRE_LIBREOFFICE=1 to make this a failure")
 
 
 def load_script():
@@ -52,7 +47,8 @@ def test_a_chart_is_framed_by_its_border_not_by_its_title_or_gridlines():
         script.frame_around(np.full((400, 600, 3), 255, np.uint8), (250, 67), "chart")
 
 
-@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_the_script_makes_the_same_pictures_twice(tmp_path):
     def run(out: Path) -> dict[str, bytes]:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY / "src"),

@@ -30,15 +30,15 @@ from click.testing import CliRunner
 
 from connect_share_learn import office
 from connect_share_learn.cli.import_responses import import_command
-from connect_share_learn.importing.entry_sheet import cell_xml
+from connect_share_learn.importing.sheet_xml import cell_xml
 from connect_share_learn.results import course_results
 from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 from connect_share_learn.xlsform import build_form
 
-from filling import course_rows
-from recalc import error_cells, named_values, needs_libreoffice, recalculate
+from recalc import error_cells, named_values, recalculate
 
 TOOLKIT = load_toolkit()
 FOUNDATION = TOOLKIT.courses["foundation"]
@@ -231,8 +231,9 @@ def check_statistics(path: Path, expected_rows: dict):
     assert error_cells(path) == [], path.name
 
 
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_round_trip_statistics_equal_stats_py_and_nothing_else_changes(tmp_path):
-    needs_libreoffice()
     rows = course_rows(TOOLKIT, FOUNDATION, 30, seed=7, bad_rate=0.05, duplicates=1)
     # 1. Import the end-of-course questionnaires into the workbook as generated.
     typed2, online2 = split_for_import(rows, "t2", keep=12)
@@ -709,8 +710,9 @@ def test_a_cumulative_export_adds_only_the_new_responses_and_a_changed_one_is_fl
     assert [r[0] for r in got] == ["AB01C", "CD02E", "EF03G", "CD02E", None]
 
 
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_a_cumulative_export_leaves_the_statistics_as_if_imported_once(tmp_path):
-    needs_libreoffice()
     rows = course_rows(TOOLKIT, FOUNDATION, 30, seed=11, bad_rate=0.05, duplicates=0)
     typed, online = split_for_import(rows, "t2", keep=10)
     online = [c for c in online if c]

@@ -31,10 +31,10 @@ from connect_share_learn.contract import START_SHEET, TIME_POINT_SHEETS
 from connect_share_learn.pack import BuildOptions, build_pack, in_language
 from connect_share_learn.pseudo import pseudo
 from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.layout import entry_sheet_names
 
-from recalc import check_workbooks, needs_libreoffice
-from filling import course_rows
+from recalc import check_workbooks
 
 TOOLKIT = load_toolkit()
 COURSES = ("foundation", "domestic_abuse")  # between them, every time point
@@ -234,6 +234,7 @@ def _translate_yaml(folder: Path) -> None:
         path.write_text(re.sub(r"^(\s*)cy: ''$", r"\1cy: Cymraeg ŵ ŷ â", source, flags=re.MULTILINE), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_translations_export_then_check_round_trip(run, tmp_path):
     result = run("translations", "export", "--language", "cy", "--out", tmp_path / "tr")
     assert result.exit_code == 0, result.output
@@ -317,6 +318,7 @@ def test_the_pseudo_bilingual_form_converts_too(tmp_path):
     assert convert(xlsform=str(path)).xform
 
 
+@pytest.mark.slow
 def test_a_bilingual_workbook_keeps_its_statistics(tmp_path):
     """The workbook of a bilingual edition (its own words in the first language, every sheet
     and formula named in it) recalculates in both engines to stats.py's values."""
@@ -370,10 +372,10 @@ def text_of(value):
 # Welsh letters
 
 
+@pytest.mark.libreoffice
 def test_welsh_letters_survive_mail_merge_pdf_and_file_names(tmp_path):
     from connect_share_learn.letters import merge
 
-    needs_libreoffice()
     people = tmp_path / "cyfranogwyr-ŵŷâ.csv"
     people.write_text("name,manager_name\nGwenllïan Ŵyn,Siân Âpŷ\nDŵr Ŷd,\n", encoding="utf-8")
     toolkit = in_language(TOOLKIT, "qps")

@@ -4,7 +4,6 @@ placeholders that look unfilled while a setting is left out, and the privacy not
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 
@@ -12,15 +11,11 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from connect_share_learn import letter_context, letters, logo, office
+from connect_share_learn import letter_context, letters, logo
 from connect_share_learn.cli import cli
 from connect_share_learn.cli.letters import letters_command
 from connect_share_learn.pack import BuildContext, BuildOptions, pack_name
 from connect_share_learn.spec.load import load_toolkit
-
-needs_libreoffice = pytest.mark.skipif(
-    office.soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1",
-    reason="LibreOffice (soffice) is not installed; set CSL_REQUIRE_LIBREOFFICE=1 to make this a failure")
 
 LETTERS = ["follow_up_invitation", "follow_up_reminder", "invitation", "manager_letter", "thank_you"]
 PLACEHOLDERS = ["[partnership name]", "[coordinator's name]", "[contact e-mail or telephone]", "[return address]"]
@@ -253,7 +248,7 @@ def pdf_pages(pdf) -> list[str]:
                            text=True, check=True).stdout for n in range(1, count + 1)]
 
 
-@needs_libreoffice
+@pytest.mark.libreoffice
 def test_no_large_print_letter_leaves_its_signature_alone_on_a_page(tmp_path):
     from connect_share_learn.documents import to_pdf
 

@@ -12,15 +12,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
-from fake_soffice import fake_soffice  # noqa: F401 - a fixture
 
 from connect_share_learn import letters, office
 from connect_share_learn.cli.letters import letters_command
 from connect_share_learn.pack import BuildContext, BuildOptions
-
-needs_libreoffice = pytest.mark.skipif(
-    office.soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1",
-    reason="LibreOffice (soffice) is not installed; set CSL_REQUIRE_LIBREOFFICE=1 to make this a failure")
 
 LETTERS = ["follow_up_invitation", "follow_up_reminder", "information_sheet", "invitation", "manager_letter",
            "results_summary", "thank_you"]
@@ -489,7 +484,7 @@ def test_usage_errors(tmp_path):
 # Printed
 
 
-@needs_libreoffice
+@pytest.mark.libreoffice
 def test_letters_print_on_few_pages_and_the_combined_file_has_one_letter_per_page(toolkit, pack, tmp_path):
     from connect_share_learn.documents import to_pdf
 

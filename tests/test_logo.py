@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import subprocess
@@ -12,13 +11,8 @@ import zlib
 import pytest
 from click.testing import CliRunner
 
-from connect_share_learn import office
 from connect_share_learn.cli import cli
 from connect_share_learn.pack import pack_name
-
-needs_libreoffice = pytest.mark.skipif(
-    office.soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1",
-    reason="LibreOffice (soffice) is not installed; set CSL_REQUIRE_LIBREOFFICE=1 to make this a failure")
 
 
 def png(width: int = 300, height: int = 100) -> bytes:
@@ -140,7 +134,7 @@ def test_a_logo_that_is_not_png_or_jpeg_is_refused_when_the_settings_are_read(tm
     assert f"{settings}:2: logo:" in result.output and "PNG or JPEG" in result.output
 
 
-@needs_libreoffice
+@pytest.mark.libreoffice
 def test_a_letter_with_the_logo_prints_it_on_one_page(partnership, tmp_path):
     result = csl("letters", "invitation", "--participants", tmp_path / "people.csv", "--out", tmp_path / "out",
                  "--config", partnership, "--pdf")

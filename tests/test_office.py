@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fake_soffice import fake_soffice  # noqa: F401 - a fixture
 
 from connect_share_learn import office
 from connect_share_learn.errors import WorkFailed

@@ -17,10 +17,8 @@ TOOLKIT = load_toolkit()
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
-    first = build_pack(TOOLKIT, tmp_path_factory.mktemp("a"))
-    second = build_pack(TOOLKIT, tmp_path_factory.mktemp("b"))
-    return first, second
+def two_builds(default_pack, tmp_path_factory):
+    return default_pack, build_pack(TOOLKIT, tmp_path_factory.mktemp("b"))
 
 
 def test_the_pack_holds_every_part(two_builds):

@@ -12,16 +12,11 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from connect_share_learn import office
 from connect_share_learn.pack import BuildContext, BuildOptions
 from connect_share_learn.questionnaires import BOX, items_asked, render, write_questionnaire
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.spec.model import text
 from connect_share_learn.workbook.layout import layout_course
-
-needs_libreoffice = pytest.mark.skipif(
-    office.soffice() is None and os.environ.get("CSL_REQUIRE_LIBREOFFICE") != "1",
-    reason="LibreOffice (soffice) is not installed; set CSL_REQUIRE_LIBREOFFICE=1 to make this a failure")
 
 
 @pytest.fixture(scope="module")
@@ -308,7 +303,8 @@ def page_fills(pdf) -> list[float]:
     return fills
 
 
-@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_questionnaires_print_on_a_sensible_number_of_pages(printed):
     for (course_id, name), pdf in printed.items():
         pages = len(page_texts(pdf))
@@ -316,7 +312,8 @@ def test_questionnaires_print_on_a_sensible_number_of_pages(printed):
         assert low <= pages <= high, f"{course_id}/{name}: {pages} pages"
 
 
-@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_no_page_is_left_nearly_empty(printed):
     """A last page of three questions and the thank-you line wastes paper; so does a page cut short."""
     for (course_id, name), pdf in printed.items():
@@ -325,7 +322,8 @@ def test_no_page_is_left_nearly_empty(printed):
         assert fills[-1] > 0.3, f"{course_id}/{name}: the last page holds only {fills[-1]:.0%}"
 
 
-@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_every_heading_is_printed_on_the_same_page_as_its_first_question(toolkit, printed):
     for course, tp, name in every_questionnaire(toolkit):
         sections = [("Your personal code", text(toolkit.profile.code.parts[0].text))]
@@ -339,7 +337,8 @@ def test_every_heading_is_printed_on_the_same_page_as_its_first_question(toolkit
             assert start in page[page.index(heading):], f"{course.id}/{name}: '{heading}' is apart from '{start}…'"
 
 
-@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_every_printed_box_shows_its_code_beside_it(printed):
     for (course_id, name), pdf in printed.items():
         printed_text = "".join(page_texts(pdf))
@@ -349,6 +348,7 @@ def test_every_printed_box_shows_its_code_beside_it(printed):
     assert knowledge.count(BOX + "9") == 9, "each knowledge question's Don't know is 9"
 
 
+@pytest.mark.slow
 def test_a_pack_with_questionnaires_and_letters_builds_byte_identically_twice(toolkit, tmp_path, monkeypatch):
     """Through the real pack builder, with these renderers registered as pack.py will register them."""
     from connect_share_learn import letters, pack, questionnaires

@@ -8,29 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SCALE = """\
-    id: my_scale
-    title: My scale
-    construct: Something we measure
-    level: 2a
-    instructions: Tick one box.
-    format: agree5
-    scoring: mean
-    min_answered: 2
-    provenance: {author: us, original: false}
-    items:
-      - {id: ms_a, text: First statement., reverse: true}
-      - {id: ms_b, text: Second statement.}
-      - {id: ms_c, text: Third statement.}
-"""
-
-
-def problems(run, root, *paths) -> list[str]:
-    """Every error line ``csl validate`` prints for ``paths``, the test's folder left out."""
-    result = run("validate", *paths)
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    return [l.replace(f"{root}/", "") for l in result.stderr.splitlines() if l.startswith("error:")]
+from helpers import SCALE, problems
 
 
 def check(run, paths, *expected: str):

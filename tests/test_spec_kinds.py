@@ -8,7 +8,7 @@ import pytest
 from connect_share_learn.errors import SpecError
 from connect_share_learn.spec.load import load_toolkit
 
-from test_spec_errors import SCALE, problems
+from helpers import SCALE, problems
 
 COURSE = """\
     id: neglect

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.testing import course_rows
 
-from filling import course_rows, datasets
+from helpers import datasets
 from recalc import check_workbooks, named_values
 
 
@@ -126,6 +127,7 @@ def toolkit(tmp_path_factory):
     return load_toolkit(scales=root / "scales", courses=root / "courses")
 
 
+@pytest.mark.slow
 def test_the_partnerships_own_scales_with_messy_data(toolkit, tmp_path):
     course = toolkit.courses["custom"]
     cases = [("custom", course_rows(toolkit, course, 30, seed=s, bad_rate=0.1, duplicates=2)) for s in (1, 2)]
@@ -140,6 +142,7 @@ def test_the_partnerships_own_scales_with_messy_data(toolkit, tmp_path):
     check_workbooks(cases, tmp_path, toolkit)
 
 
+@pytest.mark.slow
 @settings(max_examples=2, deadline=None, phases=[Phase.generate], database=None, print_blob=True,
           suppress_health_check=list(HealthCheck))
 @given(st.data())
@@ -156,6 +159,7 @@ SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
 SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
 
 
+@pytest.mark.slow
 def test_a_published_paired_t_test(toolkit, tmp_path):
     rows = {"t1": [{"code": f"P{k:02d}", "sl_1": x} for k, x in enumerate(SLEEP_1, start=1)],
             "t2": [{"code": f"P{k:02d}", "sl_1": x} for k, x in enumerate(SLEEP_2, start=1)]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import openpyxl
+import pytest
 
 from connect_share_learn.results import course_results
 from connect_share_learn.spec.load import load_toolkit
@@ -15,6 +16,7 @@ from recalc import error_cells, formula_cells, named_values, recalculate_both, s
 TOOLKIT = load_toolkit()
 
 
+@pytest.mark.slow
 def test_demo_stores_the_values_both_engines_compute(run, tmp_path):
     """Every formula cell of the example workbook is stored with the value LibreOffice and
     Gnumeric compute, so a viewer that does not recalculate shows the same numbers."""

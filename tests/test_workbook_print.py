@@ -15,13 +15,12 @@ from openpyxl.utils import range_boundaries
 
 from connect_share_learn import office, stats
 from connect_share_learn.spec.load import load_toolkit
-from connect_share_learn.workbook.book import wording
+from connect_share_learn.workbook.words import wording
 from connect_share_learn.workbook.build import write_example, write_workbook
 from connect_share_learn.workbook.readings import alpha_note, reading
 from connect_share_learn.workbook.styles import P_FORMAT
 from connect_share_learn.workbook.text_fit import CELL_PADDING_PX, lines_in_px, row_height, text_px
 
-from recalc import needs_libreoffice
 
 TOOLKIT = load_toolkit()
 ENTRY_SHEETS = ("Registration (t0)", "Start (t1)", "End (t2)", "Follow-up (t3)")
@@ -56,8 +55,9 @@ def _pages_per_sheet(pdf) -> Counter:
     return found
 
 
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_the_demo_prints_on_few_pages_with_start_here_and_the_summary_on_one_each(demos, tmp_path):
-    needs_libreoffice()
     pdfs = office.convert(list(demos.values()), tmp_path / "pdf", to="pdf")
     for course_id, pdf in zip(demos, pdfs):
         pages = _pages_per_sheet(pdf)
@@ -142,6 +142,7 @@ def _clipped(path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_text_is_clipped_or_broken_mid_word(demos, blank):
     for path in (*demos.values(), blank):
         assert _clipped(path) == [], path.name

@@ -7,11 +7,12 @@ import re
 import zipfile
 
 import openpyxl
+import pytest
 
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
-from connect_share_learn.workbook.book import wording
+from connect_share_learn.workbook.words import wording
 
 from recalc import named_values, recalculate_both
 
@@ -42,6 +43,7 @@ def _set_number(path, out, title: str, ref: str, value: float) -> None:
             dst.writestr(info, data)
 
 
+@pytest.mark.slow
 def test_the_self_check_is_silent_in_both_engines_and_fires_when_a_canary_is_changed(tmp_path):
     written = write_workbook(TOOLKIT, TOOLKIT.courses["foundation"], tmp_path / "real.xlsx", capacity=20)
     # The first made-up answer (row 2, the column after the code in K) read as 2 instead of 1.

@@ -10,21 +10,24 @@ error values is checked.
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from connect_share_learn import stats
 from connect_share_learn.results import course_results
 from connect_share_learn.spec.load import load_toolkit
+from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 
-from filling import course_rows, datasets
+from helpers import datasets
 from recalc import CAPACITY, check_workbooks
 
 TOOLKIT = load_toolkit()
 COURSES = sorted(TOOLKIT.courses)
 
 
+@pytest.mark.slow
 def test_hand_made_edge_cases(tmp_path):
     cases = []
     for k, course_id in enumerate(COURSES):
@@ -105,6 +108,7 @@ time_points:
 """
 
 
+@pytest.mark.slow
 def test_a_partnerships_own_forty_item_summed_scale(tmp_path, project):
     from connect_share_learn.spec.load import load_toolkit
 
@@ -128,6 +132,7 @@ def test_a_full_workbook(tmp_path):
 
 
 # print_blob: a failure prints the @reproduce_failure line that replays it.
+@pytest.mark.slow
 @settings(max_examples=2, deadline=None, phases=[Phase.generate], database=None, print_blob=True,
           suppress_health_check=list(HealthCheck))
 @given(st.data())

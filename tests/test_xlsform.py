@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from pyxform.xls2xform import convert
 
 from connect_share_learn.cli import cli
-from connect_share_learn import pack, xlsform
+from connect_share_learn import xlsform
 from connect_share_learn.codebook import course_rows
-from connect_share_learn.pack import BuildOptions, build_pack
+from connect_share_learn.pack import BuildOptions
 from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.spec.model import text
 
@@ -40,15 +40,9 @@ def data_fields(survey: list[dict]) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def online(tmp_path_factory, toolkit) -> Path:
-    """The pack's online/ folder, written by build_pack with the XLSForm part."""
-    original = pack.renderers
-    pack.renderers = lambda: [("xlsform", xlsform.render)]
-    try:
-        folder = build_pack(toolkit, tmp_path_factory.mktemp("pack"), BuildOptions(zip=False)).folder
-    finally:
-        pack.renderers = original
-    return folder / "online"
+def online(default_pack) -> Path:
+    """The pack's online/ folder."""
+    return default_pack.folder / "online"
 
 
 def every_form(toolkit):

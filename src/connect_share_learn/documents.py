@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from connect_share_learn.reproducible import write_entries
+from connect_share_learn.files import write_zip_entries
 
 FONT = "Arial"  # LibreOffice shows it with the metric-compatible Liberation Sans
 HEADING_COLOUR = RGBColor(0x1F, 0x3A, 0x5F)
@@ -54,7 +54,7 @@ def zip_bytes(entries: list[tuple[str, bytes]], created: dt.datetime) -> bytes:
     """The zip of ``entries`` with fixed timestamps, as bytes (a base to add entries to)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        write_entries(archive, entries, created)
+        write_zip_entries(archive, entries, created)
     return buffer.getvalue()
 
 
@@ -68,7 +68,7 @@ def add_to_zip(base: bytes, entries: list[tuple[str, bytes]], path: Path, create
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-        write_entries(archive, entries, created)
+        write_zip_entries(archive, entries, created)
     path.write_bytes(buffer.getvalue())
 
 

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import re
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +24,10 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError, meta
 
 from connect_share_learn import letter_context
 from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
-from connect_share_learn.errors import InputError, UsageError, WorkFailed
+from connect_share_learn.errors import InputError, UsageError
+from connect_share_learn.files import Manifest, State, sha256, staged
 from connect_share_learn.letter_context import PERSONAL, context_for, letters_dir, personal_context
 from connect_share_learn.logo import EMU_PER_CM, Logo, read as read_logo
-from connect_share_learn.manifest import Manifest, State, sha256
 from connect_share_learn.participants import ParticipantList, read_participants
 from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.model import Course, text
@@ -346,13 +343,8 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     made = {"letter": template.name, "large_print": large_print, "course": course.id,
             "participants": participants_file.name, "participants_sha256": sha256(participants_file)}
     previous, states = _previous_merge(folder, made, documents + ([_pdf(n) for n in documents] if pdf else []), force)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".merging-", dir=out))
-    except OSError as exc:
-        raise UsageError(f"{out}: the folder for the letters cannot be made or written to "
-                         f"({exc.strerror or exc}); choose another --out") from exc
-    try:
+    with staged(out, "letters", ".merging-") as stage:
+        scratch = stage.folder
         bodies = []
         for person, name in zip(people.participants, names):
             rendered = template.write({**context, **personal_context(person, wording)}, scratch / name,
@@ -366,16 +358,10 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
         for name, state in states.items():
             if state == "ours" and name not in documents + kept_pdfs:
                 (folder / name).unlink()
-        for name in documents:
-            os.replace(scratch / name, folder / name)
+        stage.publish(documents, into=folder)
         to_convert = [n for n in documents if pdf and _pdf(n) not in kept_pdfs]
         record = Manifest(folder, made=made)
         record.write(documents + kept_pdfs, pending=[_pdf(n) for n in to_convert])
-    except OSError as exc:
-        raise WorkFailed(f"{exc.filename or folder}: the letters could not be written ({exc.strerror or exc}) — "
-                         "check the folder can be written to and has space") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     missing = []
     if to_convert:
         from connect_share_learn import office
@@ -435,13 +421,7 @@ def _previous_merge(folder: Path, made: dict, names: list[str], force: bool) -> 
                          "them, rename your list (the letters go in a folder named after it) or give another --out; "
                          "to replace them with these, add --force (your other files are kept, and so are letters "
                          "you changed unless a new letter has the same name)")
-    in_the_way = [f"{n} (changed since csl letters wrote it)" if states[n] == "changed"
-                  else f"{n} (not written by csl letters)" for n in names if states[n] in ("changed", "theirs")]
-    if in_the_way:
-        shown = ", ".join(in_the_way[:5]) + (f" and {len(in_the_way) - 5} more" if len(in_the_way) > 5 else "")
-        them = "it" if len(in_the_way) == 1 else "them"
-        raise UsageError(f"{folder}: {shown} would be replaced — move {them} out of the folder to keep {them} and "
-                         f"run again, or add --force to replace {them}")
+    previous.refuse_to_replace(names, "csl letters")
     return previous, states
 
 

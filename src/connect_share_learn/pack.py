@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import multiprocessing
 import os
 import pickle
 import shutil
-import tempfile
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -26,7 +23,7 @@ from typing import Callable
 from connect_share_learn import __version__
 from connect_share_learn.defaults import TEMPLATES_VARIABLE, default_dir
 from connect_share_learn.errors import UsageError, WorkFailed
-from connect_share_learn.reproducible import write_entries
+from connect_share_learn.files import MANIFEST, Manifest, replace_folder, staged, write_zip_entries
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
 
@@ -216,32 +213,26 @@ def build_pack(toolkit: Toolkit, out: Path, options: BuildOptions = BuildOptions
         raise UsageError(f"{target}: files in the previous pack were changed or added since it was built "
                          f"({shown}) — a workbook with data typed into it would be lost. Move your files out "
                          "of the pack folder, build into another folder with --out, or use --force to replace them")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
-    except OSError as exc:
-        raise WorkFailed(f"cannot write to {out} ({exc.strerror or exc}): choose another --out") from None
-    try:
-        folder = staging / pack_name()
-        folder.mkdir()
-        with templates_laid_over(options.templates, staging):
-            check_translations(toolkit, [c.id for c in courses], options.allow_incomplete)
-            _render_parts(BuildContext(toolkit, options, folder, courses), progress)
-        files = _manifest(folder, toolkit)
-        staged_zip = staging / zip_target.name
-        if options.zip:
-            _write_zip(folder, staged_zip, options.created)
-        _swap_into_place(folder, target)
-        if options.zip:
-            os.replace(staged_zip, zip_target)
-        elif zip_target.exists():
-            zip_target.unlink()  # an old zip would no longer match the folder
-        return PackResult(target, zip_target if options.zip else None, files)
-    except OSError as exc:
-        raise WorkFailed(f"{exc.filename or out}: the pack could not be written ({exc.strerror}); "
-                         "the previous pack was left as it was") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with staged(out, "pack", ".building-") as stage:
+        try:
+            folder = stage.folder / pack_name()
+            folder.mkdir()
+            with templates_laid_over(options.templates, stage.folder):
+                check_translations(toolkit, [c.id for c in courses], options.allow_incomplete)
+                _render_parts(BuildContext(toolkit, options, folder, courses), progress)
+            record = Manifest(folder, made={"spec_hash": toolkit.spec_hash}, pack=True)
+            record.write(_every_file(folder))
+            if options.zip:
+                _write_zip(folder, stage.folder / zip_target.name, options.created)
+            replace_folder(folder, target)
+            if options.zip:
+                stage.publish([zip_target.name])
+            elif zip_target.exists():
+                zip_target.unlink()  # an old zip would no longer match the folder
+        except OSError as exc:
+            raise WorkFailed(f"{exc.filename or out}: the pack could not be written ({exc.strerror}); "
+                             "the previous pack was left as it was") from exc
+    return PackResult(target, zip_target if options.zip else None, record.files)
 
 
 @contextlib.contextmanager
@@ -279,53 +270,17 @@ def changed_since_built(folder: Path) -> list[str]:
     """Files in a previous pack that its manifest does not describe: typed into, or added."""
     if not folder.exists():
         return []
-    try:
-        described = json.loads((folder / "MANIFEST.json").read_text("utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        described = {}
-    changed = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        if name == "MANIFEST.json":
-            continue
-        entry = described.get(name)
-        if entry is None or entry.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
-            changed.append(name)
-    return changed
+    return list(Manifest.read(folder, pack=True).in_the_way(_every_file(folder)))
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
-    """Replace ``target`` with ``new``; the old pack survives until the new one is in place."""
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-        try:
-            os.replace(new, target)
-        except OSError:
-            os.replace(old, target)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, target)
-
-
-def _manifest(folder: Path, toolkit: Toolkit) -> dict[str, dict]:
-    files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        files[path.relative_to(folder).as_posix()] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    manifest = {
-        "toolkit": "connect-share-learn",
-        "version": __version__,
-        "spec_hash": toolkit.spec_hash,
-        "files": files,
-    }
-    (folder / "MANIFEST.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return files
+def _every_file(folder: Path) -> list[str]:
+    """Every file under ``folder`` but its manifest, as a path inside it, sorted."""
+    names = [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
+    return [name for name in names if name != MANIFEST]
 
 
 def _write_zip(folder: Path, zip_path: Path, created: dt.datetime) -> None:
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        write_entries(archive, ((f"{folder.name}/{p.relative_to(folder).as_posix()}", p.read_bytes()) for p in files),
-                      created)
+        write_zip_entries(archive, ((f"{folder.name}/{p.relative_to(folder).as_posix()}", p.read_bytes())
+                                    for p in files), created)

@@ -5,6 +5,9 @@ tests recalculate real workbooks in LibreOffice and Gnumeric and compare the two
 formula is written in the portable style of docs/formulas.md, so that it means the same in
 every spreadsheet program. A statistic that cannot be computed (too few cases, zero
 variance) is ``None`` — shown blank, never 0.
+
+Long on purpose: every statistic and the rule that matches participants' codes, each beside
+its formula twin, are the one contract of design.md, read and changed together.
 """
 
 from __future__ import annotations

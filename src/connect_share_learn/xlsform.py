@@ -133,8 +133,7 @@ def write_forms(forms: dict[str, bytes], out: Path, force: bool = False) -> list
     """Write the forms under ``out`` (one folder per course type), all or nothing; returns the
     paths written. A form already there is replaced only if an earlier export wrote it and it
     is unchanged since (each course's ``MANIFEST.json`` records them), unless ``force``."""
-    from connect_share_learn.manifest import Manifest
-    from connect_share_learn.staging import staged
+    from connect_share_learn.files import Manifest, staged
 
     folders: dict[str, list[str]] = {}
     for rel in sorted(forms):

@@ -12,8 +12,8 @@ import jinja2
 
 from connect_share_learn import __version__
 from connect_share_learn.analyse import svg, tables
+from connect_share_learn.analyse.analysis import Analysis
 from connect_share_learn.analyse.quality import catalogue
-from connect_share_learn.analyse.run import Analysis, wording
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.spec.model import TIME_POINTS, text
 from connect_share_learn.wording import environment, load as load_wording
@@ -21,6 +21,11 @@ from connect_share_learn.wording import environment, load as load_wording
 # Beyond this many courses, per-course tables are left to results.xlsx: the page stays readable.
 COURSES_IN_REPORT = 100
 EFFECT_BANDS = [(0.2, "small_effect"), (0.5, "medium_effect"), (0.8, "large_effect")]
+
+
+def wording(language: str = "en") -> dict:
+    """Short wording of the outputs (sheet names, chart titles) from templates/report/wording.yaml."""
+    return load_wording("report", language)
 
 
 def scale_range(toolkit, sid: str) -> tuple[float, float]:

@@ -18,9 +18,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from connect_share_learn import __version__
 from connect_share_learn.analyse import tables
+from connect_share_learn.analyse.analysis import Analysis
 from connect_share_learn.analyse.quality import catalogue
-from connect_share_learn.analyse.report import EFFECT_BANDS, scale_range
-from connect_share_learn.analyse.run import Analysis, wording
+from connect_share_learn.analyse.report import EFFECT_BANDS, scale_range, wording
 from connect_share_learn.spec.model import TIME_POINTS, text
 from connect_share_learn.wording import load as load_wording
 from connect_share_learn.workbook.fastsheet import FastWorksheet

@@ -27,6 +27,7 @@ from connect_share_learn.contract import (
     MAX_CAPACITY, PROPERTY_COURSE, PROPERTY_EXAMPLE, PROPERTY_SPEC_HASH, PROPERTY_TOOLKIT, PROPERTY_VERSION,
     TIME_POINT_SHEETS, TOOLKIT_NAME,
 )
+from connect_share_learn.files import sha256 as file_sha256
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course
 
@@ -108,14 +109,6 @@ class ReturnedWorkbook:
 
 # ---------------------------------------------------------------------------------------------
 # Public
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_returned(path: Path, display: str, toolkit: Toolkit, sha256: str | None = None,

@@ -16,58 +16,27 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from connect_share_learn import __version__
 from connect_share_learn.analyse import disclosure
+from connect_share_learn.analyse.analysis import Accounting, Analysis
 from connect_share_learn.read import ooxml
-from connect_share_learn.analyse.item_total import ItemTotal, item_totals
-from connect_share_learn.analyse.matching import BaselineByFollowUp, baseline_by_follow_up, near_matches
+from connect_share_learn.analyse.item_total import item_totals
+from connect_share_learn.analyse.matching import baseline_by_follow_up, near_matches
 from connect_share_learn.analyse.pooled import Group, GroupResult, PooledData, course_result
 from connect_share_learn.analyse.pooled_columns import PooledColumns
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import ReturnedWorkbook, file_sha256, read_returned, refused_unread
 from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.errors import UsageError
-from connect_share_learn.manifest import check_out
+from connect_share_learn.files import check_out, staged
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.staging import staged
-from connect_share_learn.wording import load as load_wording
 
 OUTPUTS = ("report.html", "results.xlsx", "quality.csv", "benchmarks.yaml")
 # Below this many files a process pool costs more than it saves.
 POOL_FROM = 8
-
-
-@dataclass
-class Accounting:
-    """Files read and refused, rows used and left out: each pair adds up."""
-
-    files_found: int = 0
-    files_read: int = 0
-    files_refused: int = 0
-    rows_typed: int = 0
-    rows_used: int = 0
-    rows_left_out: int = 0
-
-
-@dataclass
-class Analysis:
-    toolkit: Toolkit
-    books: list[ReturnedWorkbook]  # every file, in the order found; refused ones included
-    data: PooledData
-    groups: list[Group]
-    results: list[GroupResult]
-    problems: list[QualityProblem]
-    item_totals: list[ItemTotal]
-    baseline: list[BaselineByFollowUp]
-    accounting: Accounting
-    published: disclosure.Disclosure  # which cells every output shows
-    analysed_on: dt.date
-    files_by_rule: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)  # time of each step, for the benchmark
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,11 +365,6 @@ def analysis_date() -> dt.date:
     return dt.date.today()
 
 
-def wording(language: str = "en") -> dict:
-    """Short wording of the outputs (sheet names, chart titles) from templates/report/wording.yaml."""
-    return load_wording("report", language)
-
-
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -421,7 +385,7 @@ def write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None = Non
 def _write_outputs(analysis: Analysis, out: Path, inputs: list[Path] | None, force: bool) -> list[Path]:
     from connect_share_learn.analyse import quality
     from connect_share_learn.analyse.pooled_benchmarks import pooled_benchmarks, to_yaml
-    from connect_share_learn.analyse.report import render_report
+    from connect_share_learn.analyse.report import render_report, wording
     from connect_share_learn.analyse.results_xlsx import write_results
 
     record = check_outputs(inputs or [], out, force)

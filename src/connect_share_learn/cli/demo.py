@@ -30,8 +30,8 @@ def demo(scales, courses, benchmarks, config, course_id: str, out: Path | None, 
     Example:
         csl demo --course domestic_abuse --out example.xlsx
     """
+    from connect_share_learn.files import refuse_to_replace, write_file
     from connect_share_learn.pack import BuildOptions
-    from connect_share_learn.staging import refuse_to_replace, write_file
     from connect_share_learn.workbook.build import write_example
 
     toolkit = load_spec(scales, courses, benchmarks, config)

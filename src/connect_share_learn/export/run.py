@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connect_share_learn import __version__
+from connect_share_learn.analyse.analysis import Accounting
 from connect_share_learn.analyse.quality import QualityProblem
 from connect_share_learn.analyse.returned import ReturnedWorkbook
 from connect_share_learn.contract import TIME_POINT_SHEETS
 from connect_share_learn.analyse.run import (
-    Accounting,
     analysis_date,
     find_files,
     read_all,
@@ -29,9 +29,8 @@ from connect_share_learn.analyse.run import (
 from connect_share_learn.errors import UsageError, WorkFailed
 from connect_share_learn.export import FORMATS, tidy, writers
 from connect_share_learn.export.pseudonyms import Pseudonyms
+from connect_share_learn.files import check_out, staged
 from connect_share_learn.spec.load import Toolkit
-from connect_share_learn.manifest import check_out
-from connect_share_learn.staging import staged
 
 # The files each format adds; codebook.csv, README.txt and quality.csv come with every export.
 FILES = {"csv": ("data.csv",), "r": ("data.csv", "read_data.R"), "spss": ("data.sav",), "stata": ("data.dta",)}

@@ -4,8 +4,7 @@ openpyxl would drop the charts, so the workbook is edited as the zip it is: the 
 sheet's part gets new ``<c>`` cells inside its ``<row>`` elements (in column order, every
 existing cell — shared formulas included — kept byte for byte), ``workbook.xml`` is told to
 recalculate everything on opening (the cached results are stale), and every other part is
-copied unchanged. It works on the generator's XML and on a workbook re-saved by Excel or
-LibreOffice (shared strings, other attribute orders, namespace prefixes).
+copied unchanged. The XML is read and written as text by :mod:`.sheet_xml`.
 
 The block is found as a user's copy of Excel would find it: through the workbook-level
 defined name ``<tp>_data`` and the row of column ids just above it.
@@ -21,22 +20,16 @@ from pathlib import Path
 
 from connect_share_learn.analyse.quality import refusal
 from connect_share_learn.contract import PROPERTY_COURSE
-from connect_share_learn.errors import InputError, WorkFailed
+from connect_share_learn.errors import InputError
+from connect_share_learn.files import write_file
+from connect_share_learn.importing import sheet_xml
 from connect_share_learn.read import ooxml
-from connect_share_learn.read.ooxml import Package, unescape
-from connect_share_learn.staging import write_file
+from connect_share_learn.read.ooxml import Package
 from connect_share_learn.stats import normalise_code
 
 # Far above the generator's limits (5,000 rows, a few hundred columns): a sanity check on untrusted names.
 MAX_BLOCK_ROWS = 20_000
 MAX_BLOCK_COLUMNS = 2_000
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# Characters XML 1.0 cannot hold: written as Excel's _xHHHH_ escapes, as Excel itself does.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_EXCEL_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_WORKBOOK_ORDER_AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
-                              "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
 
 
 @dataclass
@@ -146,24 +139,16 @@ def append_rows(pkg: Package, book: Workbook, rows: list[dict[str, object]], out
         if b"<v>" not in data and b":v>" not in data:
             continue
         _check_xml(book.path, data, part)
-        xml, dropped = drop_stored_results(data.decode("utf-8-sig"))
+        xml, dropped = sheet_xml.drop_stored_results(data.decode("utf-8-sig"))
         if dropped:
             replaced[part] = xml.encode("utf-8")
-    xml, _ = drop_stored_results(pkg.read(block.part).decode("utf-8-sig"))
+    xml, _ = sheet_xml.drop_stored_results(pkg.read(block.part).decode("utf-8-sig"))
     new_sheet = _insert_rows(xml, block, rows).encode("utf-8")
     _check_xml(book.path, new_sheet, block.part)  # the edit must leave well-formed XML
     replaced[block.part] = new_sheet
-    replaced[book.main] = _force_full_recalculation(pkg.read(book.main).decode("utf-8-sig")).encode("utf-8")
+    replaced[book.main] = sheet_xml.force_full_recalculation(pkg.read(book.main).decode("utf-8-sig")).encode("utf-8")
     _write_zip(pkg, replaced, out)
     return block.next_row, block.next_row + len(rows) - 1
-
-
-def drop_stored_results(xml: str) -> tuple[str, int]:
-    """The sheet XML with every formula cell's stored (cached) result removed; and how many."""
-    m = re.search(r"<(\w+:)?sheetData\b", xml)
-    prefix = (m.group(1) or "") if m else ""
-    pattern = re.compile(rf"(<{prefix}f\b[^>]*?(?:/>|>[^<]*</{prefix}f>))<{prefix}v>[^<]+</{prefix}v>")
-    return pattern.subn(r"\1", xml)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,120 +163,6 @@ def _check_xml(path: Path, data: bytes, part: str) -> None:
         raise refusal(path, exc.code, exc.detail) from None
 
 
-def _split_ref(ref: str) -> tuple[int, int] | None:
-    """``B12`` → (11, 1): 0-based row and column, as this module counts; None when not a cell."""
-    cell = ooxml.parse_cell(ref)
-    return None if cell is None else (cell[0] - 1, cell[1] - 1)
-
-
-def _letters(col: int) -> str:
-    """The letters of the 0-based column ``col``."""
-    return ooxml.column_letters(col + 1)
-
-
-def _sheet_data(xml: str) -> tuple[str, int, int, bool]:
-    """The namespace prefix, start and end of ``<sheetData>``'s content, and whether it is empty-tagged."""
-    m = re.search(r"<(\w+:)?sheetData\b[^>]*?(/?)>", xml)
-    if not m:
-        raise ValueError("no sheetData")
-    prefix = m.group(1) or ""
-    if m.group(2):
-        return prefix, m.start(), m.end(), True
-    end = xml.find(f"</{prefix}sheetData>", m.end())
-    if end < 0:
-        raise ValueError("sheetData not closed")
-    return prefix, m.end(), end, False
-
-
-@dataclass
-class _Row:
-    number: int  # 0-based
-    start: int  # offsets in the sheet XML
-    end: int
-    tag_end: int  # end of the opening tag
-    attrs: str
-    empty_tag: bool
-    prefix: str = ""
-
-
-def _rows(xml: str, prefix: str, start: int, end: int):
-    """The ``<row>`` elements between ``start`` and ``end``, in order."""
-    row_re = re.compile(rf"<{prefix}row\b([^>]*?)(/?)>")
-    close = f"</{prefix}row>"
-    pos, number = start, -1
-    while True:
-        m = row_re.search(xml, pos, end)
-        if not m:
-            return
-        attrs = m.group(1)
-        r = _attr(attrs, "r")
-        number = int(r) - 1 if r and r.isdigit() else number + 1
-        if m.group(2):
-            yield _Row(number, m.start(), m.end(), m.end(), attrs, True, prefix)
-            pos = m.end()
-        else:
-            stop = xml.find(close, m.end(), end)
-            if stop < 0:
-                raise ValueError("row not closed")
-            yield _Row(number, m.start(), stop + len(close), m.end(), attrs, False, prefix)
-            pos = stop + len(close)
-
-
-def _cells(xml: str, prefix: str, row: _Row):
-    """(column, start, end, attrs, body) of each cell of ``row``, in order."""
-    if row.empty_tag:
-        return
-    cell_re = re.compile(rf"<{prefix}c\b([^>]*?)(?:/>|>(.*?)</{prefix}c>)", re.S)
-    col = -1
-    body_end = row.end - len(f"</{prefix}row>")
-    for m in cell_re.finditer(xml, row.tag_end, body_end):
-        attrs = m.group(1)
-        where = _split_ref(_attr(attrs, "r") or "")
-        col = where[1] if where else col + 1
-        yield col, m.start(), m.end(), attrs, m.group(2) or ""
-
-
-def _attr(attrs: str, name: str) -> str | None:
-    for m in _ATTR.finditer(attrs):
-        if m.group(1) == name:
-            return m.group(2) if m.group(2) is not None else m.group(3)
-    return None
-
-
-def _has_content(body: str, prefix: str) -> bool:
-    v = re.search(rf"<{prefix}v>([^<]*)</{prefix}v>", body)
-    return bool((v and v.group(1).strip()) or f"<{prefix}f" in body or f"<{prefix}is" in body)
-
-
-def _cell_text(attrs: str, body: str, prefix: str, strings: list[str]) -> str | None:
-    kind = _attr(attrs, "t") or "n"
-    if kind == "inlineStr":
-        return unescape("".join(re.findall(rf"<{prefix}t(?:\s[^>]*)?>([^<]*)</{prefix}t>", body)))
-    v = re.search(rf"<{prefix}v>([^<]*)</{prefix}v>", body)
-    if not v:
-        return None
-    raw = unescape(v.group(1))
-    if kind == "s":
-        try:
-            return strings[int(raw)]
-        except (ValueError, IndexError):
-            return None
-    return raw
-
-
-def _cell_value(attrs: str, body: str, prefix: str, strings: list[str]) -> object:
-    """A cell as typed: a number as float, text as text (Excel's _xHHHH_ escapes decoded)."""
-    text = _cell_text(attrs, body, prefix, strings)
-    if text is None:
-        return None
-    if (_attr(attrs, "t") or "n") == "n":
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    return _EXCEL_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
 def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_row: int, last_row: int,
                 first_col: int, last_col: int) -> EntryBlock:
     data = pkg.read(part)
@@ -302,7 +173,7 @@ def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_r
         raise InputError(pkg.path, f"the sheet '{sheet}' is not stored as UTF-8", "open the workbook in Excel or "
                          "LibreOffice and save it again") from exc
     try:
-        prefix, start, end, _ = _sheet_data(xml)
+        prefix, start, end, _ = sheet_xml.sheet_data(xml)
     except ValueError as exc:
         raise InputError(pkg.path, f"the sheet '{sheet}' has no cells", "use the workbook as built") from exc
     ids_row = first_row - 1
@@ -311,24 +182,24 @@ def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_r
     codes: dict[str, list[int]] = {}
     typed: dict[int, dict[int, object]] = {}
     code_col = None
-    for row in _rows(xml, prefix, start, end):
+    for row in sheet_xml.rows_of(xml, prefix, start, end):
         if row.number < ids_row:
             continue
         if row.number > last_row:
             break
-        for col, _s, _e, attrs, body in _cells(xml, prefix, row):
+        for col, _s, _e, attrs, body in sheet_xml.cells_of(xml, prefix, row):
             if col > last_col:
                 break
             if col < first_col:
                 continue
             if row.number == ids_row:
-                ids[col] = (_cell_text(attrs, body, prefix, strings) or "").strip()
+                ids[col] = (sheet_xml.cell_text(attrs, body, prefix, strings) or "").strip()
                 continue
-            if _has_content(body, prefix):
+            if sheet_xml.has_content(body, prefix):
                 used = max(used, row.number)
-                typed.setdefault(row.number, {})[col] = _cell_value(attrs, body, prefix, strings)
+                typed.setdefault(row.number, {})[col] = sheet_xml.cell_value(attrs, body, prefix, strings)
                 if col == code_col:
-                    code = normalise_code(_cell_text(attrs, body, prefix, strings))
+                    code = normalise_code(sheet_xml.cell_text(attrs, body, prefix, strings))
                     if code:
                         codes.setdefault(code, []).append(row.number)
         if row.number == ids_row:
@@ -351,38 +222,9 @@ def _read_block(pkg: Package, part: str, sheet: str, strings: list[str], first_r
 # Writing
 
 
-def _column_styles(xml: str, prefix: str, limit: int) -> dict[int, str]:
-    """Column → style index from ``<cols>``, for the columns before ``limit``."""
-    out: dict[int, str] = {}
-    head = xml[:limit]
-    for m in re.finditer(rf"<{prefix}col\b([^>]*?)/?>", head):
-        attrs = m.group(1)
-        style, lo, hi = _attr(attrs, "style"), _attr(attrs, "min"), _attr(attrs, "max")
-        if style is None or not (lo and hi and lo.isdigit() and hi.isdigit()):
-            continue
-        for col in range(int(lo) - 1, min(int(hi), 16384)):
-            out[col] = style
-    return out
-
-
-def cell_xml(ref: str, value, style: str | None, prefix: str = "") -> str:
-    """One cell: a number as ``<v>``, text as an inline string (never a formula)."""
-    s = f' s="{style}"' if style is not None else ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'<{prefix}c r="{ref}"{s}><{prefix}v>{value:.17g}</{prefix}v></{prefix}c>' if isinstance(value, float) \
-            else f'<{prefix}c r="{ref}"{s}><{prefix}v>{value}</{prefix}v></{prefix}c>'
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = _EXCEL_ESCAPE.sub(r"_x005F_\1", text)
-    text = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return (f'<{prefix}c r="{ref}"{s} t="inlineStr"><{prefix}is><{prefix}t{space}>{text}</{prefix}t>'
-            f'</{prefix}is></{prefix}c>')
-
-
 def _insert_rows(xml: str, block: EntryBlock, rows: list[dict[str, object]]) -> str:
-    prefix, start, end, empty_tag = _sheet_data(xml)
-    styles = _column_styles(xml, prefix, start)
+    prefix, start, end, empty_tag = sheet_xml.sheet_data(xml)
+    styles = sheet_xml.column_styles(xml, prefix, start)
     wanted: dict[int, list[tuple[int, object]]] = {}
     for k, row in enumerate(rows):
         cells = [(block.first_col + i, row[cid]) for i, cid in enumerate(block.ids)
@@ -391,16 +233,17 @@ def _insert_rows(xml: str, block: EntryBlock, rows: list[dict[str, object]]) -> 
             wanted[block.next_row + k] = cells
     edits: list[tuple[int, int, int, str]] = []  # (start, end, row number, replacement)
     seen: set[int] = set()
-    existing = [] if empty_tag else list(_rows(xml, prefix, start, end))
+    existing = [] if empty_tag else list(sheet_xml.rows_of(xml, prefix, start, end))
     for row in existing:
         if row.number in wanted:
             seen.add(row.number)
-            edits.append((row.start, row.end, row.number, _merge_row(xml, prefix, row, wanted[row.number], styles)))
+            merged = sheet_xml.merge_row(xml, prefix, row, wanted[row.number], styles)
+            edits.append((row.start, row.end, row.number, merged))
     numbers = [r.number for r in existing]
     for number in sorted(set(wanted) - seen):
         k = bisect.bisect_right(numbers, number)  # rows are in order, as the format requires
         pos = existing[k].start if k < len(existing) else (end if not empty_tag else start)
-        cells = "".join(cell_xml(f"{_letters(c)}{number + 1}", v, styles.get(c), prefix)
+        cells = "".join(sheet_xml.cell_xml(f"{sheet_xml.letters(c)}{number + 1}", v, styles.get(c), prefix)
                         for c, v in wanted[number])
         edits.append((pos, pos, number, f'<{prefix}row r="{number + 1}">{cells}</{prefix}row>'))
     edits.sort(key=lambda e: (e[0], e[2]))
@@ -412,101 +255,13 @@ def _insert_rows(xml: str, block: EntryBlock, rows: list[dict[str, object]]) -> 
         pieces.append(xml[:open_tag.start()] + open_tag.group()[:-2] + ">")
         pieces += [e[3] for e in edits]
         pieces.append(f"</{prefix}sheetData>" + xml[end:])
-        return _grow_dimension("".join(pieces), prefix, wanted)
+        return sheet_xml.grow_dimension("".join(pieces), prefix, wanted)
     for s, e, _n, text in edits:
         pieces.append(xml[pos:s])
         pieces.append(text)
         pos = e
     pieces.append(xml[pos:])
-    return _grow_dimension("".join(pieces), prefix, wanted)
-
-
-def _merge_row(xml: str, prefix: str, row: _Row, new: list[tuple[int, object]], styles: dict[int, str]) -> str:
-    """The row with ``new`` cells placed among its cells in column order; existing cells untouched,
-    except an empty one in a target column, which the new cell replaces (keeping its style)."""
-    values = dict(new)
-    pending = sorted(values)
-    pieces: list[str] = []
-    pos = row.tag_end  # copied up to here
-
-    def emit(col: int, style: str | None) -> str:
-        return cell_xml(f"{_letters(col)}{row.number + 1}", values[col], style, prefix)
-
-    for col, start, end, attrs, body in _cells(xml, prefix, row):
-        if not pending:
-            break
-        while pending and pending[0] < col:
-            pieces.append(xml[pos:start])
-            pos = start
-            pieces.append(emit(pending[0], styles.get(pending[0])))
-            pending.pop(0)
-        if pending and pending[0] == col:
-            if _has_content(body, prefix):
-                raise WorkFailed(f"row {row.number + 1} of the entry sheet already holds a value in column "
-                                 f"{_letters(col)}; nothing was written")
-            pieces.append(xml[pos:start])
-            pieces.append(emit(col, _attr(attrs, "s") or styles.get(col)))
-            pending.pop(0)
-            pos = end
-        else:
-            pieces.append(xml[pos:end])
-            pos = end
-    if row.empty_tag:
-        pieces += [emit(col, styles.get(col)) for col in pending]
-        return _open_tag(row, list(values)) + "".join(pieces) + f"</{prefix}row>"
-    body_end = row.end - len(f"</{prefix}row>")
-    # Left over: columns after the row's last cell; they go right after it (before any extLst).
-    pieces += [emit(col, styles.get(col)) for col in pending]
-    pieces.append(xml[pos:body_end])
-    return _open_tag(row, list(values)) + "".join(pieces) + f"</{prefix}row>"
-
-
-def _open_tag(row: _Row, cols: list[int]) -> str:
-    """The row's opening tag, its optional ``spans`` hint widened to the new cells."""
-    attrs = row.attrs.rstrip()
-    spans = _attr(attrs, "spans")
-    if spans and re.fullmatch(r"\d+:\d+", spans):
-        lo, hi = (int(x) for x in spans.split(":"))
-        lo, hi = min([lo] + [c + 1 for c in cols]), max([hi] + [c + 1 for c in cols])
-        attrs = re.sub(r"""spans\s*=\s*("[^"]*"|'[^']*')""", f'spans="{lo}:{hi}"', attrs)
-    elif spans:
-        attrs = re.sub(r"""\s*spans\s*=\s*("[^"]*"|'[^']*')""", "", attrs)
-    return f"<{row.prefix}row{attrs}>"
-
-
-def _grow_dimension(xml: str, prefix: str, wanted: dict[int, list[tuple[int, object]]]) -> str:
-    m = re.search(rf"<{prefix}dimension\b[^>]*?ref\s*=\s*\"([^\"]*)\"", xml)
-    if not m or not wanted:
-        return xml
-    parts = [_split_ref(p) for p in m.group(1).split(":")]
-    if not parts or any(p is None for p in parts):
-        return xml
-    rows = [p[0] for p in parts] + list(wanted)
-    cols = [p[1] for p in parts] + [c for cells in wanted.values() for c, _ in cells]
-    ref = f"{_letters(min(cols))}{min(rows) + 1}:{_letters(max(cols))}{max(rows) + 1}"
-    if ref == m.group(1):
-        return xml
-    return xml[:m.start(1)] + ref + xml[m.end(1):]
-
-
-def _force_full_recalculation(xml: str) -> str:
-    """Set ``<calcPr fullCalcOnLoad="1"/>``, so every formula is recalculated when the workbook opens."""
-    m = re.search(r"<(\w+:)?calcPr\b([^>]*?)(/?)>", xml)
-    if m:
-        attrs = m.group(2)
-        if re.search(r"\bfullCalcOnLoad\s*=", attrs):
-            attrs = re.sub(r"""fullCalcOnLoad\s*=\s*("[^"]*"|'[^']*')""", 'fullCalcOnLoad="1"', attrs)
-        else:
-            attrs = attrs.rstrip() + ' fullCalcOnLoad="1"'
-        return xml[:m.start(2)] + attrs + xml[m.end(2):]
-    root = re.search(r"<(\w+:)?workbook\b", xml)
-    prefix = (root.group(1) or "") if root else ""
-    for name in _WORKBOOK_ORDER_AFTER_CALC:
-        later = re.search(rf"<{prefix}{name}\b", xml)
-        if later:
-            return xml[:later.start()] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + xml[later.start():]
-    close = xml.rfind(f"</{prefix}workbook>")
-    return xml[:close] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + xml[close:]
+    return sheet_xml.grow_dimension("".join(pieces), prefix, wanted)
 
 
 def _write_zip(pkg: Package, replaced: dict[str, bytes], out: Path) -> None:

@@ -22,7 +22,7 @@ from connect_share_learn.importing.fields import CODE, better_time_point, clean_
 from connect_share_learn.importing.responses import Table, read_responses
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import TIME_POINT_NAMES, Course
-from connect_share_learn.staging import refuse_to_replace, write_file
+from connect_share_learn.files import refuse_to_replace, write_file
 from connect_share_learn.stats import normalise_code
 from connect_share_learn.contract import MAX_CAPACITY
 from connect_share_learn.workbook.layout import layout_course

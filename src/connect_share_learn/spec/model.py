@@ -3,6 +3,8 @@
 Every wording field is a :data:`Text`: a plain string (English) or a mapping of language
 code to string, so a Welsh edition adds ``cy:`` beside ``en:`` without a schema change.
 Models are immutable; cross-references between files are checked in :mod:`.load`.
+
+One module though long: it is one schema, with a section for each kind of file.
 """
 
 from __future__ import annotations

@@ -10,36 +10,13 @@ put each statistic, the attendance counts) is handed on as a return value in :me
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 from connect_share_learn.spec.model import text
-from connect_share_learn.wording import load
-from connect_share_learn.workbook.layout import EntryLayout, sheet_name, sheet_ref
+from connect_share_learn.workbook.layout import WORKINGS, EntryLayout, cell, sheet_name, sheet_ref
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
 from connect_share_learn.workbook.text_fit import lines_in_px, row_height
-
-# The hidden sheet holding the charts' data, the alpha item sums and the self-check.
-WORKINGS = "Workings"
-
-
-def wording(language: str = "en") -> dict:
-    """The workbook's words in ``language`` (templates/workbook/wording.yaml, translated)."""
-    return load("workbook", language)
-
-
-def cell(row: int, col: int, absolute: bool = True) -> str:
-    return xl_rowcol_to_cell(row, col, absolute, absolute)
-
-
-def tp_name(w: dict, tp: str, code: bool = True) -> str:
-    """A time point as users read it: "Start (t1)", or "Start" without the code."""
-    name = w["time_points"][tp]
-    return f"{name} ({tp})" if code else name
-
-
-def clip(value: str, limit: int = 255) -> str:
-    """A text cut to ``limit`` characters (Excel's limit for validation messages)."""
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+from connect_share_learn.workbook.words import tp_name, wording
 
 
 class Book:

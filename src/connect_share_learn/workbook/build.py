@@ -19,10 +19,11 @@ from connect_share_learn.contract import (
 )
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
-from connect_share_learn.workbook.book import Book, wording
+from connect_share_learn.workbook.book import Book
 from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import layout_course
 from connect_share_learn.workbook.styles import Styles
+from connect_share_learn.workbook.words import wording
 from connect_share_learn.wording import language
 
 # The example holds 23 questionnaires: 30 rows leave room to try typing a few more, and keep

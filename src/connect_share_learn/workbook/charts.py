@@ -4,8 +4,7 @@ typed in, and drawn so that no missing value shows as a false zero (docs/formula
 from __future__ import annotations
 
 from connect_share_learn import stats
-from connect_share_learn.workbook.book import WORKINGS, cell
-from connect_share_learn.workbook.layout import paired_scales
+from connect_share_learn.workbook.layout import WORKINGS, cell, paired_scales
 from connect_share_learn.workbook.printing import chart_rows
 
 # Data labels that show nothing for 0: LibreOffice draws a missing value (NA()) as 0.

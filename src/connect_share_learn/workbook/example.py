@@ -16,7 +16,7 @@ from connect_share_learn.results import answers, course_results, paired_changes
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, text
 from connect_share_learn.workbook.layout import FIRST_ROW, EntryLayout, baseline_scales, paired_scales
-from connect_share_learn.workbook.book import tp_name, wording
+from connect_share_learn.workbook.words import tp_name, wording
 
 
 def synthetic_rows(toolkit: Toolkit, course: Course, n: int = 22, seed: int = 2027) -> dict[str, list[dict]]:

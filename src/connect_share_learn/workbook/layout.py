@@ -15,11 +15,13 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from connect_share_learn.spec.load import Toolkit
 from connect_share_learn.spec.model import Course, Scale
+from connect_share_learn.workbook.words import tp_name, wording
 
 HEADER_ROWS = 3  # title band, short wording, column ids
 IDS_ROW = 2  # 0-based row of the column ids
 FIRST_ROW = 3  # 0-based first data row
-
+# The hidden sheet holding the charts' data, the alpha item sums and the self-check.
+WORKINGS = "Workings"
 
 
 @dataclass
@@ -88,10 +90,12 @@ def sheet_ref(name: str) -> str:
 
 def entry_sheet_names(toolkit: Toolkit) -> dict[str, str]:
     """Each time point's entry sheet's name in the workbook's language: "Start (t1)"."""
-    from connect_share_learn.workbook.book import tp_name, wording
-
     w = wording(toolkit.settings.language)
     return {tp: sheet_name(tp_name(w, tp)) for tp in ("t0", "t1", "t2", "t3")}
+
+
+def cell(row: int, col: int, absolute: bool = True) -> str:
+    return xl_rowcol_to_cell(row, col, absolute, absolute)
 
 
 def col_letter(col: int) -> str:

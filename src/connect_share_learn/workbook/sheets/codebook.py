@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from connect_share_learn.codebook import course_rows, scoring_rule
 from connect_share_learn.workbook import printing
-from connect_share_learn.workbook.book import cell
+from connect_share_learn.workbook.layout import cell
 from connect_share_learn.workbook.text_fit import width_for
 
 # item, scale, wording, format, min, max, reverse, key, time_points, codes

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from connect_share_learn import stats
 from connect_share_learn.workbook import printing
-from connect_share_learn.workbook.book import cell
+from connect_share_learn.workbook.layout import cell
 from connect_share_learn.workbook.readings import round_half_up
 from connect_share_learn.workbook.sheets.results import ResultsCells
 

@@ -7,7 +7,6 @@ from xlsxwriter.utility import xl_col_to_name
 
 from connect_share_learn import stats
 from connect_share_learn.workbook import printing
-from connect_share_learn.workbook.book import clip
 from connect_share_learn.workbook.layout import (
     FIRST_ROW,
     IDS_ROW,
@@ -250,3 +249,8 @@ def _prefill(book, sh, lay):
                 sh.write_number(r, c, value, book.st.input)
             else:
                 sh.write_string(r, c, str(value), book.st.input_text)
+
+
+def clip(value: str, limit: int = 255) -> str:
+    """A text cut to ``limit`` characters (Excel's limit for validation messages)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -4,7 +4,7 @@ knowledge questions' % correct as a chart below, labelled with their short wordi
 from __future__ import annotations
 
 from connect_share_learn import stats
-from connect_share_learn.workbook.book import cell
+from connect_share_learn.workbook.layout import cell
 from connect_share_learn.workbook.printing import Pager, chart_rows
 from connect_share_learn.workbook.text_fit import longest_word_width
 

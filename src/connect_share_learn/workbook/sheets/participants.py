@@ -4,7 +4,7 @@ attendance by agency as a chart beside the tables."""
 from __future__ import annotations
 
 from connect_share_learn import stats
-from connect_share_learn.workbook.book import cell
+from connect_share_learn.workbook.layout import cell
 from connect_share_learn.workbook.printing import Pager, chart_rows
 
 CHART_SIZE = (460, 340)

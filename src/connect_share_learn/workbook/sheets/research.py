@@ -4,8 +4,7 @@ sizes beside the published ones the user types in."""
 from __future__ import annotations
 
 from connect_share_learn.workbook import charts
-from connect_share_learn.workbook.book import cell
-from connect_share_learn.workbook.layout import paired_scales
+from connect_share_learn.workbook.layout import cell, paired_scales
 from connect_share_learn.workbook.printing import Pager, chart_rows
 from connect_share_learn.workbook.sheets.results import ResultsCells
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from connect_share_learn import stats
 from connect_share_learn.results import answers
 from connect_share_learn.workbook import charts
-from connect_share_learn.workbook.book import WORKINGS, cell
-from connect_share_learn.workbook.layout import baseline_scales, paired_scales
+from connect_share_learn.workbook.layout import WORKINGS, baseline_scales, cell, paired_scales
 from connect_share_learn.workbook.printing import Pager
 from connect_share_learn.workbook.readings import (
     alpha_note,
