@@ -230,7 +230,7 @@ class Report(HTMLParser):
 
 def _number(text: str):
     """A number as the report prints it, or the text itself (hidden, blank)."""
-    if text.startswith("< ."):
+    if text.startswith("< 0."):
         return 0.0
     try:
         return float(text.replace(",", ""))

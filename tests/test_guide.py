@@ -317,7 +317,7 @@ def test_benchmarks_show_only_what_the_data_says(tmp_path, project, toolkit):
     shown = set(re.findall(r"\b\d+\.\d+\b", re.sub(r"<[^>]+>", " ", research)))
     assert shown <= {"0.61"}, shown
     pmh = (folder / "guide" / "course-parental_mental_health.html").read_text("utf-8")
-    assert "Scores fell (p &lt; .001)" in pmh and "<td>95</td>" in pmh
+    assert "Scores fell (p &lt; 0.001)" in pmh and "<td>95</td>" in pmh
 
 
 def test_statistics_page_explains_every_workbook_statistic(built):

@@ -15,6 +15,7 @@ from connect_share_learn.analyse import svg, tables
 from connect_share_learn.analyse.analysis import Analysis
 from connect_share_learn.analyse.quality import catalogue
 from connect_share_learn.defaults import default_dir
+from connect_share_learn.number_style import p_text
 from connect_share_learn.spec.model import TIME_POINTS, text
 from connect_share_learn.wording import environment, load as load_wording
 
@@ -52,7 +53,7 @@ def number(value, places: int = 2) -> str:
 def p_value(value) -> str:
     if value is None or isinstance(value, str):
         return number(value)
-    return "< .001" if value < 0.001 else f"{value:.3f}".lstrip("0")
+    return p_text(value)
 
 
 def render_report(analysis: Analysis) -> str:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from connect_share_learn.contract import DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
+from connect_share_learn.number_style import with_leading_zeros
 from connect_share_learn.pseudo import is_pseudo, pseudo
 
 # Excel limits that later parts hit: a data-validation input message holds 255 characters,
@@ -428,6 +429,10 @@ class Benchmark(Strict):
     citation: str
     note: LongText | None = None
     source: str = "research"
+
+    # Quoted as published, but in the toolkit's one number style ("p < 0.001", not "p < .001").
+    _significance_style = field_validator("significance")(
+        lambda value: None if value is None else with_leading_zeros(value))
 
 
 class BenchmarksFile(Strict):
