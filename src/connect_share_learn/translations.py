@@ -169,7 +169,8 @@ def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
     return gaps
 
 
-def summary(gaps: list[Gap], language: str, shown: int = 8) -> str:
+def summary(gaps: list[Gap], language: str, shown: int = 8,
+            allowed: str = "to build with English in their place (the codebook marks each one)") -> str:
     """One message for a build that stops: how many texts are missing or stale, where, and the first few."""
     states = Counter(g.state for g in gaps)
     counts = " and ".join(f"{n} {state}" for state, n in sorted(states.items()))
@@ -178,8 +179,7 @@ def summary(gaps: list[Gap], language: str, shown: int = 8) -> str:
     first = "; ".join(str(g) for g in gaps[:shown])
     return (f"the '{language}' edition is not fully translated: {counts} text(s) — {where}. First: {first}. "
             f"'csl translations check --language {language}' lists them all, and 'csl translations export "
-            f"--language {language} --out DIR' writes the files to translate; or add --allow-incomplete to build "
-            "with English in their place (the codebook marks each one)")
+            f"--language {language} --out DIR' writes the files to translate; or add --allow-incomplete {allowed}")
 
 
 # ---------------------------------------------------------------------------------------------
