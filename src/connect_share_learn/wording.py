@@ -243,7 +243,7 @@ def translate(message: Message, language: str) -> str | None:
         return message.source
     if is_pseudo(language):
         return pseudo(message.source)
-    own = _sections(source_file(message.part))[1].get(language, {})
+    own = _sections(source_file(message.part))[1].get(language, {}) if message.part in PARTS else {}
     if message.context in own:
         return own[message.context]
     return catalogue(message.part, language).lookup(message.context, message.source)
@@ -305,8 +305,20 @@ def _gettext(part: str, language: str, templates: str) -> dict[str, str]:
         if ":" in message.context and message.source not in found:
             translated = translate(message, language)
             if translated is not None:
+                _check_placeholders(message, language, translated)
                 found[message.source] = translated
     return found
+
+
+def _check_placeholders(message: Message, language: str, translated: str) -> None:
+    """A template fills a marked message's ``%(name)s`` in: a translation must name no other."""
+    names = dict.fromkeys(re.findall(r"%\((\w+)\)s", message.source), "")
+    try:
+        translated % names
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(catalogue_file(message.part, language),
+                         f"the translation of '{message.context}' does not fit its placeholders ({exc!r})",
+                         "keep each %(name)s of the English as it is, and write a percent sign as %%") from exc
 
 
 def translating(env: jinja2.Environment, part: str, language: str) -> jinja2.Environment:
