@@ -24,7 +24,9 @@ from connect_share_learn.errors import InputError
 from connect_share_learn.letter_context import unset, wording
 from connect_share_learn.logo import read as read_logo
 from connect_share_learn.spec.model import Course, Settings, text
-from connect_share_learn.wording import environment as wording_environment, language as language_of, load as load_wording
+from connect_share_learn.wording import (
+    MARKING, environment as wording_environment, language as language_of, load as load_wording, translating,
+)
 
 TEMPLATE_FOLDER = "guide"
 STYLESHEET = "style.css"
@@ -64,16 +66,27 @@ class PackFile:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of the guide: where it is written and which template writes it."""
+    """One page of the guide: which page it is (``key``, its path in the first language), the
+    template that writes it, and the folder of its language's edition ("" for the first)."""
 
-    path: str
+    key: str
     template: str
     course: Course | None = None
+    folder: str = ""
+
+    @property
+    def path(self) -> str:
+        """Where the page is written, relative to the pack folder."""
+        return self.folder + self.key.removeprefix("guide/") if self.folder else self.key
 
     @property
     def root(self) -> str:
         """The relative path from this page back to the pack folder."""
         return "../" * self.path.count("/")
+
+    def link(self, key: str) -> str:
+        """The relative address from this page to page ``key`` of the same language."""
+        return self.root + Page(key, "", folder=self.folder).path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,45 +94,75 @@ class Page:
 
 
 def render(ctx) -> None:
-    """Pack part: ``index.html`` and ``guide/`` (pages, stylesheet and the partnership's logo)."""
+    """Pack part: ``index.html`` and ``guide/`` (pages, stylesheet and the partnership's logo),
+    in the edition's language; a bilingual edition's later languages in ``guide/<language>/``."""
     templates = template_folder()
-    env = environment(templates, ctx.toolkit.settings.language)
     files = pack_files(ctx.folder)
-    courses = reading_order(ctx.courses, ctx.toolkit.settings.language)
-    pages = guide_pages(courses, ctx.toolkit.settings.language)
     logo = read_logo(ctx.toolkit.settings)
+    editions = ctx.toolkit.settings.editions
+    written = {}
+    for language in editions:
+        folder = "" if language == editions[0] else f"guide/{language}/"
+        written.update(_edition(ctx, templates, files, logo, language, folder))
+    (ctx.folder / "guide").mkdir(parents=True, exist_ok=True)
+    for path, html in sorted(written.items()):
+        (ctx.folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (ctx.folder / path).write_bytes(html.encode("utf-8"))
+    for name in [STYLESHEET, *pictures(templates)]:
+        (ctx.folder / "guide" / name).write_bytes((templates / name).read_bytes())
+    if logo:
+        (ctx.folder / "guide" / f"logo.{logo.extension}").write_bytes(logo.data)
+
+
+def _edition(ctx, templates: Path, files: list[PackFile], logo, language: str, folder: str) -> dict[str, str]:
+    """Every page of the guide in ``language``, by path, written into ``folder``."""
+    env = environment(templates, language)
+    settings = ctx.toolkit.settings
+    courses = reading_order(ctx.courses, language)
+    pages = guide_pages(courses, language, folder)
+    own = language_of(language)
     shared = {
         "logo": f"logo.{logo.extension}" if logo else None,
         "pictures": pictures(templates),
         "toolkit": ctx.toolkit,
-        "settings": ctx.toolkit.settings,
+        "settings": settings,
         # What the settings file left out, and what the letters print instead (letter_context).
-        "unset": unset(ctx.toolkit.settings),
-        "placeholders": wording(ctx.toolkit.settings.language).unset,
-        "lawful_basis_given": "lawful_basis" in ctx.toolkit.settings.model_fields_set,
+        "unset": unset(settings),
+        "placeholders": wording(language).unset,
+        "lawful_basis_given": "lawful_basis" in settings.model_fields_set,
         "default_settings": Settings(),
         "courses": courses,
         "pages": pages,
         "files": files,
         "version": __version__,
         "spec_hash": ctx.toolkit.spec_hash,
-        "time_point_names": load_wording("common", ctx.toolkit.settings.language)["time_points"],
-        "lang": ctx.toolkit.settings.language,
-        "direction": language_of(ctx.toolkit.settings.language).direction,
+        "time_point_names": load_wording("common", language)["time_points"],
+        "lang": language,
+        "direction": own.direction,
+        # The language's own font, where it is not the stylesheet's (languages.yaml).
+        "font": own.font if own.font != language_of("default").font else None,
         "present_parts": sorted({f.path.split("/")[0] for f in files}),
     }
     written = {}
     for page in pages:
         course_files = _course_files(files, page.course.id) if page.course else {}
-        written[page.path] = _render_page(env, templates, page, dict(shared, page=page, root=page.root,
-                                                                       course=page.course, course_files=course_files))
-    (ctx.folder / "guide").mkdir(parents=True, exist_ok=True)
-    for path, html in sorted(written.items()):
-        (ctx.folder / path).write_bytes(html.encode("utf-8"))
-    for name in [STYLESHEET, *shared["pictures"]]:
-        (ctx.folder / "guide" / name).write_bytes((templates / name).read_bytes())
-    if logo:
-        (ctx.folder / "guide" / shared["logo"]).write_bytes(logo.data)
+        # The same page in each other language of the edition, for the link between them.
+        others = [(code, language_of(code).name, page.root + Page(page.key, "", folder=_folder(settings, code)).path)
+                  for code in settings.editions if code != language]
+        links = {f"to_{name}": page.link(key) for name, key in TOPICS.items()}
+        written[page.path] = _render_page(env, templates, page, dict(
+            shared, page=page, root=page.root, course=page.course, course_files=course_files, link=page.link,
+            other_languages=others, **links))
+    return written
+
+
+def _folder(settings, language: str) -> str:
+    return "" if language == settings.editions[0] else f"guide/{language}/"
+
+
+# The topic pages, by the name a template links to them with (``to_statistics``).
+TOPICS = {"index": "index.html", "statistics": "guide/statistics.html", "privacy": "guide/codes-and-privacy.html",
+          "adapting": "guide/adapting.html"}
 
 
 def reading_order(courses: list[Course], language: str = "en") -> list[Course]:
@@ -128,17 +171,17 @@ def reading_order(courses: list[Course], language: str = "en") -> list[Course]:
     return sorted(courses, key=lambda c: (c.id != FOUNDATION, text(c.title, language).casefold(), c.id))
 
 
-def guide_pages(courses: list[Course], language: str = "en") -> list[Page]:
+def guide_pages(courses: list[Course], language: str = "en", folder: str = "") -> list[Page]:
     """Every page of the guide in reading order: home, topics, then one page per course type
-    (in :func:`reading_order`)."""
+    (in :func:`reading_order`); in ``folder`` for a later language of a bilingual edition."""
     courses = reading_order(courses, language)
-    pages = [
-        Page("index.html", "index.html.j2"),
-        Page("guide/statistics.html", "statistics.html.j2"),
-        Page("guide/codes-and-privacy.html", "codes_and_privacy.html.j2"),
-        Page("guide/adapting.html", "adapting.html.j2"),
-    ]
-    return pages + [Page(f"guide/course-{c.id}.html", "course.html.j2", c) for c in courses]
+    pages = [Page(key, template, folder=folder) for key, template in (
+        ("index.html", "index.html.j2"),
+        ("guide/statistics.html", "statistics.html.j2"),
+        ("guide/codes-and-privacy.html", "codes_and_privacy.html.j2"),
+        ("guide/adapting.html", "adapting.html.j2"),
+    )]
+    return pages + [Page(f"guide/course-{c.id}.html", "course.html.j2", c, folder) for c in courses]
 
 
 def template_folder() -> Path:
@@ -159,9 +202,10 @@ def pictures(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def environment(folder: Path, language: str = "en") -> jinja2.Environment:
-    """A strict, autoescaping environment: a missing variable is an error, never a blank."""
-    env = wording_environment(jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True)
+    """A strict, autoescaping environment: a missing variable is an error, never a blank; the
+    messages the templates mark are in ``language``."""
+    env = translating(wording_environment(jinja2.FileSystemLoader(str(folder)), autoescape=True, **MARKING),
+                      "guide", language)
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_flow"] = yaml_flow

@@ -13,8 +13,9 @@ PSEUDO = "qps"
 OPEN, CLOSE = "⟦", "⟧"  # not [[…]]: a text may hold brackets of its own ("[date]")
 # Welsh letters among them (ŵ, ŷ, â), so that they are proved to survive wherever text goes.
 _ACCENTS = str.maketrans("aeiouwyAEIOUWYcnsz", "âéîöûŵŷÂÉÎÖÛŴŶçñšž")
-# Kept as they are: placeholders ({name}, {{ name }}, {% … %}), markup and entities.
-_KEPT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[a-z_0-9]*\}|<[^>]*>|&[a-z]+;|&#[0-9]+;|\*\*", re.DOTALL)
+# Kept as they are: placeholders ({name}, {{ name }}, {% … %}, %(name)s), markup and entities.
+_KEPT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[a-z_0-9]*\}|%\([a-z_0-9]+\)s|%%|<[^>]*>|&[a-z]+;|&#[0-9]+;|\*\*",
+                   re.DOTALL)
 
 
 def is_pseudo(language: str) -> bool:

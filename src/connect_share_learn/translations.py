@@ -144,7 +144,9 @@ class Gap:
 
 
 # The parts of the toolkit's wording a pack prints (the others are csl analyse's).
-PACK_PARTS = ("common", "scoring", "questionnaire", "workbook", "letters")
+PACK_PARTS = ("common", "scoring", "questionnaire", "workbook", "letters", "guide")
+# The parts of the toolkit's wording `csl analyse` writes in (report.html, results.xlsx).
+ANALYSE_PARTS = ("common", "report", "quality")
 
 
 def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
@@ -167,7 +169,8 @@ def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
     return gaps
 
 
-def summary(gaps: list[Gap], language: str, shown: int = 8) -> str:
+def summary(gaps: list[Gap], language: str, shown: int = 8,
+            allowed: str = "to build with English in their place (the codebook marks each one)") -> str:
     """One message for a build that stops: how many texts are missing or stale, where, and the first few."""
     states = Counter(g.state for g in gaps)
     counts = " and ".join(f"{n} {state}" for state, n in sorted(states.items()))
@@ -176,8 +179,7 @@ def summary(gaps: list[Gap], language: str, shown: int = 8) -> str:
     first = "; ".join(str(g) for g in gaps[:shown])
     return (f"the '{language}' edition is not fully translated: {counts} text(s) — {where}. First: {first}. "
             f"'csl translations check --language {language}' lists them all, and 'csl translations export "
-            f"--language {language} --out DIR' writes the files to translate; or add --allow-incomplete to build "
-            "with English in their place (the codebook marks each one)")
+            f"--language {language} --out DIR' writes the files to translate; or add --allow-incomplete {allowed}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +194,7 @@ def export(toolkit: Toolkit, language: str, out: Path, courses: list[str] | None
         raise UsageError(f"'{language}' is not a language to translate into: give another code, e.g. --language cy")
     folder = out / language
     written = []
-    for part in wording.PARTS:
+    for part in wording.all_parts():
         path = folder / f"{part}.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         _catalogue(part, language).save(str(path))
@@ -209,11 +211,17 @@ def _catalogue(part: str, language: str):
                    "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
                    "Content-Transfer-Encoding": "8bit"}
     po.header = (f"The toolkit's {part} wording in '{language}'. Each message's context is its place in "
-                 f"templates/{wording.PARTS[part]}; keep the {{placeholders}}, {{{{ names }}}} and <tags> as they are.")
+                 f"templates/{wording.source_path(part)} (a template's message: its template and line there); "
+                 "keep the {placeholders}, %(names)s, {{ names }} and <tags> as they are.")
     made = wording.catalogue(part, language)
     for message in wording.messages(part):
-        entry = polib.POEntry(msgctxt=message.context, msgid=message.source, msgstr="",
-                              occurrences=[(f"templates/{wording.PARTS[part]}", "")])
+        if ":" in message.context:  # marked in a template
+            template, line = message.context.rsplit(":", 1)
+            where = (f"templates/{wording.source_path(part).split('/')[0]}/{template}", line)
+        else:
+            where = (f"templates/{wording.PARTS[part]}", "")
+        entry = polib.POEntry(msgctxt=message.context, msgid=message.source, msgstr="", occurrences=[where],
+                              flags=["python-format"] if "%(" in message.source or "%%" in message.source else [])
         translated = wording.translate(message, language)
         if translated is not None:
             entry.msgstr = translated

@@ -41,6 +41,9 @@ PARTS = {
     "report": "report/wording.yaml",
     "quality": "report/quality.yaml",
 }
+# Parts whose wording is marked in Jinja templates ({% trans %}…{% endtrans %}, _("…")), with the
+# templates under templates/ that mark it: a message's context is its template and line there.
+MARKED = {"guide": "guide/*.html.j2", "report": "report/report.html.j2"}
 TRANSLATIONS = "translations"
 LANGUAGES_FILE = "languages.yaml"
 
@@ -81,6 +84,16 @@ class Message:
     part: str
     context: str
     source: str
+
+
+def all_parts() -> tuple[str, ...]:
+    """Every part of the toolkit's wording: its YAML files' and its templates' (:data:`MARKED`)."""
+    return tuple(dict.fromkeys([*PARTS, *MARKED]))
+
+
+def source_path(part: str) -> str:
+    """Where a part's English is, under templates/, as a translator's file names it."""
+    return PARTS.get(part) or MARKED[part]
 
 
 def source_file(part: str) -> Path:
@@ -129,8 +142,38 @@ def _leaves(node: Any, place: str) -> Iterator[tuple[str, str]]:
 
 
 def messages(part: str) -> list[Message]:
-    """Every English text of ``part``, in the order of its file."""
-    return [Message(part, place, source) for place, source in _leaves(english(part), "")]
+    """Every English text of ``part``, in the order of its file (then of its marked templates)."""
+    found = [Message(part, place, source) for place, source in _leaves(english(part), "")] if part in PARTS else []
+    return found + list(_marked(part, str(default_dir("templates"))))
+
+
+# The lexer's settings of every template that marks messages: a message is the text as they read it.
+MARKING = dict(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+
+
+@functools.lru_cache(maxsize=16)
+def _marked(part: str, templates: str) -> tuple[Message, ...]:
+    """The messages marked in ``part``'s templates, with jinja2's own extractor: context
+    ``<template>:<line>``, one message per context and English."""
+    if part not in MARKED:
+        return ()
+    env = _ENVIRONMENT.overlay(**MARKING)
+    env.newstyle_gettext = True
+    folder = Path(templates)
+    out: dict[tuple[str, str], Message] = {}
+    for path in sorted(folder.glob(MARKED[part])):
+        name = path.relative_to(folder / MARKED[part].split("/")[0]).as_posix()
+        try:
+            found = list(env.extract_translations(path.read_text(encoding="utf-8")))
+        except (OSError, jinja2.TemplateSyntaxError) as exc:
+            raise InputError(path, f"the template's messages cannot be read ({exc})",
+                             "correct the template, or restore it from the toolkit") from exc
+        for line, _function, message in found:
+            for source in (message if isinstance(message, tuple) else (message,)):
+                if isinstance(source, str) and source.strip():
+                    context = f"{name}:{line}"
+                    out.setdefault((context, source), Message(part, context, source))
+    return tuple(out.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +193,12 @@ class Catalogue:
     made_from: dict[str, str]
 
     def lookup(self, context: str, source: str) -> str | None:
-        return self.translated.get((context, source))
+        found = self.translated.get((context, source))
+        if found is None and ":" in context:
+            # A template's message keeps its translation when lines above it are added or removed.
+            template = context.rsplit(":", 1)[0] + ":"
+            found = next((t for (c, s), t in self.translated.items() if s == source and c.startswith(template)), None)
+        return found
 
 
 @functools.lru_cache(maxsize=64)
@@ -195,7 +243,7 @@ def translate(message: Message, language: str) -> str | None:
         return message.source
     if is_pseudo(language):
         return pseudo(message.source)
-    own = _sections(source_file(message.part))[1].get(language, {})
+    own = _sections(source_file(message.part))[1].get(language, {}) if message.part in PARTS else {}
     if message.context in own:
         return own[message.context]
     return catalogue(message.part, language).lookup(message.context, message.source)
@@ -204,7 +252,7 @@ def translate(message: Message, language: str) -> str | None:
 def gaps(language: str, parts: tuple[str, ...] | None = None) -> list[Gap]:
     """Every message of ``parts`` (all of them by default) that ``language`` does not translate."""
     out = []
-    for part in parts or tuple(PARTS):
+    for part in parts or all_parts():
         found = catalogue(part, language)
         for message in messages(part):
             if translate(message, language) is not None:
@@ -242,8 +290,53 @@ def load(part: str, language: str = ENGLISH) -> Any:
 
 def forget() -> None:
     """Forget every file read: the templates folder changed (``--templates``)."""
-    for cached in (_load, _sections, _catalogue):
+    for cached in (_load, _sections, _catalogue, _marked, _gettext):
         cached.cache_clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates that mark their messages
+
+
+@functools.lru_cache(maxsize=32)
+def _gettext(part: str, language: str, templates: str) -> dict[str, str]:
+    found = {}
+    for message in messages(part):
+        if ":" in message.context and message.source not in found:
+            translated = translate(message, language)
+            if translated is not None:
+                _check_placeholders(message, language, translated)
+                found[message.source] = translated
+    return found
+
+
+def _check_placeholders(message: Message, language: str, translated: str) -> None:
+    """A template fills a marked message's ``%(name)s`` in: a translation must name no other."""
+    names = dict.fromkeys(re.findall(r"%\((\w+)\)s", message.source), "")
+    try:
+        translated % names
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(catalogue_file(message.part, language),
+                         f"the translation of '{message.context}' does not fit its placeholders ({exc!r})",
+                         "keep each %(name)s of the English as it is, and write a percent sign as %%") from exc
+
+
+def translating(env: jinja2.Environment, part: str, language: str) -> jinja2.Environment:
+    """``env`` (made with :data:`MARKING`'s options) translating the messages its templates mark
+    into ``language``: English wherever the language has no translation (see :func:`gaps`)."""
+    if language == ENGLISH:
+        table: dict[str, str] = {}
+    else:
+        table = _gettext(part, language, str(default_dir("templates")))
+
+    def gettext(source: str) -> str:
+        return table.get(source, source)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    return env
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from connect_share_learn.spec.model import TIME_POINTS, text
 
 PAIR_ORDER = [("t1", "t2"), ("t1", "t3"), ("t2", "t3"), ("t0", "t1")]
 NOT_KNOWN = "Not known"
+ALL_COURSES = "All courses"
 
 GROUP_KINDS = ("all", "course_type", "agency", "partnership_year", "course")
 
@@ -172,7 +173,7 @@ class PooledData:
             keys = of_book.get(m.book)
             if keys is None:
                 keys = of_book[m.book] = self.book_groups(m.book)
-            add("all", "all", "All courses", m)
+            add("all", "all", ALL_COURSES, m)
             add(*keys[0], m)
             add("agency", str(m.agency) if m.agency is not None else "", self.agency_label(m.agency), m)
             add(*keys[1], m)

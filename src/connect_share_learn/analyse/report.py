@@ -13,11 +13,11 @@ import jinja2
 from connect_share_learn import __version__
 from connect_share_learn.analyse import svg, tables
 from connect_share_learn.analyse.analysis import Analysis
-from connect_share_learn.analyse.quality import catalogue
+from connect_share_learn.analyse.pooled import ALL_COURSES, NOT_KNOWN
 from connect_share_learn.defaults import default_dir
 from connect_share_learn.number_style import p_text
 from connect_share_learn.spec.model import TIME_POINTS, text
-from connect_share_learn.wording import environment, load as load_wording
+from connect_share_learn.wording import MARKING, environment, language as language_of, load as load_wording, translating
 
 # Beyond this many courses, per-course tables are left to results.xlsx: the page stays readable.
 COURSES_IN_REPORT = 100
@@ -58,7 +58,8 @@ def p_value(value) -> str:
 
 def render_report(analysis: Analysis) -> str:
     env = environment(jinja2.FileSystemLoader(str(default_dir("templates") / "report")), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+                      keep_trailing_newline=False, **MARKING)
+    translating(env, "report", analysis.toolkit.settings.language)
     env.filters["num"] = number
     env.filters["p"] = p_value
     return env.get_template("report.html.j2").render(**context(analysis))
@@ -75,8 +76,9 @@ def context(analysis: Analysis) -> dict:
     course_title = {cid: text(c.title, lang) for cid, c in toolkit.courses.items()}
     # Research findings of the course types analysed only: a report of one course lists no others'.
     analysed = {book.course for book in analysis.books if not book.refused}
-    tp_rows = tables.time_point_rows(results, published)
-    change = tables.change_rows(results, published)
+    named = GroupNames(words)
+    tp_rows = named(tables.time_point_rows(results, published))
+    change = named(tables.change_rows(results, published))
 
     # Headlines: start to end of course, by course type.
     headlines = []
@@ -113,7 +115,7 @@ def context(analysis: Analysis) -> dict:
                     and b.scale == row["scale"] and (b.pair in (None, "t1_t2"))]
         note = number(d)
         if research and research[0].direction:
-            note += f" (research: {research[0].direction})"
+            note += " " + words["charts"]["research"].format(direction=words["directions"][research[0].direction])
         bars.append((f"{row['group']}: {row['scale_title']}", d if isinstance(d, float) else None, note))
     if bars:
         refs = [(v, words["charts"][k]) for v, k in EFFECT_BANDS]
@@ -121,7 +123,7 @@ def context(analysis: Analysis) -> dict:
         charts.append(dict(kind="effects", title=words["charts"]["effect_sizes"],
                            svg=svg.bar_chart(words["charts"]["effect_sizes"], desc, bars, refs)))
     # Attendance by agency at the first time point.
-    agency_bars = [(label, None if isinstance(n, str) else float(n), number(n))
+    agency_bars = [(named.label(label), None if isinstance(n, str) else float(n), number(n))
                    for label, n in tables.agency_rows(results, published)]
     if agency_bars:
         desc = "; ".join(f"{label}: {note}" for label, _, note in agency_bars)
@@ -129,7 +131,7 @@ def context(analysis: Analysis) -> dict:
                            svg=svg.bar_chart(words["charts"]["attendance"], desc, agency_bars)))
 
     rules = Counter(p.rule for p in analysis.problems)
-    cat = catalogue()
+    cat = load_wording("quality", lang)["rules"]
     quality_summary = [dict(rule=r, count=n, problem=cat[r]["problem"].format(detail="…").replace("….", "…"), action=cat[r]["action"])
                        for r, n in sorted(rules.items(), key=lambda kv: -kv[1])]
     refused = [dict(file=b.file, problem=cat[b.problems[0].rule]["problem"].format(detail=b.problems[0].detail))
@@ -138,24 +140,39 @@ def context(analysis: Analysis) -> dict:
     for g in results:
         if g.kind == "course":
             book = analysis.data.books[int(g.key)]
-            courses.append(dict(file=book.file, label=g.label, course_type=course_title[book.course],
+            courses.append(dict(file=book.file, label=named.label(g.label), course_type=course_title[book.course],
                                 responses={tp: tables.responses_shown(g, tp, published) for tp in g.responses},
                                 attended=g.attended))
     return dict(
         version=__version__, analysed_on=analysis.analysed_on.isoformat(), acc=analysis.accounting,
-        words=words, headlines=headlines, charts=charts,
-        tp_rows=tp_rows, change_rows=change, contrast_rows=tables.contrast_rows(results, published),
-        response_rows=tables.response_rows(results, published), matched_rows=tables.matched_rows(results, published),
-        baseline_rows=tables.baseline_rows(analysis.baseline, published),
+        words=words, headlines=headlines, charts=charts, lang=lang, direction_of_text=language_of(lang).direction,
+        tp_rows=tp_rows, change_rows=change, contrast_rows=named(tables.contrast_rows(results, published)),
+        response_rows=named(tables.response_rows(results, published)),
+        matched_rows=named(tables.matched_rows(results, published)),
+        baseline_rows=named(tables.baseline_rows(analysis.baseline, published)),
         item_total_rows=[r for r in tables.item_total_rows(analysis.item_totals) if r["flag"]],
         quality_summary=quality_summary, refused=refused, courses=courses[:COURSES_IN_REPORT],
         courses_total=len(courses), courses_limit=COURSES_IN_REPORT,
         near_matches=rules.get("near_match", 0), scale_title=scale_title, tp_name=tp_names,
         pair_name=words["pairs"], kinds=words["group_kinds"], min_cell=tables.MIN_CELL, hidden=tables.SUPPRESSED,
         research=[dict(course=course_title.get(b.course, b.course), scale=scale_title.get(b.scale, b.scale),
-                       direction=b.direction, n=b.n, significance=b.significance, note=text(b.note, lang) if b.note else "")
+                       direction=words["directions"][b.direction] if b.direction else None, n=b.n, significance=b.significance, note=text(b.note, lang) if b.note else "")
                   for b in toolkit.benchmarks if b.source == "research" and b.course in analysed],
     )
+
+
+class GroupNames:
+    """The groups the analysis names in English itself ("All courses", an agency "Not known"),
+    named in the wording's language in a table's rows; every other group keeps its own name."""
+
+    def __init__(self, words: dict):
+        self.names = {ALL_COURSES: words["group_kinds"]["all"], NOT_KNOWN: words["not_known"]}
+
+    def label(self, name):
+        return self.names.get(name, name)
+
+    def __call__(self, rows: list[dict]) -> list[dict]:
+        return [dict(row, group=self.label(row["group"])) if row.get("group") in self.names else row for row in rows]
 
 
 def _scales_in(results) -> list[str]:

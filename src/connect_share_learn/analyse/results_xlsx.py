@@ -19,8 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from connect_share_learn import __version__
 from connect_share_learn.analyse import tables
 from connect_share_learn.analyse.analysis import Analysis
-from connect_share_learn.analyse.quality import catalogue
-from connect_share_learn.analyse.report import EFFECT_BANDS, scale_range, wording
+from connect_share_learn.analyse.report import EFFECT_BANDS, GroupNames, scale_range, wording
 from connect_share_learn.spec.model import TIME_POINTS, text
 from connect_share_learn.wording import load as load_wording
 from connect_share_learn.workbook.fastsheet import FastWorksheet
@@ -39,7 +38,8 @@ def write_results(analysis: Analysis, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
     wb.worksheet_class = FastWorksheet  # the same bytes, written faster
-    wb.set_properties({"title": "connect-share-learn pooled results", "created": None})
+    wb.set_properties({"title": words["read_me"]["title"], "created": None})
+    named = GroupNames(words)
     bold = wb.add_format({"bold": True, "bg_color": "#F0F4F8", "bottom": 1, "text_wrap": True, "valign": "top"})
     formats = {k: wb.add_format({"num_format": v}) for k, v in NUMBER_FORMATS.items()}
     two = wb.add_format({"num_format": "0.00"})
@@ -54,6 +54,10 @@ def write_results(analysis: Analysis, path: Path) -> None:
             return words["pairs"].get(value, value)
         if column == "group_kind":
             return words["group_kinds"].get(value, value)
+        if column == "group":
+            return named.label(value)
+        if column == "flag":
+            return words["flags"].get(value, value)
         return value
 
     def table(sheet_key: str, rows: list[dict], columns: list[str]) -> None:
@@ -68,7 +72,7 @@ def write_results(analysis: Analysis, path: Path) -> None:
                 if v is None:
                     continue
                 if isinstance(v, bool):
-                    cells.append((c, "yes" if v else "no", None))
+                    cells.append((c, words["yes"] if v else words["no"], None))
                 elif isinstance(v, (int, float)):
                     cells.append((c, v, formats.get(col, two if isinstance(v, float) else None)))
                 else:
@@ -126,14 +130,14 @@ def write_results(analysis: Analysis, path: Path) -> None:
         book = analysis.data.books[int(g.key)]
         d = book.details
         r += 1
-        values = [book.file, g.label, text(toolkit.courses[book.course].title, lang), d.partnership or "",
+        values = [book.file, named.label(g.label), text(toolkit.courses[book.course].title, lang), d.partnership or "",
                   d.year or "", g.attended] + [tables.responses_shown(g, tp, published) for tp in TIME_POINTS]
         ws.write_cells(r, [(c, v, None) for c, v in enumerate(values) if isinstance(v, (int, float)) or v])
     ws.freeze_panes(1, 0)
     if r:
         ws.autofilter(0, 0, r, len(heads) - 1)
 
-    cat = catalogue()
+    cat = load_wording("quality", lang)["rules"]
     counts: dict[str, int] = {}
     for p in analysis.problems:
         counts[p.rule] = counts.get(p.rule, 0) + 1
@@ -150,11 +154,11 @@ def write_results(analysis: Analysis, path: Path) -> None:
         ws.write_string(r, 2, row["action"])
         ws.write_number(r, 3, row["count"])
 
-    _charts(wb, charts_sheet, analysis, words, scale_title, bold)
+    _charts(wb, charts_sheet, analysis, words, scale_title, bold, named)
     wb.close()
 
 
-def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold) -> None:
+def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold, named: GroupNames) -> None:
     """The chart-data sheet and the charts drawn from it, on a sheet of their own."""
     tp_names = load_wording("common", analysis.toolkit.settings.language)["time_points"]
     data = wb.add_worksheet(words["sheets"]["chart_data"])
@@ -205,7 +209,7 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
             if r["pair"] == "t1_t2"]
     if bars:
         data.write_string(row, 0, words["charts"]["effect_sizes"], bold)
-        data.write_string(row + 1, 0, "Course type and scale", bold)
+        data.write_string(row + 1, 0, words["charts"]["course_and_scale"], bold)
         data.write_string(row + 1, 1, "d", bold)
         for i, r in enumerate(bars):
             data.write_string(row + 2 + i, 0, f"{r['group']}: {scale_title[r['scale']]}")
@@ -230,7 +234,7 @@ def _charts(wb, sheet, analysis: Analysis, words: dict, scale_title: dict, bold)
     if agencies:
         data.write_string(row, 0, words["charts"]["attendance"], bold)
         for i, (label, n) in enumerate(agencies):
-            data.write_string(row + 1 + i, 0, label)
+            data.write_string(row + 1 + i, 0, named.label(label))
             if isinstance(n, int):
                 data.write_number(row + 1 + i, 1, n)
             else:

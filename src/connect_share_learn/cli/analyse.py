@@ -30,9 +30,14 @@ from connect_share_learn.errors import WorkFailed
 @reading_options
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Processes reading workbooks at the same time.")
+@click.option("--language", metavar="CODE",
+              help="Write report.html and results.xlsx in this language (e.g. cy); default: the settings file's "
+                   "language (the first of a bilingual edition's), else English.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Write in a language that is not fully translated, with English in the gaps.")
 @report_errors
 def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, courses, config, include_examples: bool,
-                    workers: int) -> None:
+                    workers: int, language: str | None, allow_incomplete: bool) -> None:
     """Read returned workbooks back: data quality, pooled results and a report.
 
     PATHS are returned .xlsx workbooks or folders (searched recursively). Every score is
@@ -50,6 +55,7 @@ def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, cou
     Example:
         csl analyse returns/2025-26/ --out analysis/2025-26
         csl analyse north.xlsx south.xlsx --courses my-partnership/courses --out pooled
+        csl analyse returns/ --language cy --out dadansoddiad
     """
     from connect_share_learn.analyse.run import analyse, check_outputs, write_outputs
 
@@ -57,6 +63,11 @@ def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, cou
     paths = list(paths)
     check_outputs(paths, out, force)
     toolkit = load_spec(scales, courses, None, config)
+    if language:
+        from connect_share_learn.pack import in_language
+
+        toolkit = in_language(toolkit, language)
+    gaps = _untranslated(toolkit, allow_incomplete)
     bar = ProgressBar("Reading workbooks")
     try:
         analysis = analyse(toolkit, paths, out=out, workers=workers, progress=bar.step, on_found=bar.start,
@@ -70,6 +81,21 @@ def analyse_command(paths: tuple[Path, ...], out: Path, force: bool, scales, cou
     written = write_outputs(analysis, out, inputs=paths, force=force)
     report_reading(acc, analysis.files_by_rule, len(analysis.problems), "used")
     click.echo(f"Wrote {', '.join(p.name for p in written)} into {out} in {time.perf_counter() - started:.1f} s.")
+    if gaps:
+        click.echo(f"warning: {len(gaps)} text(s) not translated into '{toolkit.settings.language}' were written in "
+                   f"English; 'csl translations check --language {toolkit.settings.language}' lists them", err=True)
     if acc.files_read == 0:
         raise WorkFailed("none of the files could be read: quality.csv and report.html say why")
 
+
+
+def _untranslated(toolkit, allow_incomplete: bool) -> list:
+    """The texts of the analysis's outputs its language lacks: refused unless ``allow_incomplete``."""
+    from connect_share_learn import translations
+    from connect_share_learn.errors import UsageError
+
+    language = toolkit.settings.language
+    gaps = translations.check(toolkit, language, parts=translations.ANALYSE_PARTS)
+    if gaps and not allow_incomplete:
+        raise UsageError(translations.summary(gaps, language, allowed="to write the report with English in their place"))
+    return gaps
