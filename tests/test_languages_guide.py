@@ -289,3 +289,23 @@ def test_analyse_in_an_untranslated_language_stops_unless_allowed(tmp_path, run)
     html = (tmp_path / "b" / "report.html").read_text("utf-8")
     assert '<html lang="cy">' in html and "Headline findings" in html
     assert "not translated into 'cy'" in allowed.output
+
+
+def test_an_export_that_fails_part_way_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The translator's folder gets every file or none: a failure after the first catalogues
+    leaves no part-written folder (and what was in --out before is untouched)."""
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    written = []
+
+    def fail_after_two(part, language):
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(part)
+        return real(part, language)
+
+    real = translations._catalogue
+    monkeypatch.setattr(translations, "_catalogue", fail_after_two)
+    with pytest.raises(Exception, match="No space left|not written|could not"):
+        translations.export(TOOLKIT, "cy", tmp_path)
+    assert written and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

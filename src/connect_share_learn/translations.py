@@ -26,6 +26,7 @@ import yaml
 
 from connect_share_learn import wording
 from connect_share_learn.errors import UsageError
+from connect_share_learn.files import staged
 from connect_share_learn.pseudo import is_pseudo
 from connect_share_learn.spec.model import has_text, text
 from connect_share_learn.spec.toolkit import Toolkit
@@ -192,15 +193,17 @@ def export(toolkit: Toolkit, language: str, out: Path, courses: list[str] | None
     for the language beside each English text. Returns the files written."""
     if language == ENGLISH or is_pseudo(language):
         raise UsageError(f"'{language}' is not a language to translate into: give another code, e.g. --language cy")
-    folder = out / language
-    written = []
-    for part in wording.all_parts():
-        path = folder / f"{part}.po"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _catalogue(part, language).save(str(path))
-        written.append(path)
-    written += _spec_files(toolkit, language, folder, courses)
-    return written
+    # All or nothing: written in a scratch folder, moved into out/<language>/ once all are written.
+    with staged(out, "translation files", ".csl-translations-") as stage:
+        folder = stage.folder / language
+        written = []
+        for part in wording.all_parts():
+            path = folder / f"{part}.po"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _catalogue(part, language).save(str(path))
+            written.append(path)
+        written += _spec_files(toolkit, language, folder, courses)
+        return stage.publish([path.relative_to(stage.folder).as_posix() for path in written])
 
 
 def _catalogue(part: str, language: str):
