@@ -116,7 +116,7 @@ def summary(toolkit: Toolkit, analysis: Analysis, language: str | None = None) -
         if row["n_pairs"] == tables.SUPPRESSED:
             hidden = tables.SUPPRESSED
             out["scales"].append({"title": title, "before": hidden, "after": hidden, "change": hidden,
-                                  "ci_low": hidden, "ci_high": hidden, "d": hidden, "improved": hidden, "p": hidden,
+                                  "ci_low": hidden, "ci_high": "", "d": hidden, "improved": hidden, "p": hidden,
                                   "n_pairs": hidden, "reading": said["hidden"].format(scale=title)})
             continue
         change = g.changes[(scale.id, a, b)]

@@ -113,6 +113,7 @@ def make(name: str, folder: Path = HERE) -> Path:
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
                 if widths:
                     # LibreOffice lays a table out by its grid, not by its cells' widths.
+                    table.autofit = False
                     for column, width in zip(table.columns, widths):
                         column.width = Cm(width)
                 columns, widths = widths or (9.5, 6.5), None
@@ -122,8 +123,8 @@ def make(name: str, folder: Path = HERE) -> Path:
                 cell.width = Cm(width)
                 cell.text = ""
                 add_text(cell.paragraphs[0], value)
-                cell.paragraphs[0].paragraph_format.space_after = Pt(3)
-                if len(cells) > 2:
+                cell.paragraphs[0].paragraph_format.space_after = Pt(3 if len(columns) == 2 else 1)
+                if len(columns) > 2:
                     for run in cell.paragraphs[0].runs:
                         run.font.size = Pt(10)  # a table of figures: narrow columns
             continue
