@@ -260,6 +260,21 @@ def test_a_file_of_the_users_is_never_replaced_without_force(tmp_path, run, fill
     assert run("letters", "results_summary", "--workbook", typed, "--out", tmp_path).exit_code == 0
 
 
+def test_large_print_gives_each_scale_its_own_rows_with_the_same_figures(tmp_path, run, filled):
+    """Eight columns of 16 pt figures do not fit across A4: the figures go down the page instead."""
+    letter = filled[5]
+    result = run("letters", "results_summary", "--workbook", filled[3], "--out", tmp_path, "--large-print")
+    assert result.exit_code == 0, result.output
+    _details, figures, _bullets = letter_tables(letter)
+    doc = Document(str(tmp_path / "results_summary-large-print" / "march.docx"))
+    rows = [[c.text for c in row.cells] for row in doc.tables[1].rows]
+    assert len(doc.tables[1].columns) == 2 and len(rows) == 8 * (len(figures) - 1)
+    for k, wide in enumerate(figures[1:]):
+        block = rows[8 * k: 8 * k + 8]
+        assert block[0][0] == wide[0]
+        assert [value for _label, value in block[1:]] == wide[1:]
+
+
 @pytest.mark.libreoffice
 def test_the_filled_letter_prints_on_one_page(tmp_path, run, filled):
     typed = filled[3]

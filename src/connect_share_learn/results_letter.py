@@ -162,7 +162,8 @@ def write(toolkit: Toolkit, workbook: Path, out: Path, created: dt.datetime, dat
                                    logo=read_logo(toolkit.settings))
     context = context_for(toolkit, course, letter_context.wording(language))
     context["from_workbook"] = True
-    context["summary"] = summary(toolkit, analysis, language)
+    # Eight columns of figures do not fit across a page in large print: a table per scale instead.
+    context["summary"] = {**summary(toolkit, analysis, language), "large_print": large_print}
     if date:
         context["letter_date"] = long_date(date, language)
     if pdf:
