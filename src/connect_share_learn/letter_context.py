@@ -88,6 +88,9 @@ def context_for(toolkit: Toolkit, course: Course, wording: Wording) -> dict:
         "code_instructions": " ".join(text(code.instructions, lang).split()),
         "code_parts": [text(p.text, lang) for p in code.parts],
         "code_example": code.example,
+        # The results summary's figures: given only when it is filled from a workbook (results_letter.py).
+        "from_workbook": False,
+        "summary": None,
     }
 
 
@@ -122,6 +125,8 @@ def where_from(variable: str, context: dict) -> str:
         return "participant list (the name); the pack uses the words in letters.yaml"
     if variable == "manager_name":
         return "participant list ('manager_name' column), else \"colleague\""
+    if variable in ("from_workbook", "summary"):
+        return "the course's returned workbook (csl letters results_summary --workbook FILE); the pack leaves blanks"
     if variable == "letter_date":
         return "the day of the merge (or --date); the pack prints \"[date]\""
     if variable in SETTING_TEXTS:

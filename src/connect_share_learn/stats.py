@@ -529,6 +529,16 @@ def paired_change(before: Mapping[str, float], after: Mapping[str, float]) -> Pa
     return paired_change_from(mean_sd(diffs), mean_sd(a)[2], mean_sd(b)[2], sum(1 for x in diffs if x > 0))
 
 
+def paired_means(before: Mapping[str, float], after: Mapping[str, float], change: PairedChange) -> tuple[Number, Number]:
+    """The means the Summary sheet shows beside a paired change: the earlier scores' mean over the
+    codes scored at both, and that mean plus the mean change (so the two differ by exactly the
+    change shown); (None, None) when no code is scored at both."""
+    n, mean, _sd = mean_sd(before[c] for c in set(before) & set(after))
+    if not n or change.mean_change is None:
+        return None, None
+    return mean, mean + change.mean_change
+
+
 def paired_change_from(change: tuple[int, Number, Number], sd_before: Number, sd_after: Number,
                        improved: int) -> PairedChange:
     """:func:`paired_change` from :func:`mean_sd` of the changes, the standard deviations of the

@@ -9,7 +9,8 @@ source/ as Word documents with real styles, so the wording can be reviewed as te
 Markup, one block per blank-line-separated paragraph:
   ">> text"   a right-aligned letterhead line      "# text"   the letter's heading
   "## text"   a sub-heading                         "- text"   a bullet point
-  "| a | b |" a row of a two-column table           "{%p … %}" a docxtpl control line
+  "| a | b |" a row of a table (two or more columns)  "{%p … %}" a docxtpl control line
+  "|: 3 | 1.5 … |" the widths in cm of the next table's columns (else two columns of 9.5 and 6.5)
   "**bold**"  bold words inside any line
 The letterhead line holding {{ letter_date }} has space above it; from "Yours sincerely," on,
 each line keeps with the one before it, so a signature never stands alone on a page.
@@ -99,21 +100,33 @@ def make(name: str, folder: Path = HERE) -> Path:
     document = Document()
     # The results summary must fit one page, with its table.
     style_document(document, 11 if name == "results_summary" else 12)
-    table, closing = None, False
+    table, closing, widths = None, False, None
     for block in blocks((HERE / "source" / f"{name}.md").read_text(encoding="utf-8")):
+        if block.startswith("|:"):
+            widths = [float(w) for w in block[2:].strip("|").split("|")]
+            continue
         if block.startswith("|"):
             cells = [c.strip() for c in block.strip("|").split("|")]
             if table is None:
-                table = document.add_table(rows=0, cols=2)
+                table = document.add_table(rows=0, cols=len(cells))
                 table.style = document.styles["Table Grid"]
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
+                if widths:
+                    # LibreOffice lays a table out by its grid, not by its cells' widths.
+                    table.autofit = False
+                    for column, width in zip(table.columns, widths):
+                        column.width = Cm(width)
+                columns, widths = widths or (9.5, 6.5), None
             row = table.add_row()
             keep_row_together(row)
-            for cell, width, value in zip(row.cells, (9.5, 6.5), cells):
+            for cell, width, value in zip(row.cells, columns, cells):
                 cell.width = Cm(width)
                 cell.text = ""
                 add_text(cell.paragraphs[0], value)
-                cell.paragraphs[0].paragraph_format.space_after = Pt(3)
+                cell.paragraphs[0].paragraph_format.space_after = Pt(3 if len(columns) == 2 else 1)
+                if len(columns) > 2:
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(10)  # a table of figures: narrow columns
             continue
         table = None
         if block.startswith(">>"):

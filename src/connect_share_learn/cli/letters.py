@@ -18,6 +18,10 @@ from connect_share_learn.errors import UsageError, WorkFailed
 @click.option("--participants", type=click.Path(path_type=Path, dir_okay=False),
               help="The participant list: CSV (UTF-8 or Excel's Windows-1252) or XLSX, with a 'name' "
                    "column or 'first_name' and 'last_name' columns.")
+@click.option("--workbook", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="results_summary only: fill it with the figures of this course's returned workbook (.xlsx), "
+                   "worked out again from its typed answers, instead of merging a list. The letter goes in "
+                   "OUT/results_summary/, named after the workbook.")
 @click.option("--header-row", type=click.IntRange(min=1), metavar="N",
               help="The row that holds the column headings, if the first row that names a column of names is not it.")
 @click.option("--date", "letter_date", callback=lambda ctx, param, value: _date(value), metavar="DATE",
@@ -41,7 +45,7 @@ from connect_share_learn.errors import UsageError, WorkFailed
 @spec_options
 @click.pass_context
 @report_errors
-def letters_command(ctx, letter, participants, header_row, letter_date, course_id, out, check, pdf, large_print, force,
+def letters_command(ctx, letter, participants, workbook, header_row, letter_date, course_id, out, check, pdf, large_print, force,
                     templates, language, scales, courses, benchmarks, config):
     """Merge a letter with a participant list: one .docx per person and one combined file.
 
@@ -51,6 +55,10 @@ def letters_command(ctx, letter, participants, header_row, letter_date, course_i
     rows are skipped and reported. The list itself is never copied. Each letter is dated
     today unless --date gives another day. Give your partnership's settings file with
     --config: without it the letters print placeholders such as "[return address]".
+
+    With --workbook, results_summary is written once, filled with the figures of that
+    course's returned workbook (those of its Summary sheet, worked out again from the typed
+    answers; numbers resting on fewer than 5 people hidden as csl analyse hides them).
 
     The letters go in a folder named after the letter and the list (build/letters/
     invitation/delegates/), so each cohort's list gives its own folder. Running the same
@@ -62,6 +70,7 @@ def letters_command(ctx, letter, participants, header_row, letter_date, course_i
         csl letters invitation --participants delegates.csv --course domestic_abuse --config settings.yaml
         csl letters manager_letter --participants delegates.xlsx --out build/letters --pdf
         csl letters thank_you --participants export.csv --header-row 4 --date 2026-03-14
+        csl letters results_summary --workbook returned/foundation-march.xlsx --config settings.yaml
         csl letters --check
     """
     from connect_share_learn import letters, logo
@@ -71,6 +80,10 @@ def letters_command(ctx, letter, participants, header_row, letter_date, course_i
         toolkit = load_spec(scales, courses, benchmarks, config)
         if language:
             toolkit = in_language(toolkit, language)
+        if workbook is not None and not check:
+            _filled_summary(toolkit, letter, workbook, participants, course_id, out, letter_date, pdf, large_print,
+                            force, config)
+            return
         course = _course(toolkit, course_id)
         if check:
             report = letters.check(toolkit, course, letter)
@@ -104,6 +117,34 @@ def letters_command(ctx, letter, participants, header_row, letter_date, course_i
                    f"into {result.folder} in {time.perf_counter() - started:.1f} s.")
         if result.missing_pdfs:
             raise WorkFailed(_missing_pdfs(result, letter, participants))
+
+
+def _filled_summary(toolkit, letter, workbook, participants, course_id, out, letter_date, pdf, large_print, force,
+                    config) -> None:
+    """``--workbook``: the results summary filled with one course's figures (results_letter.py)."""
+    from connect_share_learn import logo, results_letter
+    from connect_share_learn.pack import BuildOptions
+
+    if letter not in (None, results_letter.LETTER, results_letter.LETTER + ".docx"):
+        raise UsageError(f"--workbook fills the results summary only: run 'csl letters {results_letter.LETTER} "
+                         f"--workbook {workbook}', or give {letter} a participant list with --participants")
+    if participants is not None:
+        raise UsageError("give either --workbook (the results summary of one course) or --participants "
+                         "(a letter to each person on a list), not both")
+    if course_id is not None:
+        raise UsageError("the course comes from the workbook: leave out --course")
+    started = time.perf_counter()
+    result = results_letter.write(logo.resolve(toolkit, config), workbook, out, BuildOptions().created,
+                                  letter_date or dt.date.today(), pdf=pdf, large_print=large_print, force=force,
+                                  settings_file=config)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    made = f"{result.letter}" + (f" and {result.pdf.name}" if result.pdf else "")
+    click.echo(f"Wrote the results summary of {workbook.name} ({result.course}) to {made} "
+               f"in {time.perf_counter() - started:.1f} s.")
+    if pdf and result.pdf is None:
+        raise WorkFailed(f"LibreOffice did not make the PDF of {result.letter}; the .docx letter is written — open "
+                         "it in Word or LibreOffice and save it as PDF, or run this again")
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -28,6 +28,11 @@ def fixed(x: float, decimals: int) -> str:
     return f"{abs(rounded) if rounded == 0 else rounded:,.{decimals}f}"
 
 
+def p_text(p: float) -> str:
+    """Twin of the workbook's p-value format (styles.P_FORMAT): "< 0.001", else three decimals."""
+    return "< 0.001" if p < 0.001 else fixed(p, 3)
+
+
 def round_half_up(x: float, decimals: int) -> float:
     """Twin of ROUND(x, decimals)."""
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))

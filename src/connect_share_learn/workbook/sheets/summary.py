@@ -148,10 +148,7 @@ def _paired_means(book, scale, a: str, b: str, change: stats.PairedChange) -> tu
     mean plus the mean change (so the two means differ by exactly the change shown)."""
     before = scores_by_code(book.tk, book.course, book.rows, a, scale)
     after = scores_by_code(book.tk, book.course, book.rows, b, scale)
-    n, mean, _sd = stats.mean_sd(before[c] for c in set(before) & set(after))
-    if not n:
-        return None, None
-    return mean, mean + change.mean_change
+    return stats.paired_means(before, after, change)
 
 
 def _number(name: str) -> str:
