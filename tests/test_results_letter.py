@@ -21,11 +21,11 @@ from docx import Document
 
 from connect_share_learn import results, stats
 from connect_share_learn.analyse.disclosure import MIN_CELL
+from connect_share_learn.number_style import fixed, p_text
 from connect_share_learn.spec.model import text
 from connect_share_learn.testing import simulate
 from connect_share_learn.workbook import build
 from connect_share_learn.workbook.layout import paired_scales
-from connect_share_learn.workbook.readings import fixed, p_text
 
 DETAILS = {"partnership": "Northshire Safeguarding Children Partnership", "title": "Working Together, March cohort",
            "start_date": dt.datetime(2026, 3, 2), "end_date": dt.datetime(2026, 3, 3), "trainer": "A Trainer",

@@ -27,10 +27,11 @@ from connect_share_learn.files import check_out, staged
 from connect_share_learn.letter_context import context_for, long_date
 from connect_share_learn.letters import LetterTemplate, _title, find_template, jinja_env, safe_file_name
 from connect_share_learn.logo import read as read_logo
+from connect_share_learn.number_style import fixed, p_text
 from connect_share_learn.spec.model import text
 from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.workbook.layout import paired_scales
-from connect_share_learn.workbook.readings import fixed, p_text, reading
+from connect_share_learn.workbook.readings import reading
 from connect_share_learn.workbook.words import tp_name, wording as workbook_wording
 from connect_share_learn.wording import load as load_wording
 

@@ -10,9 +10,8 @@ follow-up whether a change lasted. And a note beside a low Cronbach's alpha.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from connect_share_learn import stats
+from connect_share_learn.number_style import fixed, round_half_up
 
 
 def fixed_formula(x: str, decimals: int) -> str:
@@ -20,22 +19,6 @@ def fixed_formula(x: str, decimals: int) -> str:
     binary value (0.35 gives "0.3"), LibreOffice's and Excel's the decimal one ("0.4"), while
     every program's ROUND gives 0.4."""
     return f"FIXED(ROUND({x},{decimals}),{decimals})"
-
-
-def fixed(x: float, decimals: int) -> str:
-    """Twin of :func:`fixed_formula`: halves away from zero, thousands with commas, no "-0"."""
-    rounded = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{abs(rounded) if rounded == 0 else rounded:,.{decimals}f}"
-
-
-def p_text(p: float) -> str:
-    """Twin of the workbook's p-value format (styles.P_FORMAT): "< 0.001", else three decimals."""
-    return "< 0.001" if p < 0.001 else fixed(p, 3)
-
-
-def round_half_up(x: float, decimals: int) -> float:
-    """Twin of ROUND(x, decimals)."""
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _unit(w: dict, scale) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from connect_share_learn import stats
+from connect_share_learn.number_style import fixed
 from connect_share_learn.spec.model import Item, Option, Provenance, ResponseFormat, Scale
-from connect_share_learn.workbook.readings import alpha_note, alpha_note_formula, fixed, fixed_formula
+from connect_share_learn.workbook.readings import alpha_note, alpha_note_formula, fixed_formula
 
 FAILURES = "self_check_failures"
 

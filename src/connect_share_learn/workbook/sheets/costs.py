@@ -5,9 +5,9 @@ costs are typed in; a new workbook's are blank)."""
 from __future__ import annotations
 
 from connect_share_learn import stats
+from connect_share_learn.number_style import round_half_up
 from connect_share_learn.workbook import printing
 from connect_share_learn.workbook.layout import cell
-from connect_share_learn.workbook.readings import round_half_up
 from connect_share_learn.workbook.sheets.results import ResultsCells
 
 WIDTHS = [46, 12, 12, 12, 13]

@@ -14,10 +14,11 @@ import datetime as dt
 from xlsxwriter.utility import xl_col_to_name
 
 from connect_share_learn import stats
+from connect_share_learn.number_style import fixed
 from connect_share_learn.results import scores_by_code
 from connect_share_learn.workbook import charts, printing
 from connect_share_learn.workbook.layout import paired_scales
-from connect_share_learn.workbook.readings import fixed, fixed_formula, reading
+from connect_share_learn.workbook.readings import fixed_formula, reading
 from connect_share_learn.workbook.sheets.results import ResultsCells, longest_reading
 
 WIDTHS = (26, 9, 9, 9, 14, 8, 10, 8, 7)
