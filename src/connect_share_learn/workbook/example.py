@@ -108,7 +108,7 @@ def true_values(toolkit: Toolkit, course: Course, layouts: dict[str, EntryLayout
             columns[(sheet, col)] = _column(values)
 
         put(lay.helpers["typed"], [1 if _typed(r) else None for r in tp_rows])
-        put(lay.helpers["code"], norms)
+        put(lay.helpers["code_normalised"], norms)
         put(lay.helpers["key"], [stats.code_key(r.get("code")) for r in tp_rows])
         put(lay.helpers["dup"], [("" if not n else int(n in dupes)) for n in norms])
         for scale in lay.scales:

@@ -119,7 +119,7 @@ def layout_course(toolkit: Toolkit, course: Course, capacity: int) -> dict[str, 
         for scale in lay.scales:
             if scale.scored:
                 lay.score_cols[scale.id] = lay.next_col
-        for helper in ("typed", "code", "key", "dup"):
+        for helper in ("typed", "code_normalised", "key", "dup"):
             lay.add_helper(helper)
         for scale in lay.scales:
             if scale.scored and len(scale.items) >= 2:

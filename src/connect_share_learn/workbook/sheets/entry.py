@@ -145,11 +145,11 @@ def _formulas(book, sh, lay: EntryLayout):
     tk, st, w = book.tk, book.st, book.w
     h = lay.helpers
     L = xl_col_to_name
-    code, key, dup = f"{L(h['code'])}§", f"{L(h['key'])}§", f"{L(h['dup'])}§"
+    code, key, dup = f"{L(h['code_normalised'])}§", f"{L(h['key'])}§", f"{L(h['dup'])}§"
     inputs = f"A§:{L(len(lay.inputs) - 1)}§"
     templates: list[tuple[int, str, object]] = [
         (h["typed"], f'=IF(COUNTA({inputs})=0,"",1)', st.helper),
-        (h["code"], stats.normalised_code_formula("A§"), st.helper),
+        (h["code_normalised"], stats.normalised_code_formula("A§"), st.helper),
         (h["key"], stats.code_key_formula(code), st.helper),
         (h["dup"], stats.duplicate_formula(key, lay.column_range(h["key"], sheet=False)), st.helper),
     ]

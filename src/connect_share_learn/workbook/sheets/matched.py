@@ -25,7 +25,7 @@ def write(book, sh):
     columns = []  # (header, template, format, meaning: the key of its example values)
     key = f"{first.ref()}{L(first.helpers['key'])}§"
     code_head, repeated_head, row_head = book.w["headings"]["matched"]
-    columns.append((code_head, f'=IF({key}="","",{first.ref()}{L(first.helpers["code"])}§)', st.calc_text, ("code",)))
+    columns.append((code_head, f'=IF({key}="","",{first.ref()}{L(first.helpers["code_normalised"])}§)', st.calc_text, ("code",)))
     repeated_at = f"{L(len(columns))}{own}"
     columns.append((repeated_head, f'=IF({first.ref()}{L(first.helpers["dup"])}§=1,"{book.w["status_duplicate"]}","")',
                     st.calc_text, ("repeated",)))
