@@ -154,7 +154,7 @@ def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
     if language == ENGLISH or is_pseudo(language):
         return []
     gaps = [Gap(f"translations/{language}/{g.message.part}.po", g.message.context, g.message.source, g.state)
-            for g in wording.gaps(language, parts)]
+            for g in wording.gaps(language, parts) if not _in_own_letter(g.message, language)]
     for item in spec_texts(toolkit, courses):
         where = f"{item.kind} {item.owner}" if item.kind not in ("profile", "settings") else item.kind
         if not has_text(item.value, language):
@@ -165,6 +165,16 @@ def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
         if made_from is not None and made_from != fingerprint(item.english):
             gaps.append(Gap(where, item.place, item.english, "stale"))
     return gaps
+
+
+def _in_own_letter(message: wording.Message, language: str) -> bool:
+    """Whether ``message`` is a letter's text that the language's own template of the letter
+    (``letters/<language>/<letter>.docx`` in the templates folder) prints instead."""
+    where = wording.message_file(message)
+    if not where.startswith("letters/source/"):
+        return False
+    letter = message.context.split(".")[0]
+    return (wording.source_file(wording.LETTERS).parent / language / f"{letter}.docx").is_file()
 
 
 def summary(gaps: list[Gap], language: str, shown: int = 8) -> str:
@@ -210,10 +220,14 @@ def _catalogue(part: str, language: str):
                    "Content-Transfer-Encoding": "8bit"}
     po.header = (f"The toolkit's {part} wording in '{language}'. Each message's context is its place in "
                  f"templates/{wording.PARTS[part]}; keep the {{placeholders}}, {{{{ names }}}} and <tags> as they are.")
+    if part == wording.LETTERS:
+        po.header += (" A letter's own texts follow, each in the letter's source (templates/letters/source/<letter>.md): "
+                      "its context is the letter and its place (invitation.paragraph.4, counted from 0); keep every "
+                      "{{ … }} and {% … %} tag and the **bold** marks.")
     made = wording.catalogue(part, language)
     for message in wording.messages(part):
         entry = polib.POEntry(msgctxt=message.context, msgid=message.source, msgstr="",
-                              occurrences=[(f"templates/{wording.PARTS[part]}", "")])
+                              occurrences=[(f"templates/{wording.message_file(message)}", "")])
         translated = wording.translate(message, language)
         if translated is not None:
             entry.msgstr = translated
