@@ -123,7 +123,9 @@ def test_a_bilingual_letter_is_the_whole_letter_in_the_first_language_then_in_th
         plain = [i for i, p in enumerate(shown) if not p.startswith("⟦") and not p.isdigit()]
         assert wrapped and plain and max(wrapped) < min(plain), letter  # every qps text before every English one
         with zipfile.ZipFile(path) as archive:
-            assert archive.read("word/document.xml").count(b'w:type="page"') == 1, letter  # English on a new page
+            xml = archive.read("word/document.xml")
+        # The English in a section of its own: on a new page, numbered from 1.
+        assert xml.count(b"<w:sectPr") == xml.count(b'<w:pgNumType w:start="1"/>') == 2, letter
         assert title(path).startswith("⟦") and title(path).endswith(" / " + letters._title(
             letter, toolkit.courses["foundation"], TOOLKIT)), title(path)
     invitation = [p for p in paragraphs(tmp_path / "letters" / "foundation" / "invitation.docx") if p]
@@ -261,3 +263,28 @@ def test_the_english_templates_are_still_what_the_layout_makes(tmp_path):
         made = tmp_path / f"{letter}.docx"
         write_docx(template_entries(letters.letters_dir(), letter, "en", CREATED), made, CREATED)
         assert paragraphs(made) == paragraphs(letters.letters_dir() / f"{letter}.docx"), letter
+
+
+@pytest.mark.libreoffice
+def test_bilingual_letters_print_each_language_on_its_own_pages_numbered_from_one(tmp_path):
+    """Looked at: the qps half of a letter takes the pages its English takes, so a bilingual
+    letter takes twice the English's pages, large print included, and each half is numbered from 1."""
+    import subprocess
+
+    from connect_share_learn.documents import to_pdf
+
+    toolkit = in_language(TOOLKIT, "qps,en")
+    letters.render(BuildContext(toolkit, BuildOptions(large_print=True), tmp_path / "both",
+                                [toolkit.courses["foundation"]]))
+    letters.render(BuildContext(TOOLKIT, BuildOptions(large_print=True), tmp_path / "en",
+                                [TOOLKIT.courses["foundation"]]))
+    names = ("invitation", "information_sheet", "information_sheet-large-print")
+    pdfs = to_pdf([tmp_path / x / "letters" / "foundation" / f"{n}.docx" for x in ("both", "en") for n in names])
+
+    def pages(pdf: Path) -> list[str]:
+        words = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+        return [page.strip().splitlines()[-1].strip() for page in words.stdout.split("\f") if page.strip()]
+
+    for both, english in zip(pdfs[:3], pdfs[3:]):
+        numbers = [str(n) for n in range(1, len(pages(english)) + 1)]
+        assert pages(both) == numbers + numbers, both.name

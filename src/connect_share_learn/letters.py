@@ -228,8 +228,9 @@ def with_logo(entries: list[tuple[str, bytes]], logo: Logo) -> list[tuple[str, b
     return out + [(f"word/media/{name}", logo.data)]
 
 
-def joined(bodies: list[str]) -> str:
-    """The first document's XML holding the bodies of all of them, each starting on a new page."""
+def joined(bodies: list[str], sections: bool = False) -> str:
+    """The first document's XML holding the bodies of all of them, each starting on a new page;
+    with ``sections``, each in a section of its own whose pages are numbered from 1."""
     first = bodies[0]
     start = first.index(">", first.index("<w:body")) + 1
     inner = []
@@ -238,14 +239,37 @@ def joined(bodies: list[str]) -> str:
         section = xml.rfind("<w:sectPr")
         inner.append(xml[body_start:section])
     end = first.rfind("<w:sectPr")
-    merged = first[:start] + PAGE_BREAK.join(inner) + first[end:]
+    last = first[end:]
+    if sections:
+        last = _numbered_from_one(last)
+        closing = last[:last.index("</w:body>")]
+        # A section ends with a paragraph holding its properties: one point high, so it adds no page.
+        breaker = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{closing}</w:pPr></w:p>'
+        merged = first[:start] + breaker.join(inner) + last
+    else:
+        merged = first[:start] + PAGE_BREAK.join(inner) + last
     numbers = itertools.count(1)
     return _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', merged)  # Word needs each id once
 
 
-def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created) -> None:
-    """One document holding every letter, each starting on a new page."""
-    write_docx(template.entries_for({"word/document.xml": joined(bodies)}, title, author, created), path, created)
+_AFTER_PAGE_NUMBERS = re.compile(r"<w:(cols|formProt|vAlign|noEndnote|titlePg|textDirection|bidi|rtlGutter|docGrid|"
+                                 r"printerSettings|sectPrChange)[ />]|</w:sectPr>")
+
+
+def _numbered_from_one(section: str) -> str:
+    """A section's properties (``<w:sectPr …>…</w:sectPr>`` and what follows) with its pages numbered from 1."""
+    if "<w:pgNumType" in section:
+        return re.sub(r"<w:pgNumType\b[^>]*?/>", '<w:pgNumType w:start="1"/>', section, count=1)
+    at = _AFTER_PAGE_NUMBERS.search(section).start()
+    return section[:at] + '<w:pgNumType w:start="1"/>' + section[at:]
+
+
+def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created,
+            sections: bool = False) -> None:
+    """One document holding every letter, each starting on a new page (with ``sections``, as
+    bilingual letters are, each one's pages numbered from 1)."""
+    write_docx(template.entries_for({"word/document.xml": joined(bodies, sections)}, title, author, created), path,
+               created)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +300,8 @@ LAID_OUT = dt.datetime(2026, 1, 1)  # a laid-out template's own date, replaced i
 @dataclass
 class Letter:
     """One letter in the languages of an edition, the first first: a template each. A bilingual
-    letter is the whole letter in each language in turn, each starting on a new page."""
+    letter is the whole letter in each language in turn, each starting on a new page, numbered
+    from 1 (side by side, a one-page letter would take two pages of narrow columns)."""
 
     templates: list[tuple[str, LetterTemplate]]  # (language, template)
 
@@ -308,7 +333,7 @@ class Letter:
             language, template = self.templates[0]
             return template.write(contexts[language], path, title, author, created)
         parts = [template.render_parts(contexts[language]) for language, template in self.templates]
-        rendered = dict(parts[0], **{"word/document.xml": joined([p["word/document.xml"] for p in parts])})
+        rendered = dict(parts[0], **{"word/document.xml": joined([p["word/document.xml"] for p in parts], sections=True)})
         write_docx(self.first.entries_for(rendered, title, author, created), path, created)
         return rendered
 
@@ -437,7 +462,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
             rendered = template.write({x: {**contexts[x], **personal_context(person, wordings[x])} for x in languages},
                                       scratch / name, title, author, created)
             bodies.append(rendered["word/document.xml"])
-        combine(template.first, bodies, scratch / combined, title, author, created)
+        combine(template.first, bodies, scratch / combined, title, author, created, sections=len(languages) > 1)
         # A PDF made from a letter that has not changed since is kept rather than made again.
         kept_pdfs = [_pdf(n) for n in documents if pdf and states[_pdf(n)] == states[n] == "ours"
                      and previous.files[_pdf(n)]["sha256"] and previous.files[n]["sha256"] == sha256(scratch / n)]
