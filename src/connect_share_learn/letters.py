@@ -407,7 +407,8 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
           pdf: bool = False, large_print: bool = False, force: bool = False, progress=None,
           header_row: int | None = None, date: dt.date | None = None,
           settings_file: Path | None = None, allow_incomplete: bool = False) -> MergeResult:
-    """Write ``out/<letter>/<list>/``: one letter per participant, one combined document.
+    """Write ``out/<letter>/<list>/`` (``<letter>-cy-en`` in other languages): one letter per participant, one
+    combined document.
 
     The folder is named after the participant list, so another cohort's letters go beside
     the first. Everything is checked before anything is written. A rerun replaces only the
