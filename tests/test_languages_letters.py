@@ -9,8 +9,8 @@ date's numbers, other numbers (minutes, weeks) and the personal code's example.
 
 from __future__ import annotations
 
-import datetime as dt
 import csv
+import datetime as dt
 import html
 import io
 import re
@@ -23,7 +23,12 @@ import pytest
 from connect_share_learn import letters, translations, wording
 from connect_share_learn.errors import InputError
 from connect_share_learn.letter_layout import english_texts
-from connect_share_learn.pack import BuildContext, BuildOptions, in_language, templates_laid_over
+from connect_share_learn.pack import (
+    BuildContext,
+    BuildOptions,
+    in_language,
+    templates_laid_over,
+)
 from connect_share_learn.pseudo import pseudo
 from connect_share_learn.spec.load import load_toolkit
 
@@ -257,11 +262,10 @@ def _people(folder: Path) -> Path:
 def test_the_english_templates_are_still_what_the_layout_makes(tmp_path):
     """One layout: the English .docx templates are the English source laid out by letter_layout."""
     from connect_share_learn.documents import write_docx
-    from connect_share_learn.letter_layout import template_entries
 
     for letter in ("invitation", "results_summary"):
         made = tmp_path / f"{letter}.docx"
-        write_docx(template_entries(letters.letters_dir(), letter, "en", CREATED), made, CREATED)
+        write_docx(letters.laid_out(letters.letters_dir(), letter, "en"), made, CREATED)
         assert paragraphs(made) == paragraphs(letters.letters_dir() / f"{letter}.docx"), letter
 
 

@@ -2,7 +2,7 @@
 
 One definition of the layout, used twice: ``templates/letters/make_templates.py`` lays out the
 English source as the shipped ``<letter>.docx`` templates, and a build in another language lays
-out the same source with each text translated (:func:`template_entries`), so every language's
+out the same source with each text translated (``letters.template_for``), so every language's
 letter has the same styles, spacing and page furniture.
 
 Each text of a source is a message to translate (part ``letters`` of :mod:`.wording`): its
@@ -24,7 +24,6 @@ choices are made on the English, so a translation is laid out exactly as its Eng
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,8 +155,8 @@ def style_document(document, size: float = BODY_POINTS, font: str | None = None)
     body_font(normal, size, font)
     normal.paragraph_format.space_after = Pt(8)
     normal.paragraph_format.line_spacing = 1.1
-    for name, size in (("Heading 1", 16), ("Heading 2", 13)):
-        heading_font(styles[name], size, space_before=14 if name == "Heading 1" else 10, font=font)
+    for name, points in (("Heading 1", 16), ("Heading 2", 13)):
+        heading_font(styles[name], points, space_before=14 if name == "Heading 1" else 10, font=font)
     bullet = styles["List Bullet"]
     bullet.paragraph_format.space_after = Pt(3)
     footer = section.footer.paragraphs[0]
@@ -232,26 +231,3 @@ def lay_out(letter: str, source: str, say: Say | None = None, font: str | None =
                         paragraph.paragraph_format.space_before = Pt(24)  # room to sign
         added.append((paragraph, english.replace("**", "")))
     return document
-
-
-def template_entries(letters_folder: Path, letter: str, language: str, created: dt.datetime) -> list[tuple[str, bytes]]:
-    """The letter's template in ``language``, as the entries of its .docx: the source laid out
-    with each text translated (English where the language has none; see ``wording.gaps``)."""
-    from connect_share_learn import wording
-    from connect_share_learn.documents import document_entries
-
-    path = source_path(letters_folder, letter)
-    source = path.read_text(encoding="utf-8")
-    said = wording.load("letters", language).get(letter, {})
-    catalogue = wording.catalogue_file("letters", language)
-
-    def say(place: str, english: str) -> str:
-        node = said.get(place, english)
-        if tags(node) != tags(english):
-            raise InputError(catalogue, f"the translation of {letter}.{place} does not keep the English's tags "
-                             f"({', '.join(tags(english)) or 'none'})",
-                             "keep every {{ … }} and {% … %} of the English, as written, in the translation")
-        return node
-
-    document = lay_out(letter, source, say, wording.language(language).font)
-    return document_entries(document, letter, "connect-share-learn", created)

@@ -23,7 +23,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, TemplateSyntaxError, meta
 
 from connect_share_learn import letter_context, letter_layout, wording
-from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
+from connect_share_learn.documents import add_to_zip, core_properties, document_entries, to_pdf, write_docx, zip_bytes
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.files import Manifest, State, sha256, staged
 from connect_share_learn.letter_context import PERSONAL, context_for, letters_dir, personal_context
@@ -290,11 +290,31 @@ def template_for(name: str, language: str, large_print: bool = False, logo: Logo
         return LetterTemplate.load(find_template(name), env, large_print=large_print, logo=logo)
     if own.is_file():
         return LetterTemplate.load(own, env, large_print=large_print, logo=logo)
-    entries = letter_layout.template_entries(folder, name, language, LAID_OUT)
+    entries = laid_out(folder, name, language)
     return LetterTemplate.load(source, env, large_print=large_print, logo=logo, entries=entries)
 
 
 LAID_OUT = dt.datetime(2026, 1, 1)  # a laid-out template's own date, replaced in every letter made from it
+
+
+def laid_out(folder: Path, letter: str, language: str) -> list[tuple[str, bytes]]:
+    """The letter's template in ``language``, as the entries of its .docx: its source laid out
+    with each text translated (English where the language has none; see ``wording.gaps``) in
+    the language's font."""
+    path = letter_layout.source_path(folder, letter)
+    said = wording.load(wording.LETTERS, language).get(letter, {})
+    catalogue = wording.catalogue_file(wording.LETTERS, language)
+
+    def say(place: str, english: str) -> str:
+        translated = said.get(place, english)
+        if letter_layout.tags(translated) != letter_layout.tags(english):
+            raise InputError(catalogue, f"the translation of {letter}.{place} does not keep the English's tags "
+                             f"({', '.join(letter_layout.tags(english)) or 'none'})",
+                             "keep every {{ … }} and {% … %} of the English, as written, in the translation")
+        return translated
+
+    document = letter_layout.lay_out(letter, path.read_text(encoding="utf-8"), say, wording.language(language).font)
+    return document_entries(document, letter, "connect-share-learn", LAID_OUT)
 
 
 @dataclass
@@ -374,7 +394,7 @@ def _title(name: str, course: Course, toolkit: Toolkit) -> str:
                       f"{text(course.title, x)}" for x in toolkit.settings.editions)
 
 
-def _check_variables(template: "LetterTemplate | Letter", context: dict, columns: set[str] = frozenset()) -> None:
+def _check_variables(template: LetterTemplate | Letter, context: dict, columns: set[str] = frozenset()) -> None:
     missing = sorted(template.variables - set(context) - set(columns))
     if missing:
         raise InputError(template.path, f"the template uses {', '.join(repr(m) for m in missing)}, "
