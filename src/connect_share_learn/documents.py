@@ -74,6 +74,11 @@ def add_to_zip(base: bytes, entries: list[tuple[str, bytes]], path: Path, create
 
 def save_document(document, path: Path, title: str, author: str, created: dt.datetime) -> None:
     """Save a python-docx ``Document`` reproducibly: fixed core properties and zip dates."""
+    write_docx(document_entries(document, title, author, created), path, created)
+
+
+def document_entries(document, title: str, author: str, created: dt.datetime) -> list[tuple[str, bytes]]:
+    """A python-docx ``Document``'s zip entries as :func:`save_document` writes them."""
     buffer = io.BytesIO()
     document.save(buffer)
     entries = []
@@ -87,7 +92,7 @@ def save_document(document, path: Path, title: str, author: str, created: dt.dat
             if info.filename == "docProps/core.xml":
                 data = core_properties(title, author, created)
             entries.append((info.filename, data))
-    write_docx(entries, path, created)
+    return entries
 
 
 # ---------------------------------------------------------------------------------------------

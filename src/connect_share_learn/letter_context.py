@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -43,6 +43,7 @@ class Wording:
     articles: frozenset[str]
     common_words: frozenset[str]
     joining_words: frozenset[str]
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 def wording(language: str) -> Wording:
@@ -50,19 +51,20 @@ def wording(language: str) -> Wording:
     data = load_wording("letters", language)
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(w.strip().lower() for w in data[key].split(",") if w.strip())
+        return frozenset(_bare(w) for w in data[key].split(",") if _bare(w))
 
     return Wording(dict(data["words"]), dict(data["unset"]), data["course_word"], words("course_words"),
-                   words("articles"), words("common_words"), words("joining_words"))
+                   words("articles"), words("common_words"), words("joining_words"), dict(data.get("titles") or {}))
 
 
 # ---------------------------------------------------------------------------------------------
 # The values a letter is filled with
 
 
-def context_for(toolkit: Toolkit, course: Course, wording: Wording) -> dict:
-    """Every value a letter can use, but the person's: the settings, the course and the words."""
-    settings, lang = toolkit.settings, toolkit.settings.language
+def context_for(toolkit: Toolkit, course: Course, wording: Wording, language: str | None = None) -> dict:
+    """Every value a letter can use, but the person's: the settings, the course and the words,
+    in ``language`` (the edition's first by default; ``wording`` is that language's)."""
+    settings, lang = toolkit.settings, language or toolkit.settings.language
     code = toolkit.profile.code
     first = course.time_points[0]
     follow = course.tp("t3") if "t3" in course.tp_ids else None
@@ -108,13 +110,18 @@ def long_date(day: dt.date, language: str = "en") -> str:
     return said["long_date"].format(day=day.day, month=said["months"][day.month - 1], year=day.year)
 
 
+def _bare(word: str) -> str:
+    """A word as a list of words is searched for: lower case, without the pseudo-language's ⟦ ⟧."""
+    return word.strip().strip("⟦⟧").lower()
+
+
 def course_name(title: str, wording: Wording) -> str:
     """The course's title as it reads after "the": a leading "The" left out, and the word
     "course" added unless the title already ends in a word such as course or workshops."""
     words = title.split()
     if len(words) > 1 and words[0].lower() == "the":
         words = words[1:]
-    if words[-1].lower() not in wording.course_words:
+    if _bare(words[-1]) not in wording.course_words:
         words.append(wording.course_word)
     return " ".join(words)
 

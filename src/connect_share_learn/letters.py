@@ -22,8 +22,8 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError, meta
 
-from connect_share_learn import letter_context
-from connect_share_learn.documents import add_to_zip, core_properties, to_pdf, write_docx, zip_bytes
+from connect_share_learn import letter_context, letter_layout, wording
+from connect_share_learn.documents import add_to_zip, core_properties, document_entries, to_pdf, write_docx, zip_bytes
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.files import Manifest, State, sha256, staged
 from connect_share_learn.letter_context import PERSONAL, context_for, letters_dir, personal_context
@@ -31,7 +31,7 @@ from connect_share_learn.logo import EMU_PER_CM, Logo, read as read_logo
 from connect_share_learn.participants import ParticipantList, read_participants
 from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.spec.model import Course, text
-from connect_share_learn.wording import environment
+from connect_share_learn.wording import ENGLISH, environment
 
 # The parts of a .docx that may hold template tags.
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -85,16 +85,19 @@ class LetterTemplate:
 
     @classmethod
     def load(cls, path: Path, env: Environment | None = None, large_print: bool = False,
-             logo: Logo | None = None) -> "LetterTemplate":
+             logo: Logo | None = None, entries: list[tuple[str, bytes]] | None = None) -> "LetterTemplate":
+        """The template at ``path`` (or made of ``entries``: a letter laid out in another language,
+        ``path`` then naming its source)."""
         from docxtpl import DocxTemplate
 
         env = env or jinja_env()
-        try:
-            with zipfile.ZipFile(path) as archive:
-                entries = [(i.filename, archive.read(i.filename)) for i in archive.infolist()]
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise InputError(path, f"the letter template cannot be opened ({exc})",
-                             "save it again from Word as a .docx document") from exc
+        if entries is None:
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    entries = [(i.filename, archive.read(i.filename)) for i in archive.infolist()]
+            except (OSError, zipfile.BadZipFile) as exc:
+                raise InputError(path, f"the letter template cannot be opened ({exc})",
+                                 "save it again from Word as a .docx document") from exc
         if large_print:
             entries = enlarge(entries)
         if logo:
@@ -225,8 +228,9 @@ def with_logo(entries: list[tuple[str, bytes]], logo: Logo) -> list[tuple[str, b
     return out + [(f"word/media/{name}", logo.data)]
 
 
-def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created) -> None:
-    """One document holding every letter, each starting on a new page."""
+def joined(bodies: list[str], sections: bool = False) -> str:
+    """The first document's XML holding the bodies of all of them, each starting on a new page;
+    with ``sections``, each in a section of its own whose pages are numbered from 1."""
     first = bodies[0]
     start = first.index(">", first.index("<w:body")) + 1
     inner = []
@@ -235,10 +239,123 @@ def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str,
         section = xml.rfind("<w:sectPr")
         inner.append(xml[body_start:section])
     end = first.rfind("<w:sectPr")
-    merged = first[:start] + PAGE_BREAK.join(inner) + first[end:]
+    last = first[end:]
+    if sections:
+        last = _numbered_from_one(last)
+        closing = last[:last.index("</w:body>")]
+        # A section ends with a paragraph holding its properties: one point high, so it adds no page.
+        breaker = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{closing}</w:pPr></w:p>'
+        merged = first[:start] + breaker.join(inner) + last
+    else:
+        merged = first[:start] + PAGE_BREAK.join(inner) + last
     numbers = itertools.count(1)
-    merged = _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', merged)  # Word needs each id once
-    write_docx(template.entries_for({"word/document.xml": merged}, title, author, created), path, created)
+    return _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', merged)  # Word needs each id once
+
+
+_AFTER_PAGE_NUMBERS = re.compile(r"<w:(cols|formProt|vAlign|noEndnote|titlePg|textDirection|bidi|rtlGutter|docGrid|"
+                                 r"printerSettings|sectPrChange)[ />]|</w:sectPr>")
+
+
+def _numbered_from_one(section: str) -> str:
+    """A section's properties (``<w:sectPr …>…</w:sectPr>`` and what follows) with its pages numbered from 1."""
+    if "<w:pgNumType" in section:
+        return re.sub(r"<w:pgNumType\b[^>]*?/>", '<w:pgNumType w:start="1"/>', section, count=1)
+    at = _AFTER_PAGE_NUMBERS.search(section).start()
+    return section[:at] + '<w:pgNumType w:start="1"/>' + section[at:]
+
+
+def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str, author: str, created,
+            sections: bool = False) -> None:
+    """One document holding every letter, each starting on a new page (with ``sections``, as
+    bilingual letters are, each one's pages numbered from 1)."""
+    write_docx(template.entries_for({"word/document.xml": joined(bodies, sections)}, title, author, created), path,
+               created)
+
+
+# ---------------------------------------------------------------------------------------------
+# A letter in an edition's languages
+
+
+def template_for(name: str, language: str, large_print: bool = False, logo: Logo | None = None) -> LetterTemplate:
+    """The letter's template in ``language``. English: the letters folder's ``<name>.docx`` (the
+    toolkit's, or the partnership's own laid over it). Another language: the partnership's own
+    ``<language>/<name>.docx`` if the templates folder has one, else the letter's wording source
+    (``source/<name>.md``) laid out with each text translated; a letter with no source (one of the
+    partnership's own) is printed from its .docx as written."""
+    folder = letters_dir()
+    env = jinja_env(language)
+    own = folder / language / f"{name}.docx"
+    source = letter_layout.source_path(folder, name)
+    if language == ENGLISH or (not own.is_file() and not source.is_file()):
+        return LetterTemplate.load(find_template(name), env, large_print=large_print, logo=logo)
+    if own.is_file():
+        return LetterTemplate.load(own, env, large_print=large_print, logo=logo)
+    entries = laid_out(folder, name, language)
+    return LetterTemplate.load(source, env, large_print=large_print, logo=logo, entries=entries)
+
+
+LAID_OUT = dt.datetime(2026, 1, 1)  # a laid-out template's own date, replaced in every letter made from it
+
+
+def laid_out(folder: Path, letter: str, language: str) -> list[tuple[str, bytes]]:
+    """The letter's template in ``language``, as the entries of its .docx: its source laid out
+    with each text translated (English where the language has none; see ``wording.gaps``) in
+    the language's font."""
+    path = letter_layout.source_path(folder, letter)
+    said = wording.load(wording.LETTERS, language).get(letter, {})
+    catalogue = wording.catalogue_file(wording.LETTERS, language)
+
+    def say(place: str, english: str) -> str:
+        translated = said.get(place, english)
+        if letter_layout.tags(translated) != letter_layout.tags(english):
+            raise InputError(catalogue, f"the translation of {letter}.{place} does not keep the English's tags "
+                             f"({', '.join(letter_layout.tags(english)) or 'none'})",
+                             "keep every {{ … }} and {% … %} of the English, as written, in the translation")
+        return translated
+
+    document = letter_layout.lay_out(letter, path.read_text(encoding="utf-8"), say, wording.language(language).font)
+    return document_entries(document, letter, "connect-share-learn", LAID_OUT)
+
+
+@dataclass
+class Letter:
+    """One letter in the languages of an edition, the first first: a template each. A bilingual
+    letter is the whole letter in each language in turn, each starting on a new page, numbered
+    from 1 (side by side, a one-page letter would take two pages of narrow columns)."""
+
+    templates: list[tuple[str, LetterTemplate]]  # (language, template)
+
+    @classmethod
+    def load(cls, name: str, languages: tuple[str, ...], large_print: bool = False,
+             logo: Logo | None = None) -> "Letter":
+        return cls([(language, template_for(name, language, large_print, logo)) for language in languages])
+
+    @property
+    def first(self) -> LetterTemplate:
+        return self.templates[0][1]
+
+    @property
+    def name(self) -> str:
+        return self.first.name
+
+    @property
+    def path(self) -> Path:
+        return self.first.path
+
+    @property
+    def variables(self) -> set[str]:
+        return set().union(*(t.variables for _, t in self.templates))
+
+    def write(self, contexts: dict[str, dict], path: Path, title: str, author: str, created) -> dict[str, str]:
+        """Render the letter to ``path``, each language with its own ``contexts[language]``;
+        returns the rendered XML parts (the first language's, its body holding every language)."""
+        if len(self.templates) == 1:
+            language, template = self.templates[0]
+            return template.write(contexts[language], path, title, author, created)
+        parts = [template.render_parts(contexts[language]) for language, template in self.templates]
+        rendered = dict(parts[0], **{"word/document.xml": joined([p["word/document.xml"] for p in parts], sections=True)})
+        write_docx(self.first.entries_for(rendered, title, author, created), path, created)
+        return rendered
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,35 +363,38 @@ def combine(template: LetterTemplate, bodies: list[str], path: Path, title: str,
 
 
 def render(ctx) -> None:
-    """Pack part: ``letters/<course>/<letter>.docx`` (and ``-large-print`` and PDF editions)."""
+    """Pack part: ``letters/<course>/<letter>.docx`` (and ``-large-print`` and PDF editions), in
+    the edition's language, or in each of its languages in turn."""
     toolkit: Toolkit = ctx.toolkit
-    wording = letter_context.wording(toolkit.settings.language)
+    languages = toolkit.settings.editions
     logo = read_logo(toolkit.settings)
-    env = jinja_env(toolkit.settings.language)
-    editions = [(LetterTemplate.load(p, env, logo=logo), "") for p in template_paths()]
+    names = [p.stem for p in template_paths()]
+    editions = [(Letter.load(n, languages, logo=logo), "") for n in names]
     if ctx.options.large_print:
-        editions += [(LetterTemplate.load(p, env, large_print=True, logo=logo), "-large-print") for p in template_paths()]
+        editions += [(Letter.load(n, languages, large_print=True, logo=logo), "-large-print") for n in names]
     author = toolkit.settings.author
     written = []
     for course in ctx.courses:
-        context = context_for(toolkit, course, wording)
-        for template, _ in editions:
-            _check_variables(template, context)
+        contexts = {x: context_for(toolkit, course, letter_context.wording(x), x) for x in languages}
+        for letter, _ in editions:
+            _check_variables(letter, contexts[languages[0]])
         folder = ctx.folder / "letters" / course.id
         folder.mkdir(parents=True, exist_ok=True)
-        for template, suffix in editions:
-            path = folder / f"{template.name}{suffix}.docx"
-            template.write(context, path, _title(template, course, toolkit), author, ctx.options.created)
+        for letter, suffix in editions:
+            path = folder / f"{letter.name}{suffix}.docx"
+            letter.write(contexts, path, _title(letter.name, course, toolkit), author, ctx.options.created)
             written.append(path)
     if ctx.options.pdf:
         to_pdf(written)
 
 
-def _title(template: LetterTemplate, course: Course, toolkit: Toolkit) -> str:
-    return f"{template.name.replace('_', ' ').capitalize()}: {text(course.title, toolkit.settings.language)}"
+def _title(name: str, course: Course, toolkit: Toolkit) -> str:
+    """The document's title, "Invitation: <course>", in each language of the edition."""
+    return " / ".join(f"{letter_context.wording(x).titles.get(name) or name.replace('_', ' ').capitalize()}: "
+                      f"{text(course.title, x)}" for x in toolkit.settings.editions)
 
 
-def _check_variables(template: LetterTemplate, context: dict, columns: set[str] = frozenset()) -> None:
+def _check_variables(template: LetterTemplate | Letter, context: dict, columns: set[str] = frozenset()) -> None:
     missing = sorted(template.variables - set(context) - set(columns))
     if missing:
         raise InputError(template.path, f"the template uses {', '.join(repr(m) for m in missing)}, "
@@ -306,8 +426,9 @@ def safe_file_name(name: str, limit: int = 60) -> str:
 def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path, out: Path, created,
           pdf: bool = False, large_print: bool = False, force: bool = False, progress=None,
           header_row: int | None = None, date: dt.date | None = None,
-          settings_file: Path | None = None) -> MergeResult:
-    """Write ``out/<letter>/<list>/``: one letter per participant, one combined document.
+          settings_file: Path | None = None, allow_incomplete: bool = False) -> MergeResult:
+    """Write ``out/<letter>/<list>/`` (``<letter>-cy-en`` in other languages): one letter per participant, one
+    combined document.
 
     The folder is named after the participant list, so another cohort's letters go beside
     the first. Everything is checked before anything is written. A rerun replaces only the
@@ -317,14 +438,24 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     ``progress`` (with ``start(total)`` and ``step(n)``) follows the PDFs being made.
     ``header_row`` is the list's row of headings, if not the first that names a column of
     names; ``date`` is printed on the letters (else "[date]"); ``settings_file`` is named in
-    the warning about settings left out.
+    the warning about settings left out. A letter in another language whose texts are not all
+    translated is refused, unless ``allow_incomplete`` (English in their place, and a warning).
     """
-    template = LetterTemplate.load(find_template(letter), jinja_env(toolkit.settings.language), large_print=large_print,
-                                   logo=read_logo(toolkit.settings))
-    wording = letter_context.wording(toolkit.settings.language)
-    context = context_for(toolkit, course, wording)
+    languages = toolkit.settings.editions
+    template = Letter.load(find_template(letter).stem, languages, large_print=large_print, logo=read_logo(toolkit.settings))
+    untranslated = _untranslated(toolkit, template.name, languages)
+    if untranslated and not allow_incomplete:
+        code, said = untranslated[0][0], "; ".join(w for _, w in untranslated)
+        raise UsageError(f"the {template.name} letter is not fully translated: {said} — 'csl translations "
+                         f"check --language {code}' lists each text, and 'csl translations export --language {code} "
+                         "--out DIR' writes the files to translate; or add --allow-incomplete to print those texts "
+                         "in English")
+    wordings = {x: letter_context.wording(x) for x in languages}
+    contexts = {x: context_for(toolkit, course, wordings[x], x) for x in languages}
     if date:
-        context["letter_date"] = letter_context.long_date(date, toolkit.settings.language)
+        for x in languages:
+            contexts[x]["letter_date"] = letter_context.long_date(date, x)
+    context = contexts[languages[0]]
     needed = template.variables - set(context) - set(PERSONAL)
     people: ParticipantList = read_participants(participants_file, needed, header_row=header_row)
     if pdf:
@@ -333,8 +464,10 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
         if office.soffice() is None:
             raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
     author = toolkit.settings.author
-    title = _title(template, course, toolkit)
-    edition = safe_file_name(template.name) + ("-large-print" if large_print else "")
+    title = _title(template.name, course, toolkit)
+    # Another language's letters go beside the English ones: invitation-cy-en/ for a bilingual merge.
+    edition = (safe_file_name(template.name) + ("" if languages == (ENGLISH,) else "-" + "-".join(languages))
+               + ("-large-print" if large_print else ""))
     folder = out / edition / safe_file_name(participants_file.stem)
     width = len(str(people.participants[-1].row))
     names = [f"{p.row:0{width}d}-{safe_file_name(p.name)}.docx" for p in people.participants]
@@ -347,10 +480,10 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
         scratch = stage.folder
         bodies = []
         for person, name in zip(people.participants, names):
-            rendered = template.write({**context, **personal_context(person, wording)}, scratch / name,
-                                      title, author, created)
+            rendered = template.write({x: {**contexts[x], **personal_context(person, wordings[x])} for x in languages},
+                                      scratch / name, title, author, created)
             bodies.append(rendered["word/document.xml"])
-        combine(template, bodies, scratch / combined, title, author, created)
+        combine(template.first, bodies, scratch / combined, title, author, created, sections=len(languages) > 1)
         # A PDF made from a letter that has not changed since is kept rather than made again.
         kept_pdfs = [_pdf(n) for n in documents if pdf and states[_pdf(n)] == states[n] == "ours"
                      and previous.files[_pdf(n)]["sha256"] and previous.files[n]["sha256"] == sha256(scratch / n)]
@@ -376,12 +509,30 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
                                   "one of these letters" for name, state in states.items()
                                   if state == "changed" and name not in record.files]
     warnings += _manager_warnings(template, people)
+    if untranslated:
+        warnings.append(f"the {template.name} letter prints in English what is not translated: "
+                        + "; ".join(w for _, w in untranslated))
     warnings += letter_context.unset_settings_warnings(toolkit.settings, settings_file, template.variables)
     pdfs = [folder / _pdf(n) for n in documents if _pdf(n) in record.files]
     return MergeResult(folder, [folder / n for n in names], folder / combined, pdfs, missing, warnings)
 
 
-def _manager_warnings(template: LetterTemplate, people: ParticipantList) -> list[str]:
+def _untranslated(toolkit: Toolkit, letter: str, languages: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each language that lacks some of the letter's own texts, with how many and where:
+    [("cy", "16 text(s) in 'cy' (translations/cy/letters.po: invitation.paragraph.0 first)")]."""
+    from connect_share_learn import translations
+
+    out = []
+    for language in languages:
+        where = f"translations/{language}/{wording.LETTERS}.po"
+        gaps = [g for g in translations.check(toolkit, language, [], (wording.LETTERS,))
+                if g.where == where and g.context.startswith(f"{letter}.")]
+        if gaps:
+            out.append((language, f"{len(gaps)} text(s) in '{language}' ({where}: {gaps[0].context} first)"))
+    return out
+
+
+def _manager_warnings(template: Letter, people: ParticipantList) -> list[str]:
     """Warnings when a letter greets the manager by name but the list does not give the manager's name."""
     if "manager_name" not in template.variables:
         return []

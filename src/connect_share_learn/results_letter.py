@@ -25,7 +25,7 @@ from connect_share_learn.analyse.returned import ReturnedWorkbook
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.files import check_out, staged
 from connect_share_learn.letter_context import context_for, long_date
-from connect_share_learn.letters import LetterTemplate, _title, find_template, jinja_env, safe_file_name
+from connect_share_learn.letters import _title, safe_file_name, template_for
 from connect_share_learn.logo import read as read_logo
 from connect_share_learn.number_style import fixed, p_text
 from connect_share_learn.spec.model import text
@@ -85,7 +85,7 @@ def summary(toolkit: Toolkit, analysis: Analysis, language: str | None = None) -
     """The letter's ``summary``: the figures of the workbook's Summary sheet, as text."""
     lang = language or toolkit.settings.language
     w = workbook_wording(lang)
-    said = load_wording("letters", lang)["results_summary"]
+    said = load_wording("letters", lang)["summary_readings"]
     book = analysis.books[0]
     course = toolkit.courses[book.course]
     g = course_result(analysis)
@@ -159,8 +159,8 @@ def write(toolkit: Toolkit, workbook: Path, out: Path, created: dt.datetime, dat
     book = analysis.books[0]
     course = toolkit.courses[book.course]
     language = toolkit.settings.language
-    template = LetterTemplate.load(find_template(LETTER), jinja_env(language), large_print=large_print,
-                                   logo=read_logo(toolkit.settings))
+    # For the training sub-group: in the edition's first language (the letters' layout of it).
+    template = template_for(LETTER, language, large_print=large_print, logo=read_logo(toolkit.settings))
     context = context_for(toolkit, course, letter_context.wording(language))
     context["from_workbook"] = True
     # Eight columns of figures do not fit across a page in large print: a table per scale instead.
@@ -177,7 +177,7 @@ def write(toolkit: Toolkit, workbook: Path, out: Path, created: dt.datetime, dat
     names = [name] + ([_pdf(name)] if pdf else [])
     record = check_out([workbook], folder, names, COMMAND, force)
     with staged(folder, "letter", ".csl-letters-") as stage:
-        template.write(context, stage.folder / name, _title(template, course, toolkit), toolkit.settings.author,
+        template.write(context, stage.folder / name, _title(LETTER, course, toolkit), toolkit.settings.author,
                        created)
         stage.publish([name])
     record.record([name])

@@ -157,7 +157,7 @@ def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
     if language == ENGLISH or is_pseudo(language):
         return []
     gaps = [Gap(f"translations/{language}/{g.message.part}.po", g.message.context, g.message.source, g.state)
-            for g in wording.gaps(language, parts)]
+            for g in wording.gaps(language, parts) if not _in_own_letter(g.message, language)]
     for item in spec_texts(toolkit, courses):
         where = f"{item.kind} {item.owner}" if item.kind not in ("profile", "settings") else item.kind
         if not has_text(item.value, language):
@@ -168,6 +168,16 @@ def check(toolkit: Toolkit, language: str, courses: list[str] | None = None,
         if made_from is not None and made_from != fingerprint(item.english):
             gaps.append(Gap(where, item.place, item.english, "stale"))
     return gaps
+
+
+def _in_own_letter(message: wording.Message, language: str) -> bool:
+    """Whether ``message`` is a letter's text that the language's own template of the letter
+    (``letters/<language>/<letter>.docx`` in the templates folder) prints instead."""
+    where = wording.message_file(message)
+    if not where.startswith("letters/source/"):
+        return False
+    letter = message.context.split(".")[0]
+    return (wording.source_file(wording.LETTERS).parent / language / f"{letter}.docx").is_file()
 
 
 def summary(gaps: list[Gap], language: str, shown: int = 8,
@@ -216,13 +226,14 @@ def _catalogue(part: str, language: str):
     po.header = (f"The toolkit's {part} wording in '{language}'. Each message's context is its place in "
                  f"templates/{wording.source_path(part)} (a template's message: its template and line there); "
                  "keep the {placeholders}, %(names)s, {{ names }} and <tags> as they are.")
+    if part == wording.LETTERS:
+        po.header += (" A letter's own texts follow, each in the letter's source (templates/letters/source/<letter>.md): "
+                      "its context is the letter and its place (invitation.paragraph.4, counted from 0); keep every "
+                      "{{ … }} and {% … %} tag and the **bold** marks.")
     made = wording.catalogue(part, language)
     for message in wording.messages(part):
-        if ":" in message.context:  # marked in a template
-            template, line = message.context.rsplit(":", 1)
-            where = (f"templates/{wording.source_path(part).split('/')[0]}/{template}", line)
-        else:
-            where = (f"templates/{wording.PARTS[part]}", "")
+        line = message.context.rsplit(":", 1)[1] if part in wording.MARKED and ":" in message.context else ""
+        where = (f"templates/{wording.message_file(message)}", line)
         entry = polib.POEntry(msgctxt=message.context, msgid=message.source, msgstr="", occurrences=[where],
                               flags=["python-format"] if "%(" in message.source or "%%" in message.source else [])
         translated = wording.translate(message, language)

@@ -125,8 +125,39 @@ def _sections(path: Path) -> tuple[Any, dict[str, dict[str, str]]]:
 
 
 def english(part: str) -> Any:
-    """The part's wording in English, as its file holds it."""
-    return _sections(source_file(part))[0]
+    """The part's wording in English, as its file holds it (the letters' with each letter's
+    texts from ``letters/source/<letter>.md`` beside it, under the letter's name)."""
+    data = _sections(source_file(part))[0]
+    if part == LETTERS:
+        texts = _letter_texts(str(source_file(part).parent))
+        clash = sorted(set(data) & set(texts))
+        if clash:  # a letter's texts are found under its name: no other wording may take that name
+            raise InputError(source_file(part), f"'{clash[0]}' is the name of a letter (source/{clash[0]}.md), so it "
+                             "cannot also name wording here", "give this wording another name")
+        data = {**data, **texts}
+    return data
+
+
+LETTERS = "letters"
+
+
+@functools.lru_cache(maxsize=8)
+def _letter_texts(folder: str) -> dict:
+    from connect_share_learn.letter_layout import english_texts
+
+    return english_texts(Path(folder))
+
+
+def message_file(message: Message) -> str:
+    """The file under ``templates/`` that holds ``message``'s English."""
+    from connect_share_learn.letter_layout import SOURCE_FOLDER
+
+    letter = message.context.split(".")[0]
+    if message.part == LETTERS and letter in _letter_texts(str(source_file(LETTERS).parent)):
+        return f"letters/{SOURCE_FOLDER}/{letter}.md"
+    if message.part in MARKED and ":" in message.context:  # marked in a template: "<template>:<line>"
+        return f"{MARKED[message.part].split('/')[0]}/{message.context.rsplit(':', 1)[0]}"
+    return source_path(message.part)
 
 
 def _leaves(node: Any, place: str) -> Iterator[tuple[str, str]]:
@@ -290,7 +321,7 @@ def load(part: str, language: str = ENGLISH) -> Any:
 
 def forget() -> None:
     """Forget every file read: the templates folder changed (``--templates``)."""
-    for cached in (_load, _sections, _catalogue, _marked, _gettext):
+    for cached in (_load, _sections, _catalogue, _marked, _gettext, _letter_texts):
         cached.cache_clear()
 
 

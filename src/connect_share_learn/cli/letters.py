@@ -40,13 +40,16 @@ from connect_share_learn.errors import UsageError, WorkFailed
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Folder of your own templates (e.g. letters/invitation.docx) laid over the defaults.")
 @click.option("--language", metavar="CODE",
-              help="The language of the words the letters are filled with (the date, \"colleague\", the "
-                   "placeholders); default: the settings file's. The letters' own wording is English for now.")
+              help="The letters' language, or languages joined by commas for a bilingual letter, the first "
+                   "language first (e.g. cy,en: the whole letter in Welsh, then in English); default: the settings "
+                   "file's. The letters go in a folder named after the letter and the languages (invitation-cy-en).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Merge a letter whose translation into the language is not complete, with English in the gaps.")
 @spec_options
 @click.pass_context
 @report_errors
 def letters_command(ctx, letter, participants, workbook, header_row, letter_date, course_id, out, check, pdf, large_print, force,
-                    templates, language, scales, courses, benchmarks, config):
+                    templates, language, allow_incomplete, scales, courses, benchmarks, config):
     """Merge a letter with a participant list: one .docx per person and one combined file.
 
     LETTER is a template's file name without .docx: invitation, thank_you,
@@ -107,7 +110,8 @@ def letters_command(ctx, letter, participants, workbook, header_row, letter_date
         try:
             result = letters.merge(toolkit, course, letter, participants, out, BuildOptions().created, pdf=pdf,
                                    large_print=large_print, force=force, progress=bar, header_row=header_row,
-                                   date=letter_date or dt.date.today(), settings_file=config)
+                                   date=letter_date or dt.date.today(), settings_file=config,
+                                   allow_incomplete=allow_incomplete)
         finally:
             bar.close()
         for warning in result.warnings:
