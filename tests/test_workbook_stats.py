@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 
 from connect_share_learn import stats
 from connect_share_learn.results import course_results
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 
-from helpers import datasets
+from helpers import datasets, default_toolkit
 from recalc import CAPACITY, check_workbooks
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 COURSES = sorted(TOOLKIT.courses)
 
 
