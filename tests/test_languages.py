@@ -33,7 +33,7 @@ from connect_share_learn.pseudo import pseudo
 from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.layout import entry_sheet_names
 
-from helpers import default_toolkit
+from helpers import default_toolkit, once_per_run
 from recalc import check_workbooks
 
 TOOLKIT = default_toolkit()
@@ -73,8 +73,8 @@ def escapes(where: str, value) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pseudo_pack(tmp_path_factory):
-    out = tmp_path_factory.mktemp("qps")
-    return build_pack(in_language(TOOLKIT, "qps"), out, BuildOptions(courses=COURSES, zip=False)).folder
+    return once_per_run(tmp_path_factory, "qps", lambda out: build_pack(
+        in_language(TOOLKIT, "qps"), out, BuildOptions(courses=COURSES, zip=False)).folder)
 
 
 def _docx_escapes(path: Path) -> list[str]:
