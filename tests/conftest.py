@@ -30,9 +30,15 @@ def pytest_runtest_setup(item):
 
 
 def pytest_collection_modifyitems(items):
-    """The slow tests first, so that pytest-xdist shares them out between its workers at the
-    start instead of leaving one worker running a long test alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The slow tests first, the longest of them (``@pytest.mark.slow(seconds=…)``) before the
+    rest, so that pytest-xdist deals them out in turn to its workers at the start instead of
+    leaving one worker running a long test alone at the end."""
+
+    def order(item):
+        slow = item.get_closest_marker("slow")
+        return (0, -slow.kwargs.get("seconds", 10)) if slow else (1, 0)
+
+    items.sort(key=order)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ TOOLKIT = default_toolkit()
 COURSES = sorted(TOOLKIT.courses)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 def test_hand_made_edge_cases(tmp_path):
     cases = []
     for k, course_id in enumerate(COURSES):
@@ -131,7 +131,7 @@ def test_a_full_workbook(tmp_path):
 
 
 # print_blob: a failure prints the @reproduce_failure line that replays it.
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)
 @settings(max_examples=2, deadline=None, phases=[Phase.generate], database=None, print_blob=True,
           suppress_health_check=list(HealthCheck))
 @given(st.data())
