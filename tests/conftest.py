@@ -1,5 +1,6 @@
 """Shared fixtures: inline YAML projects, the CLI runner, the default pack, a fake LibreOffice;
-and the engine markers (``@pytest.mark.libreoffice``, ``gnumeric``, ``chromium``)."""
+the engine markers (``@pytest.mark.libreoffice``, ``gnumeric``, ``chromium``); and the order
+the tests run in."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from connect_share_learn.cli import cli
 from connect_share_learn.defaults import TEMPLATES_VARIABLE
 
-from helpers import ENGINES, needs
+from helpers import ENGINES, default_toolkit, needs, once_per_run
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -26,6 +27,18 @@ def pytest_runtest_setup(item):
     for engine in ENGINES:
         if item.get_closest_marker(engine):
             needs(engine)
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first, the longest of them (``@pytest.mark.slow(seconds=…)``) before the
+    rest, so that pytest-xdist deals them out in turn to its workers at the start instead of
+    leaving one worker running a long test alone at the end."""
+
+    def order(item):
+        slow = item.get_closest_marker("slow")
+        return (0, -slow.kwargs.get("seconds", 10)) if slow else (1, 0)
+
+    items.sort(key=order)
 
 
 @pytest.fixture
@@ -57,24 +70,25 @@ def run():
 
 @pytest.fixture(scope="session")
 def toolkit():
-    from connect_share_learn.spec.load import load_toolkit
-
-    return load_toolkit()
+    return default_toolkit()
 
 
 @pytest.fixture(scope="session")
 def default_pack(tmp_path_factory, toolkit):
-    """The default pack as ``csl build`` makes it (folder and zip), built once per test process.
+    """The default pack as ``csl build`` makes it (folder and zip), built once per test run.
 
     Shared by every test that reads it: never write into it. Built with no SOURCE_DATE_EPOCH
     and no templates laid over, whatever the environment says.
     """
     from connect_share_learn.pack import build_pack
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        patch.delenv(TEMPLATES_VARIABLE, raising=False)
-        return build_pack(toolkit, tmp_path_factory.mktemp("default-pack"))
+    def build(folder: Path):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+            patch.delenv(TEMPLATES_VARIABLE, raising=False)
+            return build_pack(toolkit, folder)
+
+    return once_per_run(tmp_path_factory, "default-pack", build)
 
 
 # ---------------------------------------------------------------------------------------------

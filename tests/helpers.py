@@ -3,22 +3,35 @@ type into workbooks and made-up returned workbooks in :mod:`connect_share_learn.
 bench/ uses too; recalculating workbooks in recalc.py).
 
 - the outside programs some tests need, and the one rule for when they are missing;
+- what is made once per test run and shared by pytest-xdist's workers;
 - a small specification file, and the errors ``csl validate`` prints for a project;
 - hypothesis strategies for the rows typed into a workbook.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import pickle
 import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import strategies as st
 
 from connect_share_learn import office
+from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.spec.model import Course
 from connect_share_learn.spec.toolkit import Toolkit
 from connect_share_learn.testing import course_rows
+
+try:
+    import fcntl
+except ImportError:  # Windows: each test process makes its own
+    fcntl = None
 
 # ---------------------------------------------------------------------------------------------
 # Outside programs: LibreOffice and Gnumeric recalculate and render, Chromium shows the guide
@@ -53,7 +66,36 @@ def needs(engine: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Made once per test run
+
+T = TypeVar("T")
+
+
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], T]) -> T:
+    """``make(folder)`` done once per test run, by whichever pytest-xdist worker asks first; the
+    others wait for it and share its result (which must pickle, and must not be written into)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") or fcntl is None:
+        return make(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent  # the folder every worker's temporary folder is in
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = root / f"{name}.pickle"
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        result = make(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
+        done.write_bytes(pickle.dumps(result))
+        return result
+
+
+# ---------------------------------------------------------------------------------------------
 # Specification files
+
+
+@functools.cache
+def default_toolkit() -> Toolkit:
+    """The default toolkit, loaded once per test process (a Toolkit is immutable)."""
+    return load_toolkit()
+
 
 # A good scale file, for a project to change one thing in.
 SCALE = """\

@@ -3,12 +3,17 @@ and reading the results back."""
 
 from __future__ import annotations
 
+import functools
 import math
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
 
 from connect_share_learn import office, stats
 from connect_share_learn.results import answers, course_results
@@ -63,57 +68,101 @@ def same_value(a, b) -> bool:
     return a == b
 
 
+@dataclass(frozen=True)
+class Cells:
+    """Every stored cell of a workbook, read once: what the checks below look at.
+
+    ``sheets`` maps a sheet's title to {(row, column): (value, data type)} in reading order, as
+    openpyxl reads them; ``merged`` gives, per sheet, the cells a merged range covers (a full
+    openpyxl load shows them blank); ``names`` is every single-cell defined name → (sheet, cell).
+    """
+
+    sheets: dict[str, dict[tuple[int, int], tuple[object, str]]]
+    merged: dict[str, frozenset[tuple[int, int]]]
+    names: dict[str, tuple[str, str]]
+
+    def value(self, sheet: str, ref: str):
+        """The value a full openpyxl load shows in ``sheet!ref`` (None for a blank or merged-over cell)."""
+        row, column = coordinate_to_tuple(ref.replace("$", ""))
+        if (row, column) in self.merged[sheet]:
+            return None
+        return self.sheets[sheet].get((row, column), (None, "n"))[0]
+
+
+def read_cells(path: Path, data_only: bool = True) -> Cells:
+    """Every cell of ``path`` (its stored results with ``data_only``, else its formulas); a file is
+    read once however many checks look at it, and again only when it changes."""
+    stat = path.stat()
+    return _read_cells(str(path.resolve()), stat.st_mtime_ns, stat.st_size, data_only)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_cells(path: str, _mtime: int, _size: int, data_only: bool) -> Cells:
+    # openpyxl's own sheet parser, as a full load uses it, without building a Cell (with its
+    # style) for every cell: the checks read each workbook several times, and a full load cost
+    # about 1.7 s a workbook.
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    sheets, merged = {}, {}
+    for ws in wb.worksheets:
+        with ws._get_source() as source:
+            parser = WorkSheetParser(source, ws._shared_strings, data_only=data_only, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            sheets[ws.title] = {(c["row"], c["column"]): (c["value"], c["data_type"])
+                                for _, row in parser.parse() for c in row}
+            covered = set()
+            for merge in (parser.merged_cells.mergeCell if parser.merged_cells else []):
+                cells = CellRange(merge.ref)
+                covered.update(cell for cell in cells.cells if cell != (cells.min_row, cells.min_col))
+            merged[ws.title] = frozenset(covered)
+    names = {}
+    for name, defined in wb.defined_names.items():
+        dests = list(defined.destinations)
+        if len(dests) == 1 and ":" not in dests[0][1]:
+            names[name] = dests[0]
+    wb.close()
+    return Cells(sheets, merged, names)
+
+
 def formula_cells(path: Path) -> list[tuple[str, str]]:
     """(sheet, cell) of every formula in a workbook as written."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    found = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
-                    found.append((ws.title, c.coordinate))
-    wb.close()
-    return found
+    return [(sheet, get_column_letter(column) + str(row))
+            for sheet, cells in read_cells(path, data_only=False).sheets.items()
+            for (row, column), (value, data_type) in cells.items()
+            if data_type == "f" or (isinstance(value, str) and value.startswith("="))]
 
 
 def engine_differences(written: Path, one: Path, other: Path) -> list[str]:
     """Every formula cell of ``written`` whose value differs between two recalculated copies."""
     cells = formula_cells(written)
     assert cells, f"{written.name} has no formulas"
-    a = openpyxl.load_workbook(one, data_only=True)
-    b = openpyxl.load_workbook(other, data_only=True)
-    return [f"{sheet}!{ref}: {a[sheet][ref].value!r} vs {b[sheet][ref].value!r}" for sheet, ref in cells
-            if not same_value(a[sheet][ref].value, b[sheet][ref].value)]
+    a, b = read_cells(one), read_cells(other)
+    return [f"{sheet}!{ref}: {a.value(sheet, ref)!r} vs {b.value(sheet, ref)!r}" for sheet, ref in cells
+            if not same_value(a.value(sheet, ref), b.value(sheet, ref))]
 
 
 def named_values(path: Path) -> dict[str, object]:
     """Every single-cell defined name → its (recalculated) value; blanks read as None."""
-    wb = openpyxl.load_workbook(path, data_only=True)
+    cells = read_cells(path)
     out = {}
-    for name, defined in wb.defined_names.items():
-        dests = list(defined.destinations)
-        if len(dests) != 1:
-            continue
-        sheet, ref = dests[0]
-        if ":" in ref:
-            continue
-        value = wb[sheet][ref.replace("$", "")].value
+    for name, (sheet, ref) in cells.names.items():
+        value = cells.value(sheet, ref)
         out[name] = None if value == "" else value
     return out
 
 
 def error_cells(path: Path) -> list[str]:
     """Every cell (on any sheet but the hidden chart data) showing an error value."""
-    wb = openpyxl.load_workbook(path, data_only=True)
+    cells = read_cells(path)
     found = []
-    for ws in wb.worksheets:
-        if ws.title == "Workings":  # chart data: NA() keeps gaps out of line charts
+    for sheet, stored in cells.sheets.items():
+        if sheet == "Workings":  # chart data: NA() keeps gaps out of line charts
             continue
-        for row in ws.iter_rows():
-            for c in row:
-                # An error value, not a typed text that reads like one (a code typed as "#N/A").
-                if c.data_type == "e" or (c.data_type == "s" and isinstance(c.value, str) and c.value.startswith("Err:")):
-                    found.append(f"{ws.title}!{c.coordinate}={c.value}")
+        for (row, column), (value, data_type) in sorted(stored.items()):
+            if (row, column) in cells.merged[sheet]:
+                continue
+            # An error value, not a typed text that reads like one (a code typed as "#N/A").
+            if data_type == "e" or (data_type == "s" and isinstance(value, str) and value.startswith("Err:")):
+                found.append(f"{sheet}!{get_column_letter(column)}{row}={value}")
     return found
 
 
@@ -157,15 +206,14 @@ def check_workbooks(cases: list[tuple[str, dict]], tmp_path, toolkit) -> list[tu
 
 
 def check_row_scores(path, course, rows, toolkit):
-    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    cells = read_cells(path)
     for tp, lay in layout_course(toolkit, course, CAPACITY).items():
-        sheet = wb[lay.sheet]
-        values = list(sheet.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(rows[tp]), values_only=True))
+        stored = cells.sheets[lay.sheet]
         for r, row in enumerate(rows[tp]):
             for scale in lay.scales:
                 if not scale.scored:
                     continue
                 want = stats.score(scale, toolkit.format_of(scale), answers(scale, row))
-                got = values[r][lay.score_cols[scale.id]]
+                got = stored.get((FIRST_ROW + 1 + r, lay.score_cols[scale.id] + 1), (None, "n"))[0]
                 got = None if got == "" else got
                 assert close(want, got), f"{lay.sheet} row {r + FIRST_ROW + 1} {scale.id}: {want} != {got}"

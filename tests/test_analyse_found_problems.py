@@ -6,10 +6,11 @@ import re
 import zipfile
 
 from connect_share_learn.analyse.returned import read_returned
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 
-TOOLKIT = load_toolkit()
+from helpers import default_toolkit
+
+TOOLKIT = default_toolkit()
 COURSE = TOOLKIT.courses["foundation"]
 
 

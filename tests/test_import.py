@@ -32,15 +32,15 @@ from connect_share_learn import office
 from connect_share_learn.cli.import_responses import import_command
 from connect_share_learn.importing.sheet_xml import cell_xml
 from connect_share_learn.results import course_results
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 from connect_share_learn.xlsform import build_form
 
+from helpers import default_toolkit
 from recalc import error_cells, named_values, recalculate
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 FOUNDATION = TOOLKIT.courses["foundation"]
 META = ["start", "end", "_uuid", "_submission_time", "meta/instanceID", "_index"]
 

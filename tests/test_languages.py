@@ -30,13 +30,13 @@ from connect_share_learn import translations, wording
 from connect_share_learn.contract import START_SHEET, TIME_POINT_SHEETS
 from connect_share_learn.pack import BuildOptions, build_pack, in_language
 from connect_share_learn.pseudo import pseudo
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.layout import entry_sheet_names
 
+from helpers import default_toolkit, once_per_run
 from recalc import check_workbooks
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 COURSES = ("foundation", "domestic_abuse")  # between them, every time point
 WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 # Same in every language: statistics' symbols, units of codes, the toolkit's name.
@@ -73,8 +73,8 @@ def escapes(where: str, value) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pseudo_pack(tmp_path_factory):
-    out = tmp_path_factory.mktemp("qps")
-    return build_pack(in_language(TOOLKIT, "qps"), out, BuildOptions(courses=COURSES, zip=False)).folder
+    return once_per_run(tmp_path_factory, "qps", lambda out: build_pack(
+        in_language(TOOLKIT, "qps"), out, BuildOptions(courses=COURSES, zip=False)).folder)
 
 
 def _docx_escapes(path: Path) -> list[str]:

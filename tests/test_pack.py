@@ -11,9 +11,10 @@ import pytest
 from connect_share_learn import __version__, pack
 from connect_share_learn.errors import WorkFailed
 from connect_share_learn.pack import build_pack, pack_name
-from connect_share_learn.spec.load import load_toolkit
 
-TOOLKIT = load_toolkit()
+from helpers import default_toolkit
+
+TOOLKIT = default_toolkit()
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,19 @@ from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.spec.model import text
 from connect_share_learn.workbook.layout import layout_course
 
+from helpers import once_per_run
+
 
 @pytest.fixture(scope="module")
 def built(toolkit, tmp_path_factory):
-    """Every course's questionnaires, normal and large print, built once for the module."""
-    folder = tmp_path_factory.mktemp("pack")
-    ctx = BuildContext(toolkit, BuildOptions(large_print=True), folder, [toolkit.courses[c] for c in sorted(toolkit.courses)])
-    render(ctx)
-    return folder
+    """Every course's questionnaires, normal and large print, built once for the test run."""
+
+    def build(folder):
+        render(BuildContext(toolkit, BuildOptions(large_print=True), folder,
+                            [toolkit.courses[c] for c in sorted(toolkit.courses)]))
+        return folder
+
+    return once_per_run(tmp_path_factory, "questionnaires", build)
 
 
 def paragraphs(path) -> list[str]:
@@ -274,12 +279,13 @@ def test_a_table_copied_from_an_earlier_questionnaire_is_the_table_built_afresh(
 
 
 @pytest.fixture(scope="module")
-def printed(toolkit, built) -> dict[tuple[str, str], Path]:
-    """Every questionnaire printed to PDF with one LibreOffice start: (course, file) -> the PDF."""
+def printed(toolkit, built, tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Every questionnaire printed to PDF with one LibreOffice start per test run: (course, file) -> the PDF."""
     from connect_share_learn.documents import to_pdf
 
     cases = [(course.id, name) for course, _, name in every_questionnaire(toolkit)]
-    return dict(zip(cases, to_pdf([built / "questionnaires" / course_id / name for course_id, name in cases])))
+    return once_per_run(tmp_path_factory, "questionnaire-pdfs", lambda _: dict(zip(
+        cases, to_pdf([built / "questionnaires" / course_id / name for course_id, name in cases]))))
 
 
 def page_texts(pdf) -> list[str]:

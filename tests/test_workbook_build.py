@@ -9,12 +9,13 @@ import openpyxl
 import pytest
 import xlsxwriter.worksheet
 
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import layout_course
 
-TOOLKIT = load_toolkit()
+from helpers import default_toolkit
+
+TOOLKIT = default_toolkit()
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ import openpyxl
 import pytest
 
 from connect_share_learn.results import course_results
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.example import synthetic_rows
 
+from helpers import default_toolkit
 from recalc import error_cells, formula_cells, named_values, recalculate_both, same_value
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 
 
 @pytest.mark.slow

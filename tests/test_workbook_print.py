@@ -14,15 +14,15 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from connect_share_learn import office, stats
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.words import wording
 from connect_share_learn.workbook.build import write_example, write_workbook
 from connect_share_learn.workbook.readings import alpha_note, reading
 from connect_share_learn.workbook.styles import P_FORMAT
 from connect_share_learn.workbook.text_fit import CELL_PADDING_PX, lines_in_px, row_height, text_px
 
+from helpers import default_toolkit
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 ENTRY_SHEETS = ("Registration (t0)", "Start (t1)", "End (t2)", "Follow-up (t3)")
 WITH_HEADINGS = {*ENTRY_SHEETS, "Matched", "Items", "Codebook"}  # sheets that repeat their heading rows
 

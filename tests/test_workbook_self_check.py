@@ -9,14 +9,14 @@ import zipfile
 import openpyxl
 import pytest
 
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.self_check import FAILURES, write_self_check
 from connect_share_learn.workbook.words import wording
 
+from helpers import default_toolkit
 from recalc import named_values, recalculate_both
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 WARNING_CELLS = (("Start here", "A5"), ("Summary", "A5"), ("Results", "A5"))
 
 

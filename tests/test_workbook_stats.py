@@ -16,18 +16,17 @@ from hypothesis import strategies as st
 
 from connect_share_learn import stats
 from connect_share_learn.results import course_results
-from connect_share_learn.spec.load import load_toolkit
 from connect_share_learn.testing import course_rows
 from connect_share_learn.workbook.layout import FIRST_ROW, layout_course
 
-from helpers import datasets
+from helpers import datasets, default_toolkit
 from recalc import CAPACITY, check_workbooks
 
-TOOLKIT = load_toolkit()
+TOOLKIT = default_toolkit()
 COURSES = sorted(TOOLKIT.courses)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 def test_hand_made_edge_cases(tmp_path):
     cases = []
     for k, course_id in enumerate(COURSES):
@@ -132,7 +131,7 @@ def test_a_full_workbook(tmp_path):
 
 
 # print_blob: a failure prints the @reproduce_failure line that replays it.
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)
 @settings(max_examples=2, deadline=None, phases=[Phase.generate], database=None, print_blob=True,
           suppress_health_check=list(HealthCheck))
 @given(st.data())
