@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -52,9 +53,10 @@ class Toolkit:
     def course_benchmarks(self, course: Course) -> list[Benchmark]:
         return [b for b in self.benchmarks if b.course == course.id]
 
-    @property
+    @functools.cached_property
     def spec_hash(self) -> str:
-        """SHA-256 of what the data's shape depends on: formats, profile, scales and courses."""
+        """SHA-256 of what the data's shape depends on: formats, profile, scales and courses
+        (worked out once: a toolkit does not change)."""
         return spec_hash(self)
 
 
