@@ -209,18 +209,17 @@ def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_flow"] = yaml_flow
-    env.filters["author"] = author_phrase
+    env.tests["description"] = is_description
     env.filters["labelled_points"] = lambda fmt: labelled_points(fmt, language)
     return env
 
 
-def author_phrase(author: str) -> str:
-    """An author as it reads after "Written by": a name in lower case ("connect-share-learn
-    project") is a description and takes "the"; a proper name ("Anyshire Partnership") is kept."""
+def is_description(author: str) -> bool:
+    """Whether an author reads as a description ("connect-share-learn project": lower case), which
+    a language words with its article ("Written by the …"), rather than a proper name ("Anyshire
+    Partnership") or one that has its article already ("the training team")."""
     author = author.strip()
-    if author[:1].islower() and not author.lower().startswith("the "):
-        return "the " + author
-    return author
+    return author[:1].islower() and not author.lower().startswith("the ")
 
 
 def labelled_points(fmt, language: str = "en") -> list[tuple[int, str]]:
