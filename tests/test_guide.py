@@ -725,3 +725,12 @@ def test_the_p_value_is_read_right_for_every_comparison(built):
     assert "from registration to the start, that scores did not drift in the weeks before the course" in text
     assert "from the end of the course to the follow-up, that scores stayed where the course left them" in text
     assert text.count("if the course made no difference") == 1
+
+
+def test_a_template_changed_after_it_was_compiled_is_compiled_afresh(tmp_path):
+    """The guide's templates are compiled once per process (guide.prepare, during the build), but
+    a template whose source changed since, at the same path, renders its new text."""
+    (tmp_path / "page.html.j2").write_text("<p>{% trans %}First{% endtrans %}</p>", encoding="utf-8")
+    assert guide.environment(tmp_path).get_template("page.html.j2").render() == "<p>First</p>"
+    (tmp_path / "page.html.j2").write_text("<p>{% trans %}Second{% endtrans %}</p>", encoding="utf-8")
+    assert guide.environment(tmp_path).get_template("page.html.j2").render() == "<p>Second</p>"

@@ -201,11 +201,44 @@ def pictures(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """The guide's templates compiled once in this process, whatever the edition's language (a
+    template's translations are looked up as it renders). A template whose source changed (one
+    laid over by --templates) is compiled afresh: each is keyed by its file and checked by its
+    source's checksum."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
+def prepare(ctx) -> None:
+    """Compile the guide's templates before the rest of the pack is written (the build does this
+    while other processes write the other parts), so that :func:`render` only fills them in. A
+    template that does not compile is left for :func:`render` to report."""
+    folder = template_folder()
+    env = environment(folder, ctx.toolkit.settings.language)
+    for path in sorted(folder.glob("*.html.j2")):
+        try:
+            env.get_template(path.name)
+        except jinja2.TemplateError:
+            pass
+
+
 def environment(folder: Path, language: str = "en") -> jinja2.Environment:
     """A strict, autoescaping environment: a missing variable is an error, never a blank; the
     messages the templates mark are in ``language``."""
-    env = translating(wording_environment(jinja2.FileSystemLoader(str(folder)), autoescape=True, **MARKING),
-                      "guide", language)
+    env = translating(wording_environment(jinja2.FileSystemLoader(str(folder)), autoescape=True,
+                                          bytecode_cache=_COMPILED, **MARKING), "guide", language)
     env.filters["t"] = lambda value: text(value, language)
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_flow"] = yaml_flow
