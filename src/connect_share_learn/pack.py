@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -80,22 +81,27 @@ class PackResult:
 Renderer = Callable[[BuildContext], None]
 
 
+@dataclass(frozen=True)
+class Renders:
+    """A part's ``render``, imported where it runs: a build's worker imports only the libraries
+    of the parts it builds."""
+
+    module: str
+
+    def __call__(self, ctx: BuildContext) -> None:
+        importlib.import_module(self.module).render(ctx)
+
+
 def renderers() -> list[tuple[str, Renderer]]:
     """Every part of the pack, in build order."""
-    from connect_share_learn import codebook
-    from connect_share_learn.workbook import build as workbooks
-
-    from connect_share_learn import guide, letters, questionnaires, xlsform
-
-    parts: list[tuple[str, Renderer]] = [
-        ("codebook", codebook.render),
-        ("workbooks", workbooks.render),
-        ("questionnaires", questionnaires.render),
-        ("letters", letters.render),
-        ("online forms", xlsform.render),
-        ("guide", guide.render),  # last: it links only to files already in the pack
+    return [
+        ("codebook", Renders("connect_share_learn.codebook")),
+        ("workbooks", Renders("connect_share_learn.workbook.build")),
+        ("questionnaires", Renders("connect_share_learn.questionnaires")),
+        ("letters", Renders("connect_share_learn.letters")),
+        ("online forms", Renders("connect_share_learn.xlsform")),
+        ("guide", Renders("connect_share_learn.guide")),  # last: it links only to files already in the pack
     ]
-    return parts
 
 
 # Parts that write one file set per course type and can be built a course at a time.
