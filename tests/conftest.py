@@ -21,6 +21,16 @@ from helpers import ENGINES, default_toolkit, needs, once_per_run
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """``-n`` with no ``--dist`` uses pytest-xdist's "worksteal": each worker starts on half the
+    tests and one that runs out takes tests off the other's queue. Its default ("load") first
+    hands each worker a fixed chunk of a quarter of its share, so the worker given the slow tests
+    (they run first) was still busy with that chunk after the other had run out."""
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "worksteal"
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """A test marked with an engine is skipped (or failed, under CSL_REQUIRE_ENGINES=1) before
     its fixtures are made, when the engine is missing."""
@@ -31,8 +41,8 @@ def pytest_runtest_setup(item):
 
 def pytest_collection_modifyitems(items):
     """The slow tests first, the longest of them (``@pytest.mark.slow(seconds=…)``) before the
-    rest, so that pytest-xdist deals them out in turn to its workers at the start instead of
-    leaving one worker running a long test alone at the end."""
+    rest, so that no worker is left running a long test alone at the end while the other has
+    nothing left to take."""
 
     def order(item):
         slow = item.get_closest_marker("slow")

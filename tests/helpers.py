@@ -3,7 +3,7 @@ type into workbooks and made-up returned workbooks in :mod:`connect_share_learn.
 bench/ uses too; recalculating workbooks in recalc.py).
 
 - the outside programs some tests need, and the one rule for when they are missing;
-- what is made once per test run and shared by pytest-xdist's workers;
+- what is made once per test run and shared by pytest-xdist's workers, and workbooks read once;
 - a small specification file, and the errors ``csl validate`` prints for a project;
 - hypothesis strategies for the rows typed into a workbook.
 """
@@ -66,7 +66,7 @@ def needs(engine: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Made once per test run
+# Made once per test run (or read once per test process)
 
 T = TypeVar("T")
 
@@ -85,6 +85,22 @@ def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], T]) -> T:
         result = make(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
         done.write_bytes(pickle.dumps(result))
         return result
+
+
+def opened(path: Path, data_only: bool = False):
+    """``openpyxl.load_workbook(path, data_only=…)``, loaded once per test process however many
+    tests read the same file (a full load of a generated workbook costs about half a second), and
+    again only when the file changes. Shared: read it, never change it (not even by reading a
+    cell outside the sheet, which adds the cell)."""
+    stat = path.stat()
+    return _opened(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, data_only)
+
+
+@functools.lru_cache(maxsize=8)
+def _opened(path: str, _mtime: int, _size: int, data_only: bool):
+    import openpyxl
+
+    return openpyxl.load_workbook(path, data_only=data_only)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from connect_share_learn.workbook.build import write_workbook
 from connect_share_learn.workbook.fastsheet import FastWorksheet
 from connect_share_learn.workbook.layout import layout_course
 
-from helpers import default_toolkit
+from helpers import default_toolkit, opened
 
 TOOLKIT = default_toolkit()
 
@@ -101,7 +101,7 @@ def test_the_sizes_laid_out_so_far_are_read_from_xlsxwriter(tmp_path):
 
 @pytest.mark.parametrize("course_id", sorted(TOOLKIT.courses))
 def test_data_names_and_their_header_row(workbooks, course_id):
-    wb = openpyxl.load_workbook(workbooks[course_id])
+    wb = opened(workbooks[course_id])
     course = TOOLKIT.courses[course_id]
     layouts = layout_course(TOOLKIT, course, 50)
     for tp, lay in layouts.items():
@@ -121,7 +121,7 @@ def test_data_names_and_their_header_row(workbooks, course_id):
 
 
 def test_names_are_lower_case_and_listed_in_the_codebook(workbooks):
-    wb = openpyxl.load_workbook(workbooks["domestic_abuse"])
+    wb = opened(workbooks["domestic_abuse"])
     names = set(wb.defined_names)
     assert all(n == n.lower() for n in names)
     listed = {r[0].value for r in wb["Codebook"].iter_rows() if r[0].value}
@@ -130,7 +130,7 @@ def test_names_are_lower_case_and_listed_in_the_codebook(workbooks):
 
 
 def test_validation_protection_and_unlocked_inputs(workbooks):
-    wb = openpyxl.load_workbook(workbooks["foundation"])
+    wb = opened(workbooks["foundation"])
     ws = wb["Start (t1)"]
     assert ws.protection.sheet
     lay = layout_course(TOOLKIT, TOOLKIT.courses["foundation"], 50)["t1"]
@@ -175,7 +175,7 @@ def test_entry_sheet_headings_carry_the_printed_questionnaires_numbers(workbooks
     """The typist finds question N of the paper questionnaire under "N. …" on the entry sheet."""
     from connect_share_learn.questionnaires import items_asked
 
-    wb = openpyxl.load_workbook(workbooks["foundation"])
+    wb = opened(workbooks["foundation"])
     course = TOOLKIT.courses["foundation"]
     for tp, lay in layout_course(TOOLKIT, course, 50).items():
         ws = wb[lay.sheet]

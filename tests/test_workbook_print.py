@@ -9,7 +9,6 @@ import subprocess
 import zipfile
 from collections import Counter
 
-import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
@@ -20,7 +19,7 @@ from connect_share_learn.workbook.readings import alpha_note, reading
 from connect_share_learn.workbook.styles import P_FORMAT
 from connect_share_learn.workbook.text_fit import CELL_PADDING_PX, lines_in_px, row_height, text_px
 
-from helpers import default_toolkit
+from helpers import default_toolkit, opened
 
 TOOLKIT = default_toolkit()
 ENTRY_SHEETS = ("Registration (t0)", "Start (t1)", "End (t2)", "Follow-up (t3)")
@@ -61,7 +60,7 @@ def test_the_demo_prints_on_few_pages_with_start_here_and_the_summary_on_one_eac
     pdfs = office.convert(list(demos.values()), tmp_path / "pdf", to="pdf")
     for course_id, pdf in zip(demos, pdfs):
         pages = _pages_per_sheet(pdf)
-        visible = [ws.title for ws in openpyxl.load_workbook(demos[course_id]).worksheets if ws.sheet_state == "visible"]
+        visible = [ws.title for ws in opened(demos[course_id]).worksheets if ws.sheet_state == "visible"]
         assert list(pages) == visible, (course_id, pages)  # every sheet prints, in order, and nothing else
         assert pages["Start here"] == 1 and pages["Summary"] == 1, (course_id, pages)
         assert all(pages[s] == 1 for s in visible if s in ENTRY_SHEETS), (course_id, pages)
@@ -69,7 +68,7 @@ def test_the_demo_prints_on_few_pages_with_start_here_and_the_summary_on_one_eac
 
 
 def test_every_sheet_is_set_up_for_a4(blank):
-    wb = openpyxl.load_workbook(blank)
+    wb = opened(blank)
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
@@ -117,9 +116,9 @@ def _col_px(widths: dict[int, float], first: int, last: int) -> float:
 def _clipped(path) -> list[str]:
     """Every text cell of a visible sheet whose wrapped lines the row is too low for, or
     whose wrapping would break a word (ids aside), by the workbook's own estimate of widths."""
-    values = openpyxl.load_workbook(path, data_only=True)
+    values = opened(path, data_only=True)
     found = []
-    for ws in openpyxl.load_workbook(path).worksheets:
+    for ws in opened(path).worksheets:
         if ws.sheet_state != "visible":
             continue
         merged, widths = _merged_widths(ws), _widths(ws)
@@ -149,7 +148,7 @@ def test_no_text_is_clipped_or_broken_mid_word(demos, blank):
 
 
 def test_one_number_style(demos):
-    wb = openpyxl.load_workbook(demos["foundation"])
+    wb = opened(demos["foundation"])
     names = {n: next(iter(d.destinations)) for n, d in wb.defined_names.items() if len(list(d.destinations)) == 1}
 
     def fmt(name):
@@ -175,7 +174,7 @@ def test_one_number_style(demos):
 
 def test_the_summary_names_its_figures_from_results(demos):
     for course_id, path in demos.items():
-        wb = openpyxl.load_workbook(path, data_only=True)
+        wb = opened(path, data_only=True)
         values = {}
         for name, defined in wb.defined_names.items():
             dests = list(defined.destinations)
@@ -223,12 +222,12 @@ def test_a_low_or_negative_alpha_is_flagged():
 
 
 def test_titles_follow_the_typed_course_details(demos, blank):
-    wb = openpyxl.load_workbook(blank)
+    wb = opened(blank)
     start = wb["Start here"]
     assert "course_title" in start["A2"].value and "course_partnership" in start["A3"].value
     for title in ("Summary", "Results", "Items", "Costs"):
         assert "course_partnership" in wb[title]["A3"].value, title
-    shown = openpyxl.load_workbook(demos["foundation"], data_only=True)
+    shown = opened(demos["foundation"], data_only=True)
     assert shown["Start here"]["A3"].value == "Example Safeguarding Children Partnership"
     assert shown["Results"]["A3"].value.endswith("— Example Safeguarding Children Partnership")
 
@@ -238,7 +237,7 @@ def test_charts_count_people_in_whole_numbers_and_name_the_knowledge_questions(b
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     attendance = next(x for x in charts if "Participants!" in x)
     assert '<c:delete val="1"/>' in attendance  # no value axis to step in halves of a person
-    wb = openpyxl.load_workbook(blank)
+    wb = opened(blank)
     shorts = {i.short for i in TOOLKIT.scales["knowledge_foundation"].items}
     labels = {c.value for row in wb["Workings"].iter_rows(max_col=1) for c in row}
     assert shorts <= labels
@@ -246,7 +245,7 @@ def test_charts_count_people_in_whole_numbers_and_name_the_knowledge_questions(b
 
 def test_the_example_is_marked_and_consistent(demos, blank):
     for path in demos.values():
-        wb = openpyxl.load_workbook(path, data_only=True)
+        wb = opened(path, data_only=True)
         props = {p.name: p.value for p in wb.custom_doc_props.props}
         assert props["csl_example"] == "true"
         names = {n: next(iter(d.destinations)) for n, d in wb.defined_names.items() if len(list(d.destinations)) == 1}
@@ -261,4 +260,4 @@ def test_the_example_is_marked_and_consistent(demos, blank):
         for name in ("cost_trainer_days", "cost_trainer_rate", "cost_venue", "cost_materials", "cost_course_hours"):
             assert value(name) > 0, name
         assert value("cost_total") > 0 and value("cost_per_improved") > 0
-    assert "csl_example" not in {p.name for p in openpyxl.load_workbook(blank).custom_doc_props.props}
+    assert "csl_example" not in {p.name for p in opened(blank).custom_doc_props.props}
