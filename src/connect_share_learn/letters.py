@@ -9,6 +9,10 @@ template again for every person, and identical in result for the tags docxtpl do
 (``{{ }}``, ``{% %}``, ``{%p %}``, ``{%tr %}``). Jinja runs with ``StrictUndefined`` and
 autoescaping, so a missing setting is an error and a name with ``&`` or ``<`` comes out as
 written.
+
+One module though long: the pack's letters and the mail merge share the parsed templates, the
+languages' choice of template and the checks of what fills them; the layout of a letter's
+source is apart, in :mod:`.letter_layout`, and what fills it in :mod:`.letter_context`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Each questionnaire asks exactly the codebook's items, in the order of the time p
 sheet in the workbook, numbered 1, 2, 3… For whoever types the answers in, each number has
 the workbook's column id printed small beneath it, and each box the code to type printed
 small beside it. The words around the questions live in ``templates/questionnaire/``.
+
+One module though long: it is one document's layout, each part (page, heading, answer tables,
+profile questions) using the same styles and measures.
 """
 
 from __future__ import annotations

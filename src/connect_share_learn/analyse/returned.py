@@ -5,6 +5,9 @@ refused, with the reason as a quality problem. Each non-blank row of a data-entr
 becomes a :class:`Response`; it is *used* when at least one scale could be scored at its
 time point, otherwise it is left out with a problem saying so, so rows used plus rows left
 out is every row typed. Scores are recomputed from the raw answers with :mod:`stats`.
+
+One module though long: finding the blocks, reading the course details and scoring each row
+share one workbook's state and its list of problems, which split modules would pass around.
 """
 
 from __future__ import annotations

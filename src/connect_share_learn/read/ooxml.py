@@ -13,6 +13,9 @@ the wanted ranges are kept. A sheet's ``<dimension>`` is checked before its cell
 Nothing is ever written.
 
 Every refusal is a :class:`Refused` carrying a problem code of the quality catalogue.
+
+One module though long: every defence against a hostile file is here, in one place, so that
+no reader of the toolkit's can bypass one of them.
 """
 
 from __future__ import annotations
