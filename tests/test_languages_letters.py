@@ -131,7 +131,7 @@ def test_a_bilingual_letter_is_the_whole_letter_in_the_first_language_then_in_th
             xml = archive.read("word/document.xml")
         # The English in a section of its own: on a new page, numbered from 1.
         assert xml.count(b"<w:sectPr") == xml.count(b'<w:pgNumType w:start="1"/>') == 2, letter
-        assert title(path).startswith("⟦") and title(path).endswith(" / " + letters._title(
+        assert title(path).startswith("⟦") and title(path).endswith(" / " + letters.document_title(
             letter, toolkit.courses["foundation"], TOOLKIT)), title(path)
     invitation = [p for p in paragraphs(tmp_path / "letters" / "foundation" / "invitation.docx") if p]
     heading = "Helping us find out how well our training works"

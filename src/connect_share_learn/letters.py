@@ -386,13 +386,13 @@ def render(ctx) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for letter, suffix in editions:
             path = folder / f"{letter.name}{suffix}.docx"
-            letter.write(contexts, path, _title(letter.name, course, toolkit), author, ctx.options.created)
+            letter.write(contexts, path, document_title(letter.name, course, toolkit), author, ctx.options.created)
             written.append(path)
     if ctx.options.pdf:
         to_pdf(written)
 
 
-def _title(name: str, course: Course, toolkit: Toolkit) -> str:
+def document_title(name: str, course: Course, toolkit: Toolkit) -> str:
     """The document's title, "Invitation: <course>", in each language of the edition."""
     return " / ".join(f"{letter_context.wording(x).titles.get(name) or name.replace('_', ' ').capitalize()}: "
                       f"{text(course.title, x)}" for x in toolkit.settings.editions)
@@ -468,7 +468,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
         if office.soffice() is None:
             raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
     author = toolkit.settings.author
-    title = _title(template.name, course, toolkit)
+    title = document_title(template.name, course, toolkit)
     # Another language's letters go beside the English ones: invitation-cy-en/ for a bilingual merge.
     edition = (safe_file_name(template.name) + ("" if languages == (ENGLISH,) else "-" + "-".join(languages))
                + ("-large-print" if large_print else ""))
@@ -479,7 +479,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
     documents = [combined] + names
     made = {"letter": template.name, "large_print": large_print, "course": course.id,
             "participants": participants_file.name, "participants_sha256": sha256(participants_file)}
-    previous, states = _previous_merge(folder, made, documents + ([_pdf(n) for n in documents] if pdf else []), force)
+    previous, states = _previous_merge(folder, made, documents + ([pdf_name(n) for n in documents] if pdf else []), force)
     with staged(out, "letters", ".merging-") as stage:
         scratch = stage.folder
         bodies = []
@@ -489,16 +489,16 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
             bodies.append(rendered["word/document.xml"])
         combine(template.first, bodies, scratch / combined, title, author, created, sections=len(languages) > 1)
         # A PDF made from a letter that has not changed since is kept rather than made again.
-        kept_pdfs = [_pdf(n) for n in documents if pdf and states[_pdf(n)] == states[n] == "ours"
-                     and previous.files[_pdf(n)]["sha256"] and previous.files[n]["sha256"] == sha256(scratch / n)]
+        kept_pdfs = [pdf_name(n) for n in documents if pdf and states[pdf_name(n)] == states[n] == "ours"
+                     and previous.files[pdf_name(n)]["sha256"] and previous.files[n]["sha256"] == sha256(scratch / n)]
         folder.mkdir(parents=True, exist_ok=True)
         for name, state in states.items():
             if state == "ours" and name not in documents + kept_pdfs:
                 (folder / name).unlink()
         stage.publish(documents, into=folder)
-        to_convert = [n for n in documents if pdf and _pdf(n) not in kept_pdfs]
+        to_convert = [n for n in documents if pdf and pdf_name(n) not in kept_pdfs]
         record = Manifest(folder, made=made)
-        record.write(documents + kept_pdfs, pending=[_pdf(n) for n in to_convert])
+        record.write(documents + kept_pdfs, pending=[pdf_name(n) for n in to_convert])
     missing = []
     if to_convert:
         from connect_share_learn import office
@@ -517,7 +517,7 @@ def merge(toolkit: Toolkit, course: Course, letter: str, participants_file: Path
         warnings.append(f"the {template.name} letter prints in English what is not translated: "
                         + "; ".join(w for _, w in untranslated))
     warnings += letter_context.unset_settings_warnings(toolkit.settings, settings_file, template.variables)
-    pdfs = [folder / _pdf(n) for n in documents if _pdf(n) in record.files]
+    pdfs = [folder / pdf_name(n) for n in documents if pdf_name(n) in record.files]
     return MergeResult(folder, [folder / n for n in names], folder / combined, pdfs, missing, warnings)
 
 
@@ -553,7 +553,8 @@ def _manager_warnings(template: Letter, people: ParticipantList) -> list[str]:
     return []
 
 
-def _pdf(name: str) -> str:
+def pdf_name(name: str) -> str:
+    """The PDF made from the letter ``name`` (.docx), beside it."""
     return name.removesuffix(".docx") + ".pdf"
 
 

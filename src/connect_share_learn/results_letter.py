@@ -6,7 +6,7 @@ workbook's cells (a file never recalculated holds no results there): the workboo
 ``csl analyse`` reads it (:mod:`connect_share_learn.analyse.returned`, through the one guarded
 reader), its course's results are analyse's, a count of fewer than 5 people is hidden as
 analyse hides it (:mod:`connect_share_learn.analyse.disclosure`, shown as "[c]"), and every
-figure is printed in the workbook's number style (:mod:`connect_share_learn.workbook.readings`).
+figure is printed in the workbook's number style (:mod:`connect_share_learn.number_style`).
 A figure that cannot be worked out (too few people) is blank, as on the Summary sheet.
 """
 
@@ -25,7 +25,7 @@ from connect_share_learn.analyse.returned import ReturnedWorkbook
 from connect_share_learn.errors import InputError, UsageError
 from connect_share_learn.files import check_out, staged
 from connect_share_learn.letter_context import context_for, long_date
-from connect_share_learn.letters import _title, safe_file_name, template_for
+from connect_share_learn.letters import document_title, pdf_name, safe_file_name, template_for
 from connect_share_learn.logo import read as read_logo
 from connect_share_learn.number_style import fixed, p_text
 from connect_share_learn.spec.model import text
@@ -174,10 +174,10 @@ def write(toolkit: Toolkit, workbook: Path, out: Path, created: dt.datetime, dat
             raise UsageError(f"--pdf needs LibreOffice, which is not installed: {office.INSTALL_HINT}")
     folder = out / (LETTER + ("-large-print" if large_print else ""))
     name = safe_file_name(workbook.stem) + ".docx"
-    names = [name] + ([_pdf(name)] if pdf else [])
+    names = [name] + ([pdf_name(name)] if pdf else [])
     record = check_out([workbook], folder, names, COMMAND, force)
     with staged(folder, "letter", ".csl-letters-") as stage:
-        template.write(context, stage.folder / name, _title(LETTER, course, toolkit), toolkit.settings.author,
+        template.write(context, stage.folder / name, document_title(LETTER, course, toolkit), toolkit.settings.author,
                        created)
         stage.publish([name])
     record.record([name])
@@ -192,10 +192,6 @@ def write(toolkit: Toolkit, workbook: Path, out: Path, created: dt.datetime, dat
     warnings = letter_context.unset_settings_warnings(toolkit.settings, settings_file, template.variables)
     warnings += _problems_noted(analysis)
     return FilledLetter(folder / name, made_pdf, course.id, warnings)
-
-
-def _pdf(name: str) -> str:
-    return name.removesuffix(".docx") + ".pdf"
 
 
 def _problems_noted(analysis: Analysis) -> list[str]:
